@@ -1,0 +1,1 @@
+"""The ``varta`` command-line entry point."""
