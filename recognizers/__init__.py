@@ -1,0 +1,1 @@
+"""Plate and face recognizers: libraries and their own HTTP services."""

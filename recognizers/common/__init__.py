@@ -1,0 +1,1 @@
+"""Pieces both recognizers use: onnxruntime sessions, image decoding with limits."""

