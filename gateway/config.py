@@ -1,0 +1,161 @@
+"""Gateway settings: one ``GatewaySettings`` built in ``create_app()`` (env prefix ``VARTA_``)."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that must never protect a real deployment (refused unless environment == "dev").
+WEAK_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "password", "postgres", "varta", "admin", "test"}
+)
+MIN_AUDIT_DAYS = 183  # the law asks for at least six months of search logs
+
+
+class RetentionSettings(BaseModel):
+    """How long each data class is kept before the automatic purge removes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    frames_days: int = Field(default=7, ge=1, title="Raw frames", description="full frames and crops (days)")
+    reads_without_hit_days: int = Field(
+        default=30, ge=1, title="Plate reads without a hit", description="sightings that matched nothing"
+    )
+    hits_days: int = Field(default=365, ge=1, title="Watchlist hits", description="alerts and their evidence")
+    audit_days: int = Field(
+        default=365, ge=MIN_AUDIT_DAYS, title="Audit log", description="at least 183 days (six months)"
+    )
+    purge_interval_s: float = Field(default=3600.0, gt=0, description="seconds between automatic purges")
+
+
+class MatchSettings(BaseModel):
+    """Matching thresholds (a watchlist may override the face threshold)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plate_fuzzy_threshold: float = Field(
+        default=1.0, ge=0.0, le=3.0, description="max confusion-aware edit distance for a fuzzy plate hit"
+    )
+    plate_fuzzy_enabled: bool = Field(default=True, description="allow fuzzy plate hits at all")
+    face_threshold: float = Field(
+        default=0.40, gt=0.0, lt=1.0, description="default cosine similarity for a face hit"
+    )
+    face_top_k: int = Field(default=5, ge=1, le=100, description="templates returned per face search")
+
+
+class EnrolmentSettings(BaseModel):
+    """Quality gate for photos enrolled into a person watchlist."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_face_px: float = Field(default=60.0, ge=16, description="minimum face width in pixels")
+    min_quality: float = Field(default=0.35, ge=0.0, le=1.0, description="minimum FaceQuality.score")
+
+
+class UploadLimits(BaseModel):
+    """Byte, row and member caps for everything a client uploads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_frame_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_photo_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_csv_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_csv_rows: int = Field(default=100_000, ge=1)
+    max_zip_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    max_zip_members: int = Field(default=2000, ge=1)
+    max_zip_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
+    max_zip_ratio: float = Field(default=100.0, ge=1.0, description="max uncompressed/compressed per member")
+
+
+class GatewaySettings(BaseSettings):
+    """Everything the gateway reads from the environment (``VARTA_*``; nested with ``__``)."""
+
+    model_config = SettingsConfigDict(env_prefix="VARTA_", env_nested_delimiter="__", extra="forbid")
+
+    environment: Literal["dev", "prod"] = Field(
+        default="prod", description="'dev' allows weak secrets and plain-HTTP remote services"
+    )
+    data_dir: Path = Field(default=Path("./data"), description="SQLite, photos, evidence, embedded Qdrant")
+    database_url: str | None = Field(default=None, description="default sqlite:///<data_dir>/varta.db")
+    qdrant_url: str | None = Field(
+        default=None, description="None = embedded Qdrant Edge in <data_dir>/faces"
+    )
+    qdrant_api_key: SecretStr | None = None
+    plates_url: str | None = Field(default=None, description="plate recognizer service; None = in-process")
+    faces_url: str | None = Field(default=None, description="face recognizer service; None = in-process")
+    recognizer_timeout_s: float = Field(default=5.0, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    evidence_dir: Path | None = Field(default=None, description="default <data_dir>/evidence")
+    photos_dir: Path | None = Field(default=None, description="enrolled photos; default <data_dir>/photos")
+    bootstrap_admin_key: SecretStr | None = Field(
+        default=None, description="use this admin key at first start instead of generating one"
+    )
+    auto_migrate: bool = Field(default=True, description="run 'alembic upgrade head' at start")
+    load_recognizers: bool = Field(default=True, description="build recognizer clients at start")
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    match: MatchSettings = Field(default_factory=MatchSettings)
+    enrolment: EnrolmentSettings = Field(default_factory=EnrolmentSettings)
+    limits: UploadLimits = Field(default_factory=UploadLimits)
+
+    @model_validator(mode="after")
+    def _fill_paths_and_check_secrets(self) -> GatewaySettings:
+        self.data_dir = Path(self.data_dir)
+        if self.database_url is None:
+            self.database_url = f"sqlite:///{(self.data_dir / 'varta.db').as_posix()}"
+        if self.evidence_dir is None:
+            self.evidence_dir = self.data_dir / "evidence"
+        if self.photos_dir is None:
+            self.photos_dir = self.data_dir / "photos"
+        if self.environment != "dev":
+            _check_secrets(self)
+        return self
+
+    @property
+    def db_url(self) -> str:
+        assert self.database_url is not None
+        return self.database_url
+
+    @property
+    def faces_dir(self) -> Path:
+        return self.data_dir / "faces"
+
+    @property
+    def photo_root(self) -> Path:
+        assert self.photos_dir is not None
+        return self.photos_dir
+
+    @property
+    def evidence_root(self) -> Path:
+        assert self.evidence_dir is not None
+        return self.evidence_dir
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_secrets(s: GatewaySettings) -> None:
+    """Outside dev: no weak passwords, no remote services without credentials."""
+    password = urlsplit(s.db_url).password
+    if password is not None and password.lower() in WEAK_SECRETS:
+        raise ValueError("VARTA_DATABASE_URL carries a default/weak password; set a real one")
+    if s.qdrant_api_key is not None and s.qdrant_api_key.get_secret_value().lower() in WEAK_SECRETS:
+        raise ValueError("VARTA_QDRANT_API_KEY is a default/weak value; set a real one")
+    if s.qdrant_url and not _is_loopback(s.qdrant_url) and s.qdrant_api_key is None:
+        raise ValueError("VARTA_QDRANT_API_KEY is required for a non-loopback VARTA_QDRANT_URL")
+    if s.bootstrap_admin_key is not None:
+        key = s.bootstrap_admin_key.get_secret_value()
+        if not key.startswith("vk_") or len(key) < 35:
+            raise ValueError("VARTA_BOOTSTRAP_ADMIN_KEY must look like vk_<at least 32 random characters>")
