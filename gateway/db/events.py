@@ -9,13 +9,12 @@ entry or camera it names has been deleted. Face embeddings are never stored in a
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.db.base import Base
+from gateway.db.types import UTCDateTime, utcnow
 
 ALERT_KINDS = ("plate", "face")
 ALERT_STATUSES = ("new", "confirmed", "rejected")
@@ -35,10 +35,6 @@ REVIEW_DECISIONS = ("confirm", "reject")
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Frame(Base):
@@ -52,8 +48,8 @@ class Frame(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     camera_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     idempotency_key: Mapped[str] = mapped_column(String(128), nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     # relative paths under the evidence root written for this frame (empty without a sighting)
@@ -78,8 +74,8 @@ class Sighting(Base):
     region_code: Mapped[str | None] = mapped_column(String(8))
     region_name: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float, nullable=False)
-    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     n_reads: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     has_hit: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     frame_path: Mapped[str | None] = mapped_column(String(255))
@@ -96,7 +92,7 @@ class PlateReadRow(Base):
     frame_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     sighting_id: Mapped[str | None] = mapped_column(String(32), index=True)
     camera_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     text: Mapped[str] = mapped_column(String(32), nullable=False)
     raw_text: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     plate_format: Mapped[str] = mapped_column(String(32), nullable=False, default="unknown")
@@ -123,20 +119,20 @@ class Alert(Base):
     frame_id: Mapped[str] = mapped_column(String(32), nullable=False)
     sighting_id: Mapped[str | None] = mapped_column(String(32))
     dedup_key: Mapped[str] = mapped_column(String(80), nullable=False)
-    entry_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    watchlist_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    entry_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    watchlist_id: Mapped[int] = mapped_column(Integer, nullable=False)
     watchlist_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    organisation_id: Mapped[str | None] = mapped_column(String(64))
+    organisation_id: Mapped[str | None] = mapped_column(String(40))
     rule: Mapped[str] = mapped_column(String(16), nullable=False)
     distance: Mapped[float | None] = mapped_column(Float)
     similarity: Mapped[float | None] = mapped_column(Float)
     read_text: Mapped[str | None] = mapped_column(String(32))
     matched_text: Mapped[str | None] = mapped_column(String(64))
-    enrolled_photo_id: Mapped[str | None] = mapped_column(String(64))
+    enrolled_photo_id: Mapped[int | None] = mapped_column(Integer)
     frame_path: Mapped[str | None] = mapped_column(String(255))
     crop_path: Mapped[str | None] = mapped_column(String(255))
-    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="new")
     confirmations_required: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -155,10 +151,11 @@ class AlertReview(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False)
-    reviewer_key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    reviewer_key_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    organisation_id: Mapped[str | None] = mapped_column(String(40))
     reviewer_role: Mapped[str] = mapped_column(String(16), nullable=False)
     decision: Mapped[str] = mapped_column(String(8), nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     alert: Mapped[Alert] = relationship(back_populates="reviews")
