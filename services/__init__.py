@@ -1,0 +1,1 @@
+"""Services that run beside the gateway (the camera ingest agent)."""
