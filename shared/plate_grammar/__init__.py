@@ -1,0 +1,26 @@
+"""Ukrainian licence-plate grammar: normalise, parse, correct, compare.
+
+Pure Python, no I/O. See ``formats.PlateFormat`` for the formats recognised.
+"""
+
+from .correct import correct
+from .distance import CONFUSABLE, plate_distance
+from .formats import ParsedPlate, PlateFormat, format_display, is_plausible, parse
+from .normalize import PLATE_LETTERS, normalize
+from .regions import REGIONS, REGIONS_1995, Region
+
+__all__ = [
+    "CONFUSABLE",
+    "PLATE_LETTERS",
+    "REGIONS",
+    "REGIONS_1995",
+    "ParsedPlate",
+    "PlateFormat",
+    "Region",
+    "correct",
+    "format_display",
+    "is_plausible",
+    "normalize",
+    "parse",
+    "plate_distance",
+]

@@ -1,0 +1,139 @@
+"""Positional OCR-confusion correction driven by the plate formats.
+
+A character is changed only where a format says which kind of character
+belongs there (a digit slot turns O into 0, a letter slot turns 8 into B), only
+to a glyph-alike from ``CONFUSABLE``, and at most ``max_corrections`` times, so
+unrelated text is never turned into a plate.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+
+from .formats import TEMPLATES, ParsedPlate, PlateFormat, fits, fix_budget, fixes, parse
+from .normalize import normalize
+
+_MIN_P = 1e-6
+_MAX_POPS = 256  # best-first expansions per template: bounds the work on junk text
+
+# (chosen char, cost, is a confusion fix, differs from the text as read)
+_Option = tuple[str, float, int, int]
+
+
+def _align(
+    text: str, norm: str, alts: Sequence[Sequence[tuple[str, float]]] | None
+) -> list[list[tuple[str, float]]]:
+    """Per normalised position: (char, cost) where cost = -ln(p / p_best) >= 0."""
+    plain = [[(c, 0.0)] for c in norm]
+    if not alts:
+        return plain
+    if len(alts) == len(norm):
+        per_pos = list(alts)
+    elif len(alts) == len(text):
+        per_pos = []
+        for raw, cand in zip(text, alts, strict=True):
+            nc = normalize(raw)
+            if len(nc) > 1:
+                return plain
+            if nc:
+                per_pos.append(cand)
+        if len(per_pos) != len(norm):
+            return plain
+    else:
+        return plain
+    out: list[list[tuple[str, float]]] = []
+    for read, cand in zip(norm, per_pos, strict=True):
+        probs: dict[str, float] = {}
+        for ch, p in cand:
+            nc = normalize(ch)
+            if len(nc) == 1:
+                probs[nc] = max(probs.get(nc, 0.0), max(float(p), _MIN_P))
+        best = max(probs.values(), default=1.0)
+        probs.setdefault(read, best)
+        out.append(sorted(((c, math.log(best / p)) for c, p in probs.items()), key=lambda x: x[1]))
+    return out
+
+
+def _options(slot: str, cands: list[tuple[str, float]], read: str) -> list[_Option]:
+    best: dict[str, _Option] = {}
+    for c, cost in cands:
+        if fits(c, slot):
+            opts = [(c, cost, 0, int(c != read))]
+        else:
+            opts = [(t, cost + fix, 1, int(t != read)) for t, fix in fixes(c, slot)]
+        for opt in opts:
+            if opt[0] not in best or opt[1] < best[opt[0]][1]:
+                best[opt[0]] = opt
+    return sorted(best.values(), key=lambda o: (o[1], o[3]))
+
+
+def _search(
+    fmt: PlateFormat,
+    template: tuple[str, ...],
+    cands: list[list[tuple[str, float]]],
+    norm: str,
+    top_k: int,
+    max_corrections: int,
+    lines: int | None,
+) -> list[ParsedPlate]:
+    opts = [_options(slot, c, r) for slot, c, r in zip(template, cands, norm, strict=True)]
+    if any(not o for o in opts):
+        return []
+    start = (0,) * len(opts)
+    heap = [(sum(o[0][1] for o in opts), start)]
+    seen = {start}
+    found: list[ParsedPlate] = []
+    pops = 0
+    while heap and len(found) < top_k and pops < _MAX_POPS:
+        cost, idx = heapq.heappop(heap)
+        pops += 1
+        chosen = [opts[i][k] for i, k in enumerate(idx)]
+        if sum(o[2] for o in chosen) <= max_corrections:
+            p = parse("".join(o[0] for o in chosen), lines=lines)
+            if p.valid and p.format is fmt:
+                changed = sum(o[3] for o in chosen)
+                found.append(ParsedPlate(p.text, p.format, p.region, True, p.lines, changed, round(cost, 6)))
+        for i in range(len(idx)):
+            if idx[i] + 1 < len(opts[i]):
+                nxt = (*idx[:i], idx[i] + 1, *idx[i + 1 :])
+                if nxt not in seen:
+                    seen.add(nxt)
+                    step = opts[i][idx[i] + 1][1] - opts[i][idx[i]][1]
+                    heapq.heappush(heap, (cost + step, nxt))
+    return found
+
+
+def correct(
+    text: str,
+    char_alternatives: Sequence[Sequence[tuple[str, float]]] | None = None,
+    *,
+    lines: int | None = None,
+    top_k: int = 5,
+    max_corrections: int = 2,
+) -> list[ParsedPlate]:
+    """Candidate readings of ``text``, best first; never empty.
+
+    ``char_alternatives`` holds, per character of ``text`` (raw or normalised),
+    the OCR's candidate characters with their probabilities. Valid readings come
+    first, structured formats before personalised plates, then by cost (OCR
+    evidence plus confusion fixes) and number of changed characters. The text
+    as read (normalised) is always among the results, as ``unknown`` if need be.
+    """
+    norm = normalize(text)
+    as_read = parse(norm, lines=lines)
+    cands = _align(text, norm, char_alternatives)
+    budget = fix_budget(len(norm), max_corrections)
+    ranked: dict[tuple[str, PlateFormat], tuple[tuple[int, float, int, int], ParsedPlate]] = {}
+    for order, (fmt, template) in enumerate(TEMPLATES):
+        if len(template) != len(norm):
+            continue
+        for p in _search(fmt, template, cands, norm, top_k, budget, lines):
+            ranked.setdefault((p.text, p.format), ((0, p.cost, p.corrections, order), p))
+    best = [p for _, p in sorted(ranked.values(), key=lambda kp: kp[0])][:top_k]
+    if as_read.valid and as_read.format is PlateFormat.PERSONALISED:
+        best.append(as_read)  # a structured reading within the correction budget wins
+    elif not any(p.text == as_read.text and p.format is as_read.format for p in best):
+        best.append(as_read)
+    return best

@@ -1,0 +1,185 @@
+"""Formats of plates that drive on Ukrainian roads: identification and validation.
+
+All functions take any text, normalise it and work on the normalised form, in
+which plate letters are the Latin look-alikes ``ABCEHIKMOPTX``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .distance import CONFUSABLE
+from .normalize import DIGITS, PLATE_LETTERS, normalize
+from .regions import Region, region_for_number, region_for_prefix
+
+
+class PlateFormat(StrEnum):
+    CURRENT = "current"  # 2004/2015 (DSTU 4278): AA 1234 BB, cars, buses, trailers, moto
+    LEGACY_1995 = "legacy_1995"  # 1995-2004: [01] 123-45 AA
+    TRANSIT = "transit"  # red transit plate: 01 AA 1234 (small region number first)
+    DIPLOMATIC = "diplomatic"  # CDP 001, DP/CC/S/D 001 123
+    MILITARY = "military"  # Armed Forces, black: 1234 A5 (the letter may be any Cyrillic one)
+    PERSONALISED = "personalised"  # individual plate: 3-8 letters/digits of the plate alphabet
+    UNKNOWN = "unknown"  # foreign or unrecognised: kept, normalised
+
+
+@dataclass(frozen=True)
+class ParsedPlate:
+    text: str
+    format: PlateFormat
+    region: Region | None = None
+    valid: bool = False
+    lines: int = 1
+    #: OCR confusions fixed to reach this reading (set by ``correct``)
+    corrections: int = 0
+    #: ranking cost of this reading (0 for the text as read; set by ``correct``)
+    cost: float = 0.0
+
+
+_L = "[ABCEHIKMOPTX]"
+_ANY_LETTER = r"[^\W\d_]"  # any letter, Cyrillic included (military plates)
+
+_CURRENT = re.compile(rf"({_L}{{2}})(\d{{4}})({_L}{{2}})")
+_LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
+_TRANSIT = re.compile(rf"(\d{{2}})({_L}{{2}})(\d{{4}})")
+_DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
+_MILITARY = re.compile(rf"(\d{{4}})({_ANY_LETTER}\d)")
+# A standard plate with a character missing, extra or misread: never personalised.
+_DAMAGED = re.compile(r"[A-Z]{1,3}\d{3,5}[A-Z]{1,3}|[A-Z]{2}\d{2,6}|\d{2,6}[A-Z]{2}")
+# Ukrainian letters allowed on individual plates besides the Latin look-alikes.
+_UA_LETTERS = frozenset("БГҐДЄЖЗИЙЛПУФЦЧШЩЬЮЯ")
+
+
+# Slot kinds per position: "L" plate letter, "D" digit, "A" any letter, "=X" the literal X.
+_D6 = ("D",) * 6
+TEMPLATES: tuple[tuple[PlateFormat, tuple[str, ...]], ...] = (
+    (PlateFormat.CURRENT, ("L", "L", "D", "D", "D", "D", "L", "L")),
+    (PlateFormat.TRANSIT, ("D", "D", "L", "L", "D", "D", "D", "D")),
+    (PlateFormat.LEGACY_1995, ("D",) * 5 + ("L", "L")),
+    (PlateFormat.LEGACY_1995, ("D",) * 7 + ("L", "L")),
+    (PlateFormat.MILITARY, ("D", "D", "D", "D", "A", "D")),
+    (PlateFormat.DIPLOMATIC, ("=C", "=D", "=P", "D", "D", "D")),
+    (PlateFormat.DIPLOMATIC, ("=D", "=P", *_D6)),
+    (PlateFormat.DIPLOMATIC, ("=C", "=C", *_D6)),
+    (PlateFormat.DIPLOMATIC, ("=S", *_D6)),
+    (PlateFormat.DIPLOMATIC, ("=D", *_D6)),
+)
+
+
+def fits(c: str, slot: str) -> bool:
+    """Does character ``c`` belong in a template slot?"""
+    if slot == "L":
+        return c in PLATE_LETTERS
+    if slot == "D":
+        return c in DIGITS
+    if slot == "A":
+        return c.isalpha()
+    return c == slot[1]
+
+
+def fixes(c: str, slot: str) -> list[tuple[str, float]]:
+    """Glyph-alikes of ``c`` that belong in ``slot``, with their confusion cost."""
+    return [(t, cost) for (a, t), cost in CONFUSABLE.items() if a == c and fits(t, slot)]
+
+
+def fix_budget(length: int, requested: int) -> int:
+    """Confusion fixes allowed in a text of ``length``: one per four characters."""
+    return max(0, min(requested, max(1, length // 4)))
+
+
+def _near_structured(text: str) -> bool:
+    """Could confusion fixes within budget make ``text`` fit a structured template?"""
+    budget = fix_budget(len(text), 2)
+    for _fmt, template in TEMPLATES:
+        if len(template) != len(text):
+            continue
+        misfits = [(c, slot) for c, slot in zip(text, template, strict=True) if not fits(c, slot)]
+        if len(misfits) <= budget and all(fixes(c, slot) for c, slot in misfits):
+            return True
+    return False
+
+
+def _structured(text: str) -> ParsedPlate | None:
+    """Exact structural match; region checks decide ``valid``."""
+    if m := _CURRENT.fullmatch(text):
+        region = region_for_prefix(m.group(1))
+        return ParsedPlate(text, PlateFormat.CURRENT, region, region is not None)
+    if m := _TRANSIT.fullmatch(text):
+        region = region_for_number(m.group(1))
+        return ParsedPlate(text, PlateFormat.TRANSIT, region, region is not None)
+    if m := _LEGACY.fullmatch(text):
+        code = m.group(1)
+        region = region_for_number(code) if code else None
+        return ParsedPlate(text, PlateFormat.LEGACY_1995, region, code is None or region is not None)
+    if m := _DIPLOMATIC.fullmatch(text):
+        mission = m.group(2) or m.group(4)
+        return ParsedPlate(text, PlateFormat.DIPLOMATIC, None, mission != "000")
+    if _MILITARY.fullmatch(text):
+        return ParsedPlate(text, PlateFormat.MILITARY, None, True)
+    return None
+
+
+def _personalised_ok(text: str) -> bool:
+    if not 3 <= len(text) <= 8 or text.isdigit():
+        return False
+    if any(not (c.isdigit() or c in PLATE_LETTERS or c in _UA_LETTERS) for c in text):
+        return False
+    return _DAMAGED.fullmatch(text) is None and not _near_structured(text)
+
+
+def parse(text: str, lines: int | None = None) -> ParsedPlate:
+    """Identify the format of ``text`` and validate it.
+
+    ``lines`` is the physical layout when the caller knows it (a two-line moto
+    or trailer plate joined top line first); it is copied into the result.
+    Text of no Ukrainian format comes back normalised as ``UNKNOWN``.
+    """
+    norm = normalize(text)
+    n_lines = lines if lines is not None else 1
+    parsed = _structured(norm)
+    if parsed is None:
+        if _personalised_ok(norm):
+            parsed = ParsedPlate(norm, PlateFormat.PERSONALISED, None, True)
+        else:
+            parsed = ParsedPlate(norm, PlateFormat.UNKNOWN, None, False)
+    if n_lines != 1:
+        parsed = ParsedPlate(parsed.text, parsed.format, parsed.region, parsed.valid, n_lines)
+    return parsed
+
+
+def format_display(parsed: ParsedPlate | str) -> str:
+    """The plate as people write it: ``AA 1234 BB``, ``123-45 AA``, ``DP 001 123``."""
+    if isinstance(parsed, str):
+        parsed = parse(parsed)
+    t = parsed.text
+    fmt = parsed.format
+    if fmt is PlateFormat.CURRENT and len(t) == 8:
+        return f"{t[:2]} {t[2:6]} {t[6:]}"
+    if fmt is PlateFormat.TRANSIT and len(t) == 8:
+        return f"{t[:2]} {t[2:4]} {t[4:]}"
+    if fmt is PlateFormat.LEGACY_1995:
+        head, body = (t[:2] + " ", t[2:]) if len(t) == 9 else ("", t)
+        return f"{head}{body[:3]}-{body[3:5]} {body[5:]}"
+    if fmt is PlateFormat.DIPLOMATIC:
+        m = re.fullmatch(r"([A-Z]+)(\d{3})(\d*)", t)
+        if m:
+            return " ".join(p for p in m.groups() if p)
+    if fmt is PlateFormat.MILITARY and len(t) == 6:
+        return f"{t[:4]} {t[4:]}"
+    return t
+
+
+def is_plausible(text: str) -> bool:
+    """Could this OCR text be a plate, or one line of a two-line plate?
+
+    True for 2 to 10 letters/digits that either hold a digit or use only the
+    plate alphabet (the bottom line of a moto plate is two letters).
+    """
+    norm = normalize(text)
+    if not 2 <= len(norm) <= 10:
+        return False
+    if any(c.isdigit() for c in norm):
+        return True
+    return all(c in PLATE_LETTERS or c in _UA_LETTERS for c in norm)

@@ -1,0 +1,58 @@
+"""Normalisation of OCR text to the one form the grammar works on.
+
+Ukrainian plates print only the 12 Cyrillic letters that look like Latin ones
+(А В С Е Н І К М О Р Т Х). PP-OCR reads them as Latin, a Cyrillic model or a
+person typing may give Cyrillic: both become the Latin look-alike, upper case.
+Separators (spaces, dashes, dots, any punctuation) are dropped. Every other
+letter or digit is kept, upper-cased, so a foreign plate is never lost.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: The 12 letters of Ukrainian plates, in their Latin look-alike form.
+PLATE_LETTERS = frozenset("ABCEHIKMOPTX")
+DIGITS = frozenset("0123456789")
+
+# Cyrillic upper case -> Latin look-alike. Ї (I with diaeresis) is folded to I:
+# plates have no Ї, and OCR or people produce it for a dotted І. Й is kept: it
+# looks like И, which has no Latin twin, so it is not a plate letter.
+_CYR_TO_LAT = {
+    "А": "A",
+    "В": "B",
+    "С": "C",
+    "Е": "E",
+    "Н": "H",
+    "І": "I",
+    "Ї": "I",
+    "К": "K",
+    "М": "M",
+    "О": "O",
+    "Р": "P",
+    "Т": "T",
+    "Х": "X",
+}
+_TRANSLATE = str.maketrans(_CYR_TO_LAT)
+
+
+def normalize_char(ch: str) -> str:
+    """Normalise one character; may return '' (separator) or, rarely, 2 chars (ß)."""
+    return normalize(ch)
+
+
+def normalize(text: str) -> str:
+    """Upper-case, Cyrillic look-alikes to Latin, separators removed.
+
+    >>> normalize("аа 1234-вв")
+    'AA1234BB'
+    """
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).upper().translate(_TRANSLATE)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def shape(text: str) -> str:
+    """Character classes of a normalised text: 'L' plate letter, 'D' digit, 'X' other."""
+    return "".join("D" if c in DIGITS else "L" if c in PLATE_LETTERS else "X" for c in text)
