@@ -39,7 +39,7 @@ class ParsedPlate:
 
 
 _L = "[ABCEHIKMOPTX]"
-_ANY_LETTER = r"[^\W\d_]"  # any letter, Cyrillic included (military plates)
+_ANY_LETTER = "[ABCEHIKMOPTXА-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates)
 
 _CURRENT = re.compile(rf"({_L}{{2}})(\d{{4}})({_L}{{2}})")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
@@ -52,7 +52,7 @@ _DAMAGED = re.compile(r"[A-Z]{1,3}\d{3,5}[A-Z]{1,3}|[A-Z]{2}\d{2,6}|\d{2,6}[A-Z]
 _UA_LETTERS = frozenset("БГҐДЄЖЗИЙЛПУФЦЧШЩЬЮЯ")
 
 
-# Slot kinds per position: "L" plate letter, "D" digit, "A" any letter, "=X" the literal X.
+# Slot kinds per position: "L" plate letter, "D" digit, "A" plate letter or Cyrillic, "=X" literal X.
 _D6 = ("D",) * 6
 TEMPLATES: tuple[tuple[PlateFormat, tuple[str, ...]], ...] = (
     (PlateFormat.CURRENT, ("L", "L", "D", "D", "D", "D", "L", "L")),
@@ -75,7 +75,7 @@ def fits(c: str, slot: str) -> bool:
     if slot == "D":
         return c in DIGITS
     if slot == "A":
-        return c.isalpha()
+        return c in PLATE_LETTERS or "А" <= c <= "Я" or c in "ҐЄІЇ"
     return c == slot[1]
 
 

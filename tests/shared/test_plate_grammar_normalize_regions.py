@@ -1,0 +1,141 @@
+"""Normalisation and the region table of the Ukrainian plate grammar."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, Region, normalize, parse
+from shared.plate_grammar.normalize import PLATE_LETTERS
+
+CYR = "АВСЕНІКМОРТХ"
+LAT = "ABCEHIKMOPTX"
+
+
+@pytest.mark.parametrize(("cyr", "lat"), list(zip(CYR, LAT, strict=True)))
+def test_each_cyrillic_lookalike_maps_to_latin(cyr: str, lat: str) -> None:
+    assert normalize(cyr) == lat
+    assert normalize(cyr.lower()) == lat
+    assert normalize(lat.lower()) == lat
+
+
+def test_plate_letters_are_the_twelve() -> None:
+    assert set(LAT) == PLATE_LETTERS
+    assert len(PLATE_LETTERS) == 12
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("AA 1234 BB", "AA1234BB"),
+        ("AA-1234-BB", "AA1234BB"),
+        ("aa.1234.bb", "AA1234BB"),
+        ("  AA\t1234\nBB  ", "AA1234BB"),
+        ("AA_1234/BB", "AA1234BB"),
+        ("(AA) 1234 «BB»", "AA1234BB"),
+        ("АА 1234 ВВ", "AA1234BB"),
+        ("аа1234вв", "AA1234BB"),
+        ("Аa 1234 Вb", "AA1234BB"),
+        ("ＡＡ１２３４ＢＢ", "AA1234BB"),  # full-width forms
+        ("КА·0001·ОО", "KA0001OO"),
+        ("123-45 КА", "12345KA"),
+        ("ЇХ", "IX"),  # Ї folds to I
+        ("Й1", "Й1"),  # Й is no look-alike: kept
+        ("Ж 123", "Ж123"),  # other Cyrillic letters kept
+        ("b ab 1234", "BAB1234"),  # foreign plate kept, upper-cased
+        ("W-12345", "W12345"),
+        ("", ""),
+        (" - . ", ""),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("text", ["AA1234BB", "KA0001OO", "1112345KA", "CDP001", "BAB1234"])
+def test_normalize_is_idempotent(text: str) -> None:
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_every_region_has_four_prefixes_and_nationwide() -> None:
+    by_name: dict[str, list[str]] = {}
+    for code, region in REGIONS.items():
+        assert region.code == code
+        by_name.setdefault(region.name_en, []).append(code)
+    assert len(REGIONS_1995) == 27
+    assert len(by_name) == 28  # 24 oblasts, Crimea, Kyiv, Sevastopol + nationwide II
+    for name, codes in by_name.items():
+        assert len(codes) == (1 if name == "Nationwide series" else 4), name
+    assert len(REGIONS) == 27 * 4 + 1
+
+
+def test_prefixes_use_only_plate_letters() -> None:
+    for code in REGIONS:
+        assert len(code) == 2
+        assert set(code) <= PLATE_LETTERS, code
+
+
+@pytest.mark.parametrize(
+    ("code", "name_en", "name_uk"),
+    [
+        ("AA", "Kyiv City", "м. Київ"),
+        ("KA", "Kyiv City", "м. Київ"),
+        ("TT", "Kyiv City", "м. Київ"),
+        ("TA", "Kyiv City", "м. Київ"),
+        ("AI", "Kyiv Oblast", "Київська область"),
+        ("KI", "Kyiv Oblast", "Київська область"),
+        ("TI", "Kyiv Oblast", "Київська область"),
+        ("ME", "Kyiv Oblast", "Київська область"),
+        ("BC", "Lviv Oblast", "Львівська область"),
+        ("HC", "Lviv Oblast", "Львівська область"),
+        ("CC", "Lviv Oblast", "Львівська область"),
+        ("BH", "Odesa Oblast", "Одеська область"),
+        ("OO", "Odesa Oblast", "Одеська область"),
+        ("AX", "Kharkiv Oblast", "Харківська область"),
+        ("XX", "Kharkiv Oblast", "Харківська область"),
+        ("AE", "Dnipropetrovsk Oblast", "Дніпропетровська область"),
+        ("PP", "Dnipropetrovsk Oblast", "Дніпропетровська область"),
+        ("AK", "Autonomous Republic of Crimea", "Автономна Республіка Крим"),
+        ("CH", "Sevastopol City", "м. Севастополь"),
+        ("IH", "Sevastopol City", "м. Севастополь"),
+        ("AH", "Donetsk Oblast", "Донецька область"),
+        ("TH", "Donetsk Oblast", "Донецька область"),
+        ("TM", "Zhytomyr Oblast", "Житомирська область"),
+        ("BX", "Khmelnytskyi Oblast", "Хмельницька область"),
+        ("CE", "Chernivtsi Oblast", "Чернівецька область"),
+        ("CB", "Chernihiv Oblast", "Чернігівська область"),
+        ("CA", "Cherkasy Oblast", "Черкаська область"),
+        ("II", "Nationwide series", "Загальнодержавна серія"),
+    ],
+)
+def test_known_prefixes(code: str, name_en: str, name_uk: str) -> None:
+    assert REGIONS[code] == Region(code, name_uk, name_en)
+
+
+@pytest.mark.parametrize("code", ["HP", "IC", "AD", "ZZ", "OI", "XB", "KK7"])
+def test_not_region_prefixes(code: str) -> None:
+    assert code not in REGIONS
+
+
+@pytest.mark.parametrize("code", sorted(REGIONS))
+def test_every_prefix_parses_latin_and_cyrillic(code: str) -> None:
+    latin = parse(f"{code} 4321 AX")
+    assert latin.format is PlateFormat.CURRENT
+    assert latin.valid
+    assert latin.region == REGIONS[code]
+    cyr = code.translate(str.maketrans(LAT, CYR))
+    cyrillic = parse(f"{cyr}4321АХ")
+    assert cyrillic == latin
+    lower = parse(f"{cyr.lower()} 4321 ах")
+    assert lower == latin
+
+
+@pytest.mark.parametrize(("num", "name_en"), [("01", "Autonomous Republic of Crimea"), ("10", "Kyiv Oblast"),
+                                               ("11", "Kyiv City"), ("14", "Lviv Oblast"), ("27", "Sevastopol City")])
+def test_numeric_1995_codes(num: str, name_en: str) -> None:
+    assert REGIONS_1995[num].name_en == name_en
+    assert REGIONS_1995[num].code == num
+
+
+def test_numeric_names_match_letter_names() -> None:
+    letter_names = {r.name_en for r in REGIONS.values()}
+    assert {r.name_en for r in REGIONS_1995.values()} <= letter_names
