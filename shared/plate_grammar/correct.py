@@ -16,6 +16,10 @@ from .formats import TEMPLATES, ParsedPlate, PlateFormat, fits, fix_budget, fixe
 from .normalize import normalize
 
 _MIN_P = 1e-6
+# With OCR alternatives the costs are in nats (-ln p / p_best). A fix the OCR did
+# not propose then weighs like an alternative of about 1/5 (strong pair) or 1/12
+# (medium pair) of the best probability, so real OCR candidates win over priors.
+_FIX_WEIGHT_WITH_ALTS = 5.0
 _MAX_POPS = 256  # best-first expansions per template: bounds the work on junk text
 
 # (chosen char, cost, is a confusion fix, differs from the text as read)
@@ -56,13 +60,13 @@ def _align(
     return out
 
 
-def _options(slot: str, cands: list[tuple[str, float]], read: str) -> list[_Option]:
+def _options(slot: str, cands: list[tuple[str, float]], read: str, fix_weight: float) -> list[_Option]:
     best: dict[str, _Option] = {}
     for c, cost in cands:
         if fits(c, slot):
             opts = [(c, cost, 0, int(c != read))]
         else:
-            opts = [(t, cost + fix, 1, int(t != read)) for t, fix in fixes(c, slot)]
+            opts = [(t, cost + fix * fix_weight, 1, int(t != read)) for t, fix in fixes(c, slot)]
         for opt in opts:
             if opt[0] not in best or opt[1] < best[opt[0]][1]:
                 best[opt[0]] = opt
@@ -77,8 +81,9 @@ def _search(
     top_k: int,
     max_corrections: int,
     lines: int | None,
+    fix_weight: float,
 ) -> list[ParsedPlate]:
-    opts = [_options(slot, c, r) for slot, c, r in zip(template, cands, norm, strict=True)]
+    opts = [_options(slot, c, r, fix_weight) for slot, c, r in zip(template, cands, norm, strict=True)]
     if any(not o for o in opts):
         return []
     start = (0,) * len(opts)
@@ -125,11 +130,12 @@ def correct(
     as_read = parse(norm, lines=lines)
     cands = _align(text, norm, char_alternatives)
     budget = fix_budget(len(norm), max_corrections)
+    fix_weight = _FIX_WEIGHT_WITH_ALTS if any(len(c) > 1 for c in cands) else 1.0
     ranked: dict[tuple[str, PlateFormat], tuple[tuple[int, float, int, int], ParsedPlate]] = {}
     for order, (fmt, template) in enumerate(TEMPLATES):
         if len(template) != len(norm):
             continue
-        for p in _search(fmt, template, cands, norm, top_k, budget, lines):
+        for p in _search(fmt, template, cands, norm, top_k, budget, lines, fix_weight):
             ranked.setdefault((p.text, p.format), ((0, p.cost, p.corrections, order), p))
     best = [p for _, p in sorted(ranked.values(), key=lambda kp: kp[0])][:top_k]
     if as_read.valid and as_read.format is PlateFormat.PERSONALISED:

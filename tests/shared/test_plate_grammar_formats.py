@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from shared.plate_grammar import REGIONS, ParsedPlate, PlateFormat, format_display, is_plausible, normalize, parse
+from shared.plate_grammar import (
+    REGIONS,
+    ParsedPlate,
+    PlateFormat,
+    format_display,
+    is_plausible,
+    normalize,
+    parse,
+)
 
 F = PlateFormat
 
@@ -145,7 +153,13 @@ def test_enum_values() -> None:
     assert F.UNKNOWN.value == "unknown"
     assert F("current") is F.CURRENT
     assert {f.value for f in F} == {
-        "current", "legacy_1995", "transit", "diplomatic", "military", "personalised", "unknown",
+        "current",
+        "legacy_1995",
+        "transit",
+        "diplomatic",
+        "military",
+        "personalised",
+        "unknown",
     }
 
 
@@ -173,7 +187,19 @@ def test_format_display(text: str, display: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["AA 1234 BB", "AA1234", "BB", "1234", "KA", "123-45 KA", "TAXI", "B AB 1234", "W 12345", "CDP 001", "ВН"],
+    [
+        "AA 1234 BB",
+        "AA1234",
+        "BB",
+        "1234",
+        "KA",
+        "123-45 KA",
+        "TAXI",
+        "B AB 1234",
+        "W 12345",
+        "CDP 001",
+        "ВН",
+    ],
 )
 def test_plausible(text: str) -> None:
     assert is_plausible(text)

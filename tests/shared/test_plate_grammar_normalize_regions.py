@@ -129,8 +129,16 @@ def test_every_prefix_parses_latin_and_cyrillic(code: str) -> None:
     assert lower == latin
 
 
-@pytest.mark.parametrize(("num", "name_en"), [("01", "Autonomous Republic of Crimea"), ("10", "Kyiv Oblast"),
-                                               ("11", "Kyiv City"), ("14", "Lviv Oblast"), ("27", "Sevastopol City")])
+@pytest.mark.parametrize(
+    ("num", "name_en"),
+    [
+        ("01", "Autonomous Republic of Crimea"),
+        ("10", "Kyiv Oblast"),
+        ("11", "Kyiv City"),
+        ("14", "Lviv Oblast"),
+        ("27", "Sevastopol City"),
+    ],
+)
 def test_numeric_1995_codes(num: str, name_en: str) -> None:
     assert REGIONS_1995[num].name_en == name_en
     assert REGIONS_1995[num].code == num
