@@ -1,0 +1,132 @@
+"""Group plate reads into passes and match them; match faces against the authorised person lists.
+
+Face embeddings live only inside ``match_faces``: every detection leaves it with ``embedding=None``,
+matched or not, so nothing downstream (database, evidence files, logs, answers) can keep one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from gateway.pipeline.context import CameraContext
+from gateway.pipeline.ports import (
+    FaceHitLike,
+    FaceIndexLike,
+    PassGrouperLike,
+    PassUpdateLike,
+    PlateHitLike,
+    PlateMatcherLike,
+)
+from shared.schemas import FaceDetection, PlateRead
+
+
+@dataclass(frozen=True)
+class PlateMatch:
+    entry_id: int
+    watchlist_id: int
+    rule: str
+    distance: float
+    matched_text: str
+    pattern: str
+
+
+@dataclass
+class PlateOutcome:
+    read: PlateRead
+    update: PassUpdateLike
+    hits: list[PlateMatch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FaceMatch:
+    entry_id: int
+    watchlist_id: int
+    photo_id: int | None
+    score: float
+
+
+@dataclass
+class FaceOutcome:
+    face: FaceDetection  # embedding already dropped
+    hit: FaceMatch | None = None
+
+
+def match_plates(
+    reads: Sequence[PlateRead],
+    ctx: CameraContext,
+    grouper: PassGrouperLike,
+    matcher: PlateMatcherLike | None,
+    captured_at: datetime,
+    now: datetime,
+) -> list[PlateOutcome]:
+    """Each read joins a pass; the read, its next-best readings and the pass reading are matched."""
+    out: list[PlateOutcome] = []
+    for read in reads:
+        update = grouper.observe(ctx.camera_id, captured_at, read)
+        hits: list[PlateMatch] = []
+        if matcher is not None and ctx.plate_lists:
+            alternatives = [c.text for c in read.candidates]
+            if update.combined_text and update.combined_text != read.text:
+                alternatives.append(update.combined_text)
+            found = matcher.match(read.text, alternatives, now, [str(w) for w in ctx.plate_lists])
+            hits = _best_per_entry(found, ctx)
+        out.append(PlateOutcome(read, update, hits))
+    return out
+
+
+def _best_per_entry(hits: Sequence[PlateHitLike], ctx: CameraContext) -> list[PlateMatch]:
+    best: dict[int, PlateMatch] = {}
+    for h in hits:
+        wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
+        if wl_id is None or wl_id not in ctx.plate_lists or entry_id is None:
+            continue
+        m = PlateMatch(entry_id, wl_id, h.rule, float(h.distance), h.matched_text, h.pattern)
+        if entry_id not in best or m.distance < best[entry_id].distance:
+            best[entry_id] = m
+    return list(best.values())
+
+
+def match_faces(
+    faces: Sequence[FaceDetection],
+    ctx: CameraContext,
+    index: FaceIndexLike | None,
+    default_threshold: float,
+    top_k: int,
+) -> list[FaceOutcome]:
+    """The best template above its list's threshold, per face; embeddings are dropped either way."""
+    out: list[FaceOutcome] = []
+    for face in faces:
+        vector = face.embedding
+        face.embedding = None
+        hit = None
+        if vector is not None and index is not None and ctx.face_matching:
+            ids = [str(w) for w in ctx.person_lists]
+            hits = index.search(np.asarray(vector, dtype=np.float32), ids, top_k)
+            hit = _accepted(hits, ctx, default_threshold)
+        del vector
+        out.append(FaceOutcome(face, hit))
+    return out
+
+
+def _int(value: str | int) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _accepted(hits: Sequence[FaceHitLike], ctx: CameraContext, default: float) -> FaceMatch | None:
+    best: FaceMatch | None = None
+    for h in hits:
+        wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
+        wl = ctx.person_lists.get(wl_id) if wl_id is not None else None
+        if wl is None or entry_id is None:
+            continue  # a list outside this camera's authorisation: never a hit
+        threshold = wl.face_threshold if wl.face_threshold is not None else default
+        if h.score >= threshold and (best is None or h.score > best.score):
+            best = FaceMatch(entry_id, wl.id, _int(h.photo_id), float(h.score))
+    return best

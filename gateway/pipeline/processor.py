@@ -1,0 +1,182 @@
+"""``FrameProcessor``: one posted frame from camera key to stored sightings and alerts.
+
+Order of work: scope and idempotency checks, decode (limits first), both recognizers at once,
+then under the camera's lock: pass grouping, matching, evidence files, one DB transaction.
+Nothing is stored when no recognizer could run, so the camera's retry is processed afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import anyio
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.audit.log import AuditContext
+from gateway.auth.keys import Principal
+from gateway.clients import FrameImage
+from gateway.context import AppContext
+from gateway.db.events import Alert, Frame, new_id
+from gateway.db.models import Camera
+from gateway.db.types import utcnow
+from gateway.errors import InvalidInput, NotFound, ScopeDenied
+from gateway.evidence import EvidenceFile, EvidenceStore
+from gateway.pipeline.context import CameraContext, load_context
+from gateway.pipeline.crops import crop_jpeg
+from gateway.pipeline.match import match_faces, match_plates
+from gateway.pipeline.persist import FramePlan, drop_expired_face_hits, evidence_names, persist
+from gateway.pipeline.recognize import Recognition, recognize
+from gateway.pipeline.schemas import FrameResult
+from recognizers.common.image import ImageLimits, decode_image
+
+logger = logging.getLogger(__name__)
+
+MAX_CLOCK_SKEW = timedelta(hours=1)
+FACE_ALERT_WINDOW = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class FrameSubmission:
+    camera_id: str
+    captured_at: datetime
+    idempotency_key: str
+    data: bytes
+
+
+def _duplicate(frame: Frame) -> FrameResult:
+    return FrameResult.model_validate({**frame.result, "duplicate": True})
+
+
+def _find_frame(session: Session, camera_id: str, key: str) -> Frame | None:
+    return session.scalar(select(Frame).where(Frame.camera_id == camera_id, Frame.idempotency_key == key))
+
+
+class FrameProcessor:
+    """Service object behind ``POST /v1/frames``; one per app (it owns the pass grouper)."""
+
+    def __init__(self, app: AppContext, grouper: Any, evidence: EvidenceStore | None = None) -> None:
+        self.app = app
+        self.grouper = grouper
+        self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
+        self._check_scope(principal, sub)
+        now = utcnow()
+        if sub.captured_at > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"
+            )
+        ctx, stored = await anyio.to_thread.run_sync(self._prepare, sub, now)
+        if stored is not None:
+            return stored
+        limits = ImageLimits(max_bytes=self.app.settings.limits.max_frame_bytes)
+        array = await anyio.to_thread.run_sync(decode_image, sub.data, limits)
+        image = FrameImage(sub.data, array)
+        recognition = await recognize(self.app.recognizers, image, ctx)
+        lock = self._locks.setdefault(sub.camera_id, asyncio.Lock())
+        async with lock:  # passes and alert dedup see a camera's frames one at a time
+            result, plan = await anyio.to_thread.run_sync(self._commit, sub, ctx, recognition, image, now)
+        if plan is not None and plan.new_alerts:
+            await anyio.to_thread.run_sync(self._audit_matches, principal, plan)
+        return result
+
+    def _check_scope(self, principal: Principal, sub: FrameSubmission) -> None:
+        if principal.role != "camera" or principal.camera_id != sub.camera_id:
+            self.app.audit.record(
+                principal, "frame.denied", f"camera:{sub.camera_id}", outcome="denied",
+                detail="a camera key may post frames only for its own camera",
+            )
+            raise ScopeDenied(
+                f"This key may not post frames for camera '{sub.camera_id}'.",
+                f"Цей ключ не може надсилати кадри для камери '{sub.camera_id}'.",
+            )
+
+    def _prepare(self, sub: FrameSubmission, now: datetime) -> tuple[CameraContext, FrameResult | None]:
+        with self.app.sessions() as session:
+            camera = session.get(Camera, sub.camera_id)
+            if camera is None:
+                raise NotFound("camera", sub.camera_id, "Камеру")
+            if not camera.enabled:
+                raise ScopeDenied(
+                    f"Camera '{sub.camera_id}' is disabled.", f"Камеру '{sub.camera_id}' вимкнено."
+                )
+            found = _find_frame(session, sub.camera_id, sub.idempotency_key)
+            if found is not None:
+                return CameraContext(camera.id, True, False, False, None), _duplicate(found)
+            return load_context(session, camera, sub.captured_at, now), None
+
+    def _commit(
+        self, sub: FrameSubmission, ctx: CameraContext, rec: Recognition, image: FrameImage, now: datetime
+    ) -> tuple[FrameResult, FramePlan | None]:
+        with self.app.sessions() as session:
+            found = _find_frame(session, sub.camera_id, sub.idempotency_key)
+            if found is not None:  # a concurrent retry got here first
+                return _duplicate(found), None
+            plan = self._plan(session, sub, ctx, rec, now)
+            self._write_evidence(plan, image)
+            try:
+                result = persist(session, plan, FACE_ALERT_WINDOW)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                self.evidence.remove(list(plan.evidence.values()))
+                found = _find_frame(session, sub.camera_id, sub.idempotency_key)
+                if found is None:
+                    raise
+                return _duplicate(found), None
+            except BaseException:
+                session.rollback()
+                self.evidence.remove(list(plan.evidence.values()))
+                raise
+        return result, plan
+
+    def _plan(
+        self, session: Session, sub: FrameSubmission, ctx: CameraContext, rec: Recognition, now: datetime
+    ) -> FramePlan:
+        match = self.app.settings.match
+        plates = match_plates(
+            rec.plates or [], ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now
+        )
+        faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
+        drop_expired_face_hits(session, faces, now)
+        return FramePlan(
+            frame_id=new_id(), camera_id=sub.camera_id, captured_at=sub.captured_at, received_at=now,
+            idempotency_key=sub.idempotency_key, ctx=ctx, plates=plates, faces=faces, skipped=rec.skipped,
+        )
+
+    def _write_evidence(self, plan: FramePlan, image: FrameImage) -> None:
+        """Full frame and crops, only for frames with a sighting or a face hit; never unmatched faces."""
+        names = evidence_names(plan)
+        if not names:
+            return
+        bgr = image.bgr()
+        files = [EvidenceFile("frame.jpg", image.data)]
+        for name, i in names.items():
+            box = plan.plates[i].read.bbox if name.startswith("plate") else plan.faces[i].face.bbox
+            files.append(EvidenceFile(name, crop_jpeg(bgr, box)))
+        plan.evidence = self.evidence.write(plan.camera_id, plan.captured_at, plan.frame_id, files)
+
+    def _audit_matches(self, principal: Principal, plan: FramePlan) -> None:
+        cases = ",".join(a.case_number for a in plan.ctx.authorisations)
+        for alert in plan.new_alerts:
+            audit_ctx = AuditContext("live face matching", cases) if alert.kind == "face" else None
+            self.app.audit.record(
+                principal, f"match.{alert.kind}", f"alert:{alert.id}", ctx=audit_ctx,
+                watchlist_id=alert.watchlist_id, watchlist_version=alert.watchlist_version,
+                result_count=1, detail=_match_detail(alert, plan),
+            )
+
+
+def _match_detail(alert: Alert, plan: FramePlan) -> str:
+    base = f"camera={plan.camera_id} entry={alert.entry_id} rule={alert.rule}"
+    if alert.kind == "face":
+        auths = ",".join(str(a.id) for a in plan.ctx.authorisations)
+        return f"{base} similarity={alert.similarity:.3f} authorisations={auths}"
+    return f"{base} read={alert.read_text} distance={alert.distance}"

@@ -1,0 +1,85 @@
+"""Call the plate and face recognizers concurrently; one down does not stop the other."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.errors import Unavailable
+from gateway.pipeline.context import CameraContext
+from gateway.pipeline.ports import RecognizersLike
+from gateway.pipeline.schemas import SkipReason
+from recognizers.common.image_errors import ImageError
+from shared.schemas import FaceDetection, PlateRead
+
+logger = logging.getLogger(__name__)
+
+DISABLED = SkipReason(reason="disabled for this camera", reason_uk="вимкнено для цієї камери")
+NOT_AUTHORISED = SkipReason(
+    reason="face matching is off: no active face authorisation (with a person list) covers this camera",
+    reason_uk="розпізнавання облич вимкнено: немає чинного дозволу (зі списком осіб) для цієї камери",
+)
+
+
+class RecognizersUnavailable(Unavailable):
+    """No recognizer could run: nothing was stored; the camera retries later (same idempotency key)."""
+
+    code = "recognizers_unavailable"
+
+
+@dataclass
+class Recognition:
+    plates: list[PlateRead] | None = None  # None: did not run
+    faces: list[FaceDetection] | None = None
+    skipped: dict[str, SkipReason] = field(default_factory=dict)
+
+
+def _unavailable(kind: str, exc: BaseException) -> SkipReason:
+    reason = getattr(exc, "reason", None) or type(exc).__name__
+    return SkipReason(
+        reason=f"the {kind} recognizer is unavailable: {reason}",
+        reason_uk=f"розпізнавач ({'номери' if kind == 'plates' else 'обличчя'}) недоступний: {reason}",
+    )
+
+
+async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) -> Recognition:
+    """Run what the camera has enabled. Raises ``RecognizersUnavailable`` when nothing could run."""
+    out = Recognition()
+    calls: dict[str, Awaitable[Sequence[Any]]] = {}
+    if ctx.plates_enabled:
+        calls["plates"] = clients.plates(image, ctx.roi)
+    else:
+        out.skipped["plates"] = DISABLED
+    if ctx.faces_enabled:
+        # without an authorisation faces are only detected (counted), never embedded
+        calls["faces"] = clients.faces(image, embeddings=ctx.face_matching)
+        if not ctx.face_matching:
+            out.skipped["face_matching"] = NOT_AUTHORISED
+    else:
+        out.skipped["faces"] = DISABLED
+    results = await asyncio.gather(*calls.values(), return_exceptions=True)
+    failed = 0
+    for kind, res in zip(calls, results, strict=True):
+        if isinstance(res, ImageError):
+            raise res
+        if isinstance(res, BaseException):
+            if not isinstance(res, Exception):
+                raise res  # cancellation and the like
+            logger.warning("recognizer %s failed for camera %s: %s", kind, ctx.camera_id, res)
+            out.skipped[kind] = _unavailable(kind, res)
+            failed += 1
+        elif kind == "plates":
+            out.plates = list(res)
+        else:
+            out.faces = list(res)
+    if calls and failed == len(calls):
+        raise RecognizersUnavailable(
+            "No recognizer could process the frame; nothing was stored. Retry later.",
+            "Жоден розпізнавач не зміг обробити кадр; нічого не збережено. Повторіть пізніше.",
+        )
+    if "faces" in out.skipped:
+        out.skipped.pop("face_matching", None)
+    return out

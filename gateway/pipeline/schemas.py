@@ -1,0 +1,60 @@
+"""What ``POST /v1/frames`` answers: ``FrameResult`` (never face embeddings)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from shared.schemas import BBox, PlateRead
+
+
+class PlateHitOut(BaseModel):
+    entry_id: int
+    watchlist_id: int
+    rule: str = Field(description="exact | wildcard | fuzzy")
+    distance: float = Field(description="confusion-aware edit distance (0 for exact)")
+    matched_text: str = Field(description="the reading that matched (pass reading or a candidate)")
+    pattern: str = Field(description="the watchlist entry's plate text or wildcard pattern")
+
+
+class PlateResult(PlateRead):
+    pass_id: str = Field(description="vehicle pass this read belongs to (one sighting per pass)")
+    pass_text: str = Field(description="combined reading of the pass so far")
+    hits: list[PlateHitOut] = Field(default_factory=list)
+
+
+class FaceResult(BaseModel):
+    bbox: BBox
+    quality: float = Field(ge=0.0, le=1.0)
+    matched: bool = Field(description="true when the face matched a watchlist entry (an alert was raised)")
+
+
+class SkipReason(BaseModel):
+    reason: str
+    reason_uk: str
+
+
+class AlertRef(BaseModel):
+    alert_id: str
+    kind: str = Field(description="plate | face")
+    entry_id: int
+    watchlist_id: int
+    rule: str | None = Field(default=None, description="plate rule; 'face' for a face hit")
+    distance: float | None = None
+    similarity: float | None = None
+    new: bool = Field(default=True, description="false when an earlier frame of the same pass raised it")
+
+
+class FrameResult(BaseModel):
+    frame_id: str
+    camera_id: str
+    captured_at: datetime
+    duplicate: bool = Field(default=False, description="true: a retry of a frame already processed")
+    plates: list[PlateResult] = Field(default_factory=list)
+    faces: list[FaceResult] = Field(default_factory=list)
+    skipped: list[str] = Field(
+        default_factory=list, description="what did not run: plates, faces, face_matching"
+    )
+    skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
+    alerts: list[AlertRef] = Field(default_factory=list)
