@@ -36,11 +36,6 @@ _CYR_TO_LAT = {
 _TRANSLATE = str.maketrans(_CYR_TO_LAT)
 
 
-def normalize_char(ch: str) -> str:
-    """Normalise one character; may return '' (separator) or, rarely, 2 chars (ß)."""
-    return normalize(ch)
-
-
 def normalize(text: str) -> str:
     """Upper-case, Cyrillic look-alikes to Latin, separators removed.
 
