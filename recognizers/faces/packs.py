@@ -57,7 +57,7 @@ def _cached(name: str, settings: FaceSettings) -> Path:
 def _yunet_sface(settings: FaceSettings) -> Pack:
     det = YuNetDetector(
         _cached("yunet-2023mar", settings), settings.det_max_side, settings.det_score_threshold,
-        settings.nms_threshold,
+        settings.nms_threshold, settings.yunet_backend, settings.threads,
     )  # fmt: skip
     emb = SFaceEmbedder(_cached("sface-2021dec", settings))
     return Pack("yunet-sface", det, emb)

@@ -25,13 +25,16 @@ class FaceSettings(BaseSettings):
         description="the detector sees the frame scaled so its long side is at most this; 1280 finds "
         "30 px faces in 1080p frames, 960 is faster and finds most of them",
     )  # fmt: skip
+    yunet_backend: Literal["onnxruntime", "opencv"] = Field(
+        default="onnxruntime", description="YuNet runtime: onnxruntime (faster) or OpenCV's FaceDetectorYN"
+    )
     det_score_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     nms_threshold: float = Field(default=0.3, ge=0.0, le=1.0)
     min_face_px: float = Field(
         default=12.0, ge=0.0, description="detections narrower than this (full-frame pixels) are dropped"
     )
     min_quality: float = Field(
-        default=0.35, ge=0.0, le=1.0,
+        default=0.3, ge=0.0, le=1.0,
         description="faces below this quality are returned (with their quality) but never embedded",
     )  # fmt: skip
     max_faces: int = Field(default=64, ge=1, description="at most this many faces per frame, best first")
