@@ -1,0 +1,192 @@
+"""Group the plate reads of consecutive frames of one camera into vehicle passes.
+
+Design decision: grouping lives in the gateway, not in the camera agent. The gateway is where the
+reads exist (the agent stays OCR-free and light, sending motion-gated JPEGs over slow village links),
+it sees every frame of a camera including frames replayed from the agent's spool, and it is the
+one place that decides sightings and alerts, so one car makes one sighting however many frames
+reached it. The agent would need the plate models to group, which a village box cannot afford.
+
+A read joins an open pass of the same camera when it comes within ``window_s`` of that pass's last
+read and either its text is within ``max_distance`` (confusion-aware) of the pass's combined text or
+of any read in it, or its box continues the pass's box trajectory (overlapping or near the last
+box). The combined reading is a per-character vote weighted by per-character confidence, among the
+reads of the dominant length (reads of another length, e.g. a dropped character, still count as
+reads of the pass but do not vote).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shared.plate_grammar import plate_distance
+from shared.schemas import BBox, PlateRead
+
+MAX_OPEN_PER_CAMERA = 64
+
+
+@dataclass(frozen=True, slots=True)
+class PassUpdate:
+    pass_id: str
+    is_new: bool
+    combined_text: str
+    combined_confidence: float
+    n_reads: int
+    camera_id: str = ""
+    first_ts: datetime | None = None
+    last_ts: datetime | None = None
+    closed: bool = False
+    changed: bool = True  # combined_text differs from what the previous update said
+
+
+@dataclass
+class _Read:
+    text: str
+    weights: list[float]
+    confidence: float
+    bbox: BBox
+
+
+@dataclass
+class _Pass:
+    pass_id: str
+    camera_id: str
+    first_ts: datetime
+    last_ts: datetime
+    reads: list[_Read] = field(default_factory=list)
+    frames: set[datetime] = field(default_factory=set)
+    combined_text: str = ""
+    combined_confidence: float = 0.0
+
+    def update(self, camera_id: str, *, is_new: bool, changed: bool, closed: bool = False) -> PassUpdate:
+        return PassUpdate(
+            self.pass_id,
+            is_new,
+            self.combined_text,
+            self.combined_confidence,
+            len(self.reads),
+            camera_id,
+            self.first_ts,
+            self.last_ts,
+            closed,
+            changed,
+        )
+
+
+def _weights(read: PlateRead) -> list[float]:
+    if len(read.char_confidences) == len(read.text):
+        return [max(float(c), 1e-3) for c in read.char_confidences]
+    return [max(float(read.confidence), 1e-3)] * len(read.text)
+
+
+def combine(reads: list[_Read]) -> tuple[str, float]:
+    """Weighted per-character vote among the reads of the dominant length."""
+    by_len: dict[int, float] = {}
+    for r in reads:
+        by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence + 1e-6
+    length = max(by_len, key=lambda n: (by_len[n], n))
+    voters = [r for r in reads if len(r.text) == length]
+    chars: list[str] = []
+    confs: list[float] = []
+    for i in range(length):
+        score: dict[str, float] = {}
+        for r in voters:
+            score[r.text[i]] = score.get(r.text[i], 0.0) + r.weights[i]
+        ch = max(score, key=lambda c: (score[c], c))
+        chars.append(ch)
+        confs.append(score[ch] / len(voters))  # agreement x confidence of the winners
+    conf = sum(confs) / len(confs) if confs else 0.0
+    return "".join(chars), min(1.0, conf)
+
+
+def _near(a: BBox, b: BBox) -> bool:
+    """Same object on the next frame: boxes overlap, or centres closer than two box widths."""
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    if ix * iy > 0:
+        return True
+    dx = (a.x + a.w / 2) - (b.x + b.w / 2)
+    dy = (a.y + a.h / 2) - (b.y + b.h / 2)
+    reach = 2.0 * max(a.w, b.w, 1)
+    return dx * dx + dy * dy <= reach * reach
+
+
+class PassGrouper:
+    """Not thread-safe: call from one task (the pipeline serialises per camera)."""
+
+    def __init__(self, window_s: float = 4.0, max_distance: float = 2.0) -> None:
+        self.window_s = float(window_s)
+        self.max_distance = float(max_distance)
+        self._open: dict[str, list[_Pass]] = {}
+
+    def observe(self, camera_id: str, ts: datetime, read: PlateRead) -> PassUpdate:
+        r = _Read(read.text, _weights(read), float(read.confidence), read.bbox)
+        passes = self._open.setdefault(camera_id, [])
+        target = self._find(passes, ts, r)
+        if target is None:
+            target = _Pass(uuid.uuid4().hex, camera_id, ts, ts)
+            passes.append(target)
+            if len(passes) > MAX_OPEN_PER_CAMERA:
+                passes.pop(0)
+            is_new = True
+        else:
+            is_new = False
+            target.last_ts = max(target.last_ts, ts)
+        before = target.combined_text
+        target.reads.append(r)
+        target.frames.add(ts)
+        target.combined_text, target.combined_confidence = combine(target.reads)
+        return target.update(camera_id, is_new=is_new, changed=is_new or before != target.combined_text)
+
+    def _find(self, passes: list[_Pass], ts: datetime, r: _Read) -> _Pass | None:
+        best: tuple[float, _Pass] | None = None
+        for p in passes:
+            gap = (ts - p.last_ts).total_seconds()
+            if gap > self.window_s or gap < -self.window_s:
+                continue
+            if ts in p.frames:  # two plates in one frame are two vehicles
+                continue
+            d = self._text_distance(p, r.text)
+            if d > self.max_distance and not self._continues(p, r, d):
+                continue
+            score = d + 0.01 * abs(gap)
+            if best is None or score < best[0]:
+                best = (score, p)
+        return None if best is None else best[1]
+
+    def _continues(self, p: _Pass, r: _Read, d: float) -> bool:
+        """Box trajectory continues and the text is only partly off (e.g. a character lost)."""
+        loose = max(2.0 * self.max_distance, len(r.text) / 2)
+        return d <= loose and _near(p.reads[-1].bbox, r.bbox)
+
+    def _text_distance(self, p: _Pass, text: str) -> float:
+        limit = self.max_distance
+        limit = max(2.0 * limit, len(text) / 2)
+        d = plate_distance(text, p.combined_text, max_distance=limit, assume_normalized=True)
+        for other in p.reads[-4:]:
+            if d <= 0:
+                break
+            d = min(d, plate_distance(text, other.text, max_distance=limit, assume_normalized=True))
+        return d
+
+    def expire(self, now: datetime) -> list[PassUpdate]:
+        """Close passes whose last read is older than the window; return their final state."""
+        closed: list[PassUpdate] = []
+        for camera_id, passes in list(self._open.items()):
+            keep = []
+            for p in passes:
+                if (now - p.last_ts).total_seconds() > self.window_s:
+                    closed.append(p.update(camera_id, is_new=False, changed=False, closed=True))
+                else:
+                    keep.append(p)
+            if keep:
+                self._open[camera_id] = keep
+            else:
+                del self._open[camera_id]
+        return closed
+
+    def open_passes(self, camera_id: str | None = None) -> int:
+        if camera_id is not None:
+            return len(self._open.get(camera_id, []))
+        return sum(len(v) for v in self._open.values())

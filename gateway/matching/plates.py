@@ -1,0 +1,318 @@
+"""Match a plate reading against every plate watchlist entry: exact, wildcard and fuzzy, all indexed.
+
+Rules, best first per entry: ``exact`` (normalised text equal), ``wildcard`` (``?`` = one character,
+``*`` = any run, possibly empty) and ``fuzzy`` (``shared.plate_grammar.plate_distance`` <= threshold).
+
+Nothing is scanned linearly except ``*`` patterns (rare; ``?`` patterns are hashed per mask):
+
+* exact: a dict from text to entry ids;
+* ``?`` patterns: per length and per mask of ``?`` positions, a dict keyed by the fixed characters;
+* fuzzy: a SymSpell-style deletion index over a *confusion-folded* key (O/0/D/Q -> one class,
+  I/1/L -> one, B/8 -> one, ...). A confusion substitution costs less than 1 and every other edit
+  costs 1, so ``plate_distance(a, b) <= t`` implies that the folded keys are within ``floor(t)``
+  plain edits, and therefore share a key with at most ``floor(t)`` deletions each. Candidates found
+  that way are verified with ``plate_distance``; no true match can be missed.
+
+Readers never lock: they read one immutable snapshot. Writers build a new snapshot under a lock
+and swap it in (copy-on-write). Single ``add``/``remove`` calls go to a small overlay so they stay
+cheap at 100,000 entries; the overlay is folded into the base when it grows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
+from shared.plate_grammar import normalize, plate_distance
+
+Rule = Literal["exact", "wildcard", "fuzzy"]
+_RANK: dict[str, int] = {"exact": 0, "wildcard": 1, "fuzzy": 2}
+MIN_LITERALS = 2
+_WILDCARDS = re.compile(r"([?*])")
+
+
+@dataclass(frozen=True, slots=True)
+class PlateEntryRef:
+    """What the matcher needs of a plate watchlist entry."""
+
+    entry_id: str
+    watchlist_id: str
+    pattern: str
+    valid_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlateHit:
+    entry_id: str
+    watchlist_id: str
+    rule: Rule
+    distance: float
+    matched_text: str
+    pattern: str
+
+
+def normalize_pattern(pattern: str) -> str:
+    """Normalise the literal parts of a pattern and keep its ``?``/``*``; raise ValueError if unusable.
+
+    >>> normalize_pattern("аа 12?? вв")
+    'AA12??BB'
+    """
+    parts = _WILDCARDS.split(pattern or "")
+    out = "".join(p if p in ("?", "*") else normalize(p) for p in parts)
+    out = re.sub(r"\*+", "*", out)
+    literals = sum(1 for c in out if c not in "?*")
+    if literals < MIN_LITERALS:
+        raise ValueError(f"plate pattern {pattern!r} needs at least {MIN_LITERALS} letters or digits")
+    return out
+
+
+def _epoch(ts: datetime | None) -> float | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    ref: PlateEntryRef
+    pattern: str
+    kind: Literal["exact", "mask", "star"]
+    until: float | None
+    regex: re.Pattern[str] | None = None
+    kept: tuple[int, ...] = ()
+
+
+def _compile(ref: PlateEntryRef) -> _Entry:
+    try:
+        pattern = normalize_pattern(ref.pattern)
+    except ValueError as exc:
+        raise ValueError(f"entry {ref.entry_id}: {exc}") from None
+    until = _epoch(ref.valid_until)
+    if "*" in pattern:
+        regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+        return _Entry(ref, pattern, "star", until, regex=regex)
+    if "?" in pattern:
+        kept = tuple(i for i, c in enumerate(pattern) if c != "?")
+        return _Entry(ref, pattern, "mask", until, kept=kept)
+    return _Entry(ref, pattern, "exact", until)
+
+
+def _mask_key(text: str, kept: tuple[int, ...]) -> str:
+    return "".join([text[i] for i in kept])
+
+
+@dataclass
+class _Tables:
+    """Lookup tables for one set of entries (the base, or the overlay)."""
+
+    exact: dict[str, list[str]] = field(default_factory=dict)
+    # length -> kept positions -> fixed characters -> entry ids
+    masks: dict[int, dict[tuple[int, ...], dict[str, list[str]]]] = field(default_factory=dict)
+    stars: list[str] = field(default_factory=list)
+
+    def add(self, e: _Entry) -> None:
+        eid = e.ref.entry_id
+        if e.kind == "exact":
+            self.exact.setdefault(e.pattern, []).append(eid)
+        elif e.kind == "mask":
+            by_mask = self.masks.setdefault(len(e.pattern), {})
+            by_mask.setdefault(e.kept, {}).setdefault(_mask_key(e.pattern, e.kept), []).append(eid)
+        else:
+            self.stars.append(eid)
+
+    def exact_ids(self, text: str) -> list[str]:
+        return self.exact.get(text, [])
+
+    def wildcard_ids(self, text: str) -> Iterable[str]:
+        for kept, table in self.masks.get(len(text), {}).items():
+            yield from table.get(_mask_key(text, kept), ())
+        yield from self.stars
+
+
+class _Snapshot:
+    """Immutable once published: base tables plus a small overlay of later adds and removes."""
+
+    def __init__(
+        self,
+        base: dict[str, _Entry],
+        base_tables: _Tables,
+        base_fuzzy: DeletionIndex,
+        overlay: dict[str, _Entry | None],
+        k: int,
+    ) -> None:
+        self.base = base
+        self.base_tables = base_tables
+        self.base_fuzzy = base_fuzzy
+        self.overlay = overlay
+        self.overlay_tables = _Tables()
+        self.overlay_fuzzy: dict[str, list[str]] = {}
+        for e in overlay.values():
+            if e is None:
+                continue
+            self.overlay_tables.add(e)
+            if e.kind == "exact":
+                for key in DeletionIndex.variants(fold(e.pattern), k):
+                    self.overlay_fuzzy.setdefault(key, []).append(e.ref.entry_id)
+
+    @classmethod
+    def build(cls, entries: Iterable[_Entry], k: int) -> _Snapshot:
+        base: dict[str, _Entry] = {}
+        for e in entries:
+            base[e.ref.entry_id] = e
+        tables = _Tables()
+        for e in base.values():
+            tables.add(e)
+        fuzzy = DeletionIndex.build(
+            ((eid, fold(e.pattern)) for eid, e in base.items() if e.kind == "exact"), k
+        )
+        return cls(base, tables, fuzzy, {}, k)
+
+    def get(self, entry_id: str) -> _Entry | None:
+        if entry_id in self.overlay:
+            return self.overlay[entry_id]
+        return self.base.get(entry_id)
+
+    def live(self) -> dict[str, _Entry]:
+        merged = dict(self.base)
+        for eid, e in self.overlay.items():
+            if e is None:
+                merged.pop(eid, None)
+            else:
+                merged[eid] = e
+        return merged
+
+    def __len__(self) -> int:
+        return len(self.live()) if self.overlay else len(self.base)
+
+
+class PlateMatcher:
+    """Thread-safe plate matcher. ``fuzzy_threshold`` 0 disables fuzzy matching."""
+
+    def __init__(self, fuzzy_threshold: float = 1.0, overlay_limit: int = 2000) -> None:
+        if fuzzy_threshold < 0 or not math.isfinite(fuzzy_threshold):
+            raise ValueError("fuzzy_threshold must be a finite number >= 0")
+        self.fuzzy_threshold = float(fuzzy_threshold)
+        self._k = max_plain_edits(self.fuzzy_threshold)
+        self._overlay_limit = overlay_limit
+        self._write_lock = threading.Lock()
+        self._snap = _Snapshot.build((), self._k)
+
+    # -- writers -------------------------------------------------------------------------------
+    def rebuild(self, entries: Iterable[PlateEntryRef]) -> None:
+        """Replace every entry at once (atomic for readers)."""
+        compiled = [_compile(r) for r in entries]
+        snap = _Snapshot.build(compiled, self._k)
+        with self._write_lock:
+            self._snap = snap
+
+    def add(self, entry: PlateEntryRef) -> None:
+        """Add or replace one entry (same ``entry_id`` replaces)."""
+        self.add_many([entry])
+
+    def add_many(self, entries: Iterable[PlateEntryRef]) -> None:
+        compiled = [_compile(r) for r in entries]
+        with self._write_lock:
+            self._publish({e.ref.entry_id: e for e in compiled})
+
+    def remove(self, entry_id: str) -> None:
+        with self._write_lock:
+            if self._snap.get(entry_id) is not None:
+                self._publish({entry_id: None})
+
+    def _publish(self, changes: dict[str, _Entry | None]) -> None:
+        old = self._snap
+        overlay = {**old.overlay, **changes}
+        if len(overlay) > max(self._overlay_limit, len(old.base) // 50):
+            merged = old.live()
+            for eid, e in changes.items():
+                if e is None:
+                    merged.pop(eid, None)
+                else:
+                    merged[eid] = e
+            self._snap = _Snapshot.build(merged.values(), self._k)
+        else:
+            self._snap = _Snapshot(old.base, old.base_tables, old.base_fuzzy, overlay, self._k)
+
+    def __len__(self) -> int:
+        return len(self._snap)
+
+    # -- readers -------------------------------------------------------------------------------
+    def match(
+        self,
+        read_text: str,
+        candidates: Sequence[str] = (),
+        now: datetime | None = None,
+        watchlist_ids: Collection[str] | None = None,
+    ) -> list[PlateHit]:
+        """Every live entry that the reading (or one of its next-best ``candidates``) matches.
+
+        One hit per entry, with the best rule (exact > wildcard > fuzzy, then the primary reading
+        before candidates, then the smaller distance). Sorted best first.
+        """
+        snap = self._snap
+        now_ts = _epoch(now or datetime.now(UTC)) or 0.0
+        allowed = None if watchlist_ids is None else frozenset(watchlist_ids)
+        best: dict[str, tuple[tuple[int, int, float], PlateHit]] = {}
+        texts = [t for t in dict.fromkeys(normalize(x) for x in (read_text, *candidates)) if t]
+        for order, text in enumerate(texts):
+            for entry, rule, dist in self._match_one(snap, text):
+                if allowed is not None and entry.ref.watchlist_id not in allowed:
+                    continue
+                if entry.until is not None and entry.until < now_ts:
+                    continue
+                rank = (_RANK[rule], 0 if order == 0 else 1, dist)
+                eid = entry.ref.entry_id
+                if eid not in best or rank < best[eid][0]:
+                    hit = PlateHit(eid, entry.ref.watchlist_id, rule, dist, text, entry.pattern)
+                    best[eid] = (rank, hit)
+        return [h for _, h in sorted(best.values(), key=lambda x: (x[0], x[1].entry_id))]
+
+    def _match_one(self, snap: _Snapshot, text: str) -> Iterable[tuple[_Entry, Rule, float]]:
+        seen: set[str] = set()
+        for tables in (snap.base_tables, snap.overlay_tables):
+            for eid in tables.exact_ids(text):
+                e = snap.get(eid)
+                if e is not None and e.kind == "exact" and e.pattern == text and eid not in seen:
+                    seen.add(eid)
+                    yield e, "exact", 0.0
+            for eid in tables.wildcard_ids(text):
+                e = snap.get(eid)
+                if e is None or eid in seen or e.kind == "exact":
+                    continue
+                if _wildcard_ok(e, text):
+                    seen.add(eid)
+                    yield e, "wildcard", 0.0
+        if self._k < 0:
+            return
+        yield from self._fuzzy(snap, text, seen)
+
+    def _fuzzy(self, snap: _Snapshot, text: str, seen: set[str]) -> Iterable[tuple[_Entry, Rule, float]]:
+        threshold = self.fuzzy_threshold
+        variants = DeletionIndex.variants(fold(text), self._k)
+        ids = snap.base_fuzzy.lookup(variants)
+        for key in variants:
+            ids.update(snap.overlay_fuzzy.get(key, ()))
+        for eid in ids:
+            if eid in seen:
+                continue
+            e = snap.get(eid)
+            if e is None or e.kind != "exact":
+                continue
+            d = plate_distance(text, e.pattern, max_distance=threshold, assume_normalized=True)
+            if d <= threshold + 1e-9:
+                seen.add(eid)
+                yield e, "fuzzy", round(d, 6)
+
+
+def _wildcard_ok(e: _Entry, text: str) -> bool:
+    if e.kind == "mask":
+        return len(text) == len(e.pattern) and _mask_key(text, e.kept) == _mask_key(e.pattern, e.kept)
+    return e.regex is not None and e.regex.fullmatch(text) is not None
