@@ -1,7 +1,146 @@
-"""Routes for /v1/alerts (the handlers are thin: parse, call a service, answer)."""
+"""Alerts: list, detail with evidence beside the enrolled photo, evidence files, reviews."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+
+from gateway.auth.keys import Principal
+from gateway.db.events import Alert
+from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
+from gateway.pipeline.evidence_access import entry_summary, evidence_file
+from gateway.pipeline.public import AlertDetail, AlertPublic, AlertsPublic, ReviewCreate, ReviewPublic
+from gateway.pipeline.queries import AlertQuery, get_alert, list_alerts
+from gateway.pipeline.review import add_review
+from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
+
+ReaderDep = Annotated[Principal, Depends(require_role("police", "council", what="read alerts"))]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "no such alert, or not visible to your organisation"}
+}
+
+
+def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
+    base = AlertPublic.of(alert, str(request.base_url).rstrip("/"))
+    return AlertDetail(
+        **base.model_dump(),
+        entry=entry_summary(session, alert),
+        reviews=[ReviewPublic.of(r) for r in alert.reviews],
+    )
+
+
+@router.get("/alerts", response_model=AlertsPublic, summary="Alerts of your organisation's lists")
+def alerts_list(
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    principal: ReaderDep,
+    audit_ctx: AuditCtxDep,
+    status: Annotated[Literal["new", "confirmed", "rejected"] | None, Query()] = None,
+    kind: Annotated[Literal["plate", "face"] | None, Query()] = None,
+    camera_id: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    until: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AlertsPublic:
+    """Only alerts of watchlists your organisation owns or that are shared with it. Audited."""
+    q = AlertQuery(status, kind, camera_id, since, until, limit, offset)
+    rows = list_alerts(session, principal, q)
+    what = " ".join(f"{k}={v}" for k, v in vars(q).items() if v is not None and k not in ("limit", "offset"))
+    ctx.audit.record(principal, "alerts.list", what or "all", ctx=audit_ctx, result_count=len(rows))
+    base = str(request.base_url).rstrip("/")
+    return AlertsPublic(data=[AlertPublic.of(a, base) for a in rows], count=len(rows))
+
+
+@router.get("/alerts/{alert_id}", response_model=AlertDetail, responses=NOT_FOUND, summary="One alert")
+def alert_detail(
+    alert_id: str,
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    principal: ReaderDep,
+    audit_ctx: AuditCtxDep,
+) -> AlertDetail:
+    """The hit with links to the frame crop and the enrolled photo, to be compared side by side."""
+    alert = get_alert(session, principal, alert_id)
+    ctx.audit.record(
+        principal,
+        "alert.view",
+        f"alert:{alert.id}",
+        ctx=audit_ctx,
+        watchlist_id=alert.watchlist_id,
+        watchlist_version=alert.watchlist_version,
+        result_count=1,
+    )
+    return _detail(request, alert, session)
+
+
+@router.get(
+    "/alerts/{alert_id}/evidence/{name}",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 200: {"content": {"image/jpeg": {}}}},
+    summary="An evidence image: crop.jpg, frame.jpg or enrolled.jpg",
+)
+def alert_evidence(
+    alert_id: str,
+    name: Literal["crop.jpg", "frame.jpg", "enrolled.jpg"],
+    ctx: CtxDep,
+    session: SessionDep,
+    principal: ReaderDep,
+    audit_ctx: AuditCtxDep,
+) -> FileResponse:
+    """Every disclosure of an evidence image is audited."""
+    alert = get_alert(session, principal, alert_id)
+    path = evidence_file(ctx, session, alert, name)
+    ctx.audit.record(
+        principal,
+        "alert.evidence",
+        f"alert:{alert.id}/{name}",
+        ctx=audit_ctx,
+        watchlist_id=alert.watchlist_id,
+        result_count=1,
+    )
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/alerts/{alert_id}/reviews",
+    response_model=AlertDetail,
+    status_code=201,
+    responses={
+        **NOT_FOUND,
+        403: {"model": ErrorBody, "description": "face alerts are reviewed by police only"},
+        409: {"model": ErrorBody, "description": "already decided, or you already reviewed it"},
+    },
+    summary="Confirm or reject an alert",
+)
+def alert_review(
+    alert_id: str,
+    body: ReviewCreate,
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    principal: ReaderDep,
+    audit_ctx: AuditCtxDep,
+) -> AlertDetail:
+    """A face alert is confirmed only by two different police officers; one rejection closes it."""
+    alert = add_review(session, principal, alert_id, body.decision, body.note)
+    session.commit()
+    ctx.audit.record(
+        principal,
+        f"alert.{body.decision}",
+        f"alert:{alert.id}",
+        ctx=audit_ctx,
+        watchlist_id=alert.watchlist_id,
+        watchlist_version=alert.watchlist_version,
+        result_count=1,
+        detail=f"status={alert.status}",
+    )
+    return _detail(request, alert, session)

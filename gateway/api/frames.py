@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from starlette.datastructures import UploadFile
@@ -21,7 +21,7 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 _CAMERA = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/octet-stream")
 
-ERRORS: dict[int | str, dict[str, object]] = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
         401: "no or unknown camera key",

@@ -1,7 +1,46 @@
-"""Routes for /v1/sightings (the handlers are thin: parse, call a service, answer)."""
+"""``GET /v1/sightings``: past vehicle passes by plate (exact or ``?``/``*`` wildcard), camera, time."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from gateway.auth.keys import Principal
+from gateway.deps import CtxDep, PurposeDep, SessionDep, require_role
+from gateway.pipeline.public import SightingPublic, SightingsPublic
+from gateway.pipeline.queries import SightingQuery, search_sightings
+from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["sightings"])
+
+SearchRoleDep = Annotated[Principal, Depends(require_role("police", "council", what="search sightings"))]
+
+
+@router.get(
+    "/sightings",
+    response_model=SightingsPublic,
+    summary="Search past sightings",
+    responses={
+        403: {"model": ErrorBody, "description": "role is not police or council"},
+        422: {"model": ErrorBody, "description": "bad filter, or police without X-Purpose/X-Case-Number"},
+    },
+)
+def list_sightings(
+    ctx: CtxDep,
+    session: SessionDep,
+    principal: SearchRoleDep,
+    audit_ctx: PurposeDep,
+    plate: Annotated[str | None, Query(description="AA1234BB, or a pattern like AA12??BB / AA*BB")] = None,
+    camera_id: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    until: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SightingsPublic:
+    """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count."""
+    q = SightingQuery(plate, camera_id, since, until, limit, offset)
+    rows = search_sightings(session, q)
+    ctx.audit.record(principal, "sightings.search", q.describe(), ctx=audit_ctx, result_count=len(rows))
+    return SightingsPublic(data=[SightingPublic.of(s) for s in rows], count=len(rows))

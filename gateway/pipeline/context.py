@@ -62,9 +62,7 @@ def _active_authorisations(
     session: Session, camera_id: str, moments: tuple[datetime, ...]
 ) -> list[AuthorisationInfo]:
     earliest = min(moments)
-    rows = session.scalars(
-        select(FaceAuthorisation).where(FaceAuthorisation.expires_at > earliest)
-    ).all()
+    rows = session.scalars(select(FaceAuthorisation).where(FaceAuthorisation.expires_at > earliest)).all()
     found = []
     for auth in rows:
         if camera_id not in {c.id for c in auth.cameras}:
@@ -81,9 +79,7 @@ def _info(w: Watchlist) -> WatchlistInfo:
 
 def load_context(session: Session, camera: Camera, captured_at: datetime, now: datetime) -> CameraContext:
     roi = BBox.parse_csv(camera.roi) if camera.roi else None
-    ctx = CameraContext(
-        camera.id, camera.enabled, camera.plates_enabled, camera.faces_enabled, roi
-    )
+    ctx = CameraContext(camera.id, camera.enabled, camera.plates_enabled, camera.faces_enabled, roi)
     lists = session.scalars(select(Watchlist).where(Watchlist.enabled.is_(True))).all()
     applicable = [w for w in lists if not w.cameras or camera.id in {c.id for c in w.cameras}]
     ctx.plate_lists = {w.id: _info(w) for w in applicable if w.kind == "plates"}

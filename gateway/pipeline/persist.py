@@ -94,8 +94,13 @@ def _sighting(session: Session, plan: FramePlan, i: int, po: PlateOutcome) -> Si
     frame = plan.evidence.get("frame.jpg")
     if row is None:
         row = Sighting(
-            id=new_id(), camera_id=plan.camera_id, pass_id=up.pass_id, first_seen=plan.captured_at,
-            n_reads=0, confidence=0.0, has_hit=False,
+            id=new_id(),
+            camera_id=plan.camera_id,
+            pass_id=up.pass_id,
+            first_seen=plan.captured_at,
+            n_reads=0,
+            confidence=0.0,
+            has_hit=False,
         )
         session.add(row)
     if crop is not None and (row.crop_path is None or read.confidence >= row.confidence):
@@ -120,9 +125,16 @@ def _store_plate(
     read = po.read
     session.add(
         PlateReadRow(
-            id=new_id(), frame_id=plan.frame_id, sighting_id=sighting.id, camera_id=plan.camera_id,
-            captured_at=plan.captured_at, text=read.text, raw_text=read.raw_text[:64],
-            plate_format=read.format, confidence=read.confidence, bbox=read.bbox.model_dump(),
+            id=new_id(),
+            frame_id=plan.frame_id,
+            sighting_id=sighting.id,
+            camera_id=plan.camera_id,
+            captured_at=plan.captured_at,
+            text=read.text,
+            raw_text=read.raw_text[:64],
+            plate_format=read.format,
+            confidence=read.confidence,
+            bbox=read.bbox.model_dump(),
             has_hit=bool(po.hits),
         )
     )
@@ -130,8 +142,12 @@ def _store_plate(
     for hit in po.hits:
         hits_out.append(
             PlateHitOut(
-                entry_id=hit.entry_id, watchlist_id=hit.watchlist_id, rule=hit.rule,
-                distance=hit.distance, matched_text=hit.matched_text, pattern=hit.pattern,
+                entry_id=hit.entry_id,
+                watchlist_id=hit.watchlist_id,
+                rule=hit.rule,
+                distance=hit.distance,
+                matched_text=hit.matched_text,
+                pattern=hit.pattern,
             )
         )
         alerts.append(_plate_alert(session, plan, i, po, hit, sighting))
@@ -150,8 +166,14 @@ def _existing(session: Session, camera_id: str, dedup_key: str, entry_id: int) -
 
 def _ref(alert: Alert, new: bool) -> AlertRef:
     return AlertRef(
-        alert_id=alert.id, kind=alert.kind, entry_id=alert.entry_id, watchlist_id=alert.watchlist_id,
-        rule=alert.rule, distance=alert.distance, similarity=alert.similarity, new=new,
+        alert_id=alert.id,
+        kind=alert.kind,
+        entry_id=alert.entry_id,
+        watchlist_id=alert.watchlist_id,
+        rule=alert.rule,
+        distance=alert.distance,
+        similarity=alert.similarity,
+        new=new,
     )
 
 
@@ -164,12 +186,25 @@ def _plate_alert(
         return _ref(found, new=False)
     wl = plan.ctx.plate_lists.get(h.watchlist_id)
     alert = Alert(
-        id=new_id(), kind="plate", camera_id=plan.camera_id, frame_id=plan.frame_id,
-        sighting_id=sighting.id, dedup_key=key, entry_id=h.entry_id, watchlist_id=h.watchlist_id,
-        watchlist_version=wl.version if wl else 0, organisation_id=wl.owner_org if wl else None,
-        rule=h.rule, distance=float(h.distance), read_text=po.read.text, matched_text=h.pattern,
-        frame_path=plan.evidence.get("frame.jpg"), crop_path=plan.evidence.get(f"plate-{i}.jpg"),
-        captured_at=plan.captured_at, created_at=plan.received_at, status="new",
+        id=new_id(),
+        kind="plate",
+        camera_id=plan.camera_id,
+        frame_id=plan.frame_id,
+        sighting_id=sighting.id,
+        dedup_key=key,
+        entry_id=h.entry_id,
+        watchlist_id=h.watchlist_id,
+        watchlist_version=wl.version if wl else 0,
+        organisation_id=wl.owner_org if wl else None,
+        rule=h.rule,
+        distance=float(h.distance),
+        read_text=po.read.text,
+        matched_text=h.pattern,
+        frame_path=plan.evidence.get("frame.jpg"),
+        crop_path=plan.evidence.get(f"plate-{i}.jpg"),
+        captured_at=plan.captured_at,
+        created_at=plan.received_at,
+        status="new",
         confirmations_required=PLATE_CONFIRMATIONS,
     )
     session.add(alert)
@@ -186,8 +221,11 @@ def _store_face(
     recent = session.scalar(
         select(Alert)
         .where(
-            Alert.kind == "face", Alert.camera_id == plan.camera_id, Alert.entry_id == hit.entry_id,
-            Alert.captured_at >= plan.captured_at - window, Alert.captured_at <= plan.captured_at + window,
+            Alert.kind == "face",
+            Alert.camera_id == plan.camera_id,
+            Alert.entry_id == hit.entry_id,
+            Alert.captured_at >= plan.captured_at - window,
+            Alert.captured_at <= plan.captured_at + window,
         )
         .order_by(Alert.captured_at.desc())
         .limit(1)
@@ -198,12 +236,24 @@ def _store_face(
         return True
     wl = plan.ctx.person_lists.get(hit.watchlist_id)
     alert = Alert(
-        id=new_id(), kind="face", camera_id=plan.camera_id, frame_id=plan.frame_id, sighting_id=None,
-        dedup_key=f"face:{plan.frame_id}", entry_id=hit.entry_id, watchlist_id=hit.watchlist_id,
-        watchlist_version=wl.version if wl else 0, organisation_id=wl.owner_org if wl else None,
-        rule="face", similarity=float(hit.score), enrolled_photo_id=hit.photo_id,
-        frame_path=plan.evidence.get("frame.jpg"), crop_path=plan.evidence.get(f"face-{i}.jpg"),
-        captured_at=plan.captured_at, created_at=plan.received_at, status="new",
+        id=new_id(),
+        kind="face",
+        camera_id=plan.camera_id,
+        frame_id=plan.frame_id,
+        sighting_id=None,
+        dedup_key=f"face:{plan.frame_id}",
+        entry_id=hit.entry_id,
+        watchlist_id=hit.watchlist_id,
+        watchlist_version=wl.version if wl else 0,
+        organisation_id=wl.owner_org if wl else None,
+        rule="face",
+        similarity=float(hit.score),
+        enrolled_photo_id=hit.photo_id,
+        frame_path=plan.evidence.get("frame.jpg"),
+        crop_path=plan.evidence.get(f"face-{i}.jpg"),
+        captured_at=plan.captured_at,
+        created_at=plan.received_at,
+        status="new",
         confirmations_required=FACE_CONFIRMATIONS,
     )
     session.add(alert)

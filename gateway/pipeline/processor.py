@@ -90,7 +90,10 @@ class FrameProcessor:
     def _check_scope(self, principal: Principal, sub: FrameSubmission) -> None:
         if principal.role != "camera" or principal.camera_id != sub.camera_id:
             self.app.audit.record(
-                principal, "frame.denied", f"camera:{sub.camera_id}", outcome="denied",
+                principal,
+                "frame.denied",
+                f"camera:{sub.camera_id}",
+                outcome="denied",
                 detail="a camera key may post frames only for its own camera",
             )
             raise ScopeDenied(
@@ -147,8 +150,15 @@ class FrameProcessor:
         faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
         drop_expired_face_hits(session, faces, now)
         return FramePlan(
-            frame_id=new_id(), camera_id=sub.camera_id, captured_at=sub.captured_at, received_at=now,
-            idempotency_key=sub.idempotency_key, ctx=ctx, plates=plates, faces=faces, skipped=rec.skipped,
+            frame_id=new_id(),
+            camera_id=sub.camera_id,
+            captured_at=sub.captured_at,
+            received_at=now,
+            idempotency_key=sub.idempotency_key,
+            ctx=ctx,
+            plates=plates,
+            faces=faces,
+            skipped=rec.skipped,
         )
 
     def _write_evidence(self, plan: FramePlan, image: FrameImage) -> None:
@@ -168,9 +178,14 @@ class FrameProcessor:
         for alert in plan.new_alerts:
             audit_ctx = AuditContext("live face matching", cases) if alert.kind == "face" else None
             self.app.audit.record(
-                principal, f"match.{alert.kind}", f"alert:{alert.id}", ctx=audit_ctx,
-                watchlist_id=alert.watchlist_id, watchlist_version=alert.watchlist_version,
-                result_count=1, detail=_match_detail(alert, plan),
+                principal,
+                f"match.{alert.kind}",
+                f"alert:{alert.id}",
+                ctx=audit_ctx,
+                watchlist_id=alert.watchlist_id,
+                watchlist_version=alert.watchlist_version,
+                result_count=1,
+                detail=_match_detail(alert, plan),
             )
 
 

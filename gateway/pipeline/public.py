@@ -1,0 +1,126 @@
+"""What the sightings and alerts routes answer (``...Public`` models, built from rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from gateway.db.events import Alert, AlertReview, Sighting
+
+
+class SightingPublic(BaseModel):
+    id: str
+    camera_id: str
+    pass_id: str
+    plate_text: str
+    plate_format: str
+    region_code: str | None
+    region_name: str | None
+    confidence: float
+    first_seen: datetime
+    last_seen: datetime
+    n_reads: int
+    has_hit: bool
+
+    @classmethod
+    def of(cls, s: Sighting) -> SightingPublic:
+        return cls.model_validate(s, from_attributes=True)
+
+
+class SightingsPublic(BaseModel):
+    data: list[SightingPublic]
+    count: int
+
+
+class ReviewPublic(BaseModel):
+    id: str
+    reviewer_key_id: int
+    reviewer_role: str
+    decision: str
+    note: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, r: AlertReview) -> ReviewPublic:
+        return cls.model_validate(r, from_attributes=True)
+
+
+class EvidenceLinks(BaseModel):
+    """Shown side by side: what the camera saw and what was enrolled."""
+
+    frame_crop: str | None = Field(default=None, description="crop of the plate or face in the frame")
+    frame: str | None = Field(default=None, description="the full frame")
+    enrolled_photo: str | None = Field(default=None, description="the enrolled photo (face alerts)")
+
+
+class AlertPublic(BaseModel):
+    id: str
+    kind: str
+    status: str
+    camera_id: str
+    entry_id: int
+    watchlist_id: int
+    watchlist_version: int
+    rule: str
+    distance: float | None
+    similarity: float | None
+    read_text: str | None
+    matched_text: str | None
+    captured_at: datetime
+    created_at: datetime
+    confirmations: int
+    confirmations_required: int
+    evidence: EvidenceLinks
+
+    @classmethod
+    def of(cls, a: Alert, base_url: str = "") -> AlertPublic:
+        prefix = f"{base_url}/v1/alerts/{a.id}/evidence"
+        links = EvidenceLinks(
+            frame_crop=f"{prefix}/crop.jpg" if a.crop_path else None,
+            frame=f"{prefix}/frame.jpg" if a.frame_path else None,
+            enrolled_photo=f"{prefix}/enrolled.jpg" if a.enrolled_photo_id is not None else None,
+        )
+        confirms = len({r.reviewer_key_id for r in a.reviews if r.decision == "confirm"})
+        return cls(
+            id=a.id,
+            kind=a.kind,
+            status=a.status,
+            camera_id=a.camera_id,
+            entry_id=a.entry_id,
+            watchlist_id=a.watchlist_id,
+            watchlist_version=a.watchlist_version,
+            rule=a.rule,
+            distance=a.distance,
+            similarity=a.similarity,
+            read_text=a.read_text,
+            matched_text=a.matched_text,
+            captured_at=a.captured_at,
+            created_at=a.created_at,
+            confirmations=confirms,
+            confirmations_required=a.confirmations_required,
+            evidence=links,
+        )
+
+
+class EntrySummary(BaseModel):
+    label: str = Field(description="person label or plate text/pattern")
+    reason: str = ""
+
+
+class AlertDetail(AlertPublic):
+    entry: EntrySummary | None = Field(default=None, description="None when the entry was deleted")
+    reviews: list[ReviewPublic] = Field(default_factory=list)
+
+
+class AlertsPublic(BaseModel):
+    data: list[AlertPublic]
+    count: int
+
+
+class ReviewCreate(BaseModel):
+    decision: Literal["confirm", "reject"] = Field(
+        description="confirm: it is this vehicle/person; reject: it is not (recorded, closes the alert)"
+    )
+    note: str | None = Field(default=None, max_length=2000)

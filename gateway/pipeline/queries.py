@@ -1,0 +1,109 @@
+"""Read side: past sightings by plate/camera/time, and alerts visible to an organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session
+
+from gateway.auth.keys import Principal
+from gateway.db.events import Alert, Sighting
+from gateway.db.models import Watchlist, watchlist_shares
+from gateway.errors import InvalidInput, NotFound
+from gateway.watchlists.patterns import PatternError, normalize_pattern
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class SightingQuery:
+    plate: str | None = None
+    camera_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in vars(self).items() if v is not None and k not in ("limit", "offset")]
+        return " ".join(parts) or "all"
+
+
+def _plate_clause(plate: str) -> ColumnElement[bool]:
+    try:
+        pattern, wildcard = normalize_pattern(plate)
+    except PatternError as exc:
+        raise InvalidInput("plate", exc.detail, exc.detail_uk) from None
+    if not wildcard:
+        return Sighting.plate_text == pattern
+    # normalised plates hold only A-Z and 0-9, so no LIKE escaping is needed
+    return Sighting.plate_text.like(pattern.replace("?", "_").replace("*", "%"))
+
+
+def search_sightings(session: Session, q: SightingQuery) -> list[Sighting]:
+    stmt = select(Sighting)
+    if q.plate:
+        stmt = stmt.where(_plate_clause(q.plate))
+    if q.camera_id:
+        stmt = stmt.where(Sighting.camera_id == q.camera_id)
+    if q.since:
+        stmt = stmt.where(Sighting.last_seen >= q.since)
+    if q.until:
+        stmt = stmt.where(Sighting.first_seen <= q.until)
+    stmt = stmt.order_by(Sighting.first_seen.desc(), Sighting.id).limit(min(q.limit, MAX_LIMIT))
+    return list(session.scalars(stmt.offset(q.offset)).all())
+
+
+def visible_alerts(principal: Principal) -> Select[Alert]:
+    """Alerts of lists the caller's organisation owns or that are shared with it; nothing else."""
+    org = principal.organisation_id
+    if org is None:
+        return select(Alert).where(Alert.id.is_(None))
+    shared = select(watchlist_shares.c.watchlist_id).where(watchlist_shares.c.organisation_id == org)
+    owned = select(Watchlist.id).where(Watchlist.owner_org == org)
+    known = select(Watchlist.id)
+    return select(Alert).where(
+        or_(
+            Alert.watchlist_id.in_(owned),
+            Alert.watchlist_id.in_(shared),
+            # a deleted list: the organisation recorded on the alert still sees it
+            (Alert.organisation_id == org) & Alert.watchlist_id.not_in(known),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AlertQuery:
+    status: str | None = None
+    kind: str | None = None
+    camera_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def list_alerts(session: Session, principal: Principal, q: AlertQuery) -> list[Alert]:
+    stmt = visible_alerts(principal)
+    if q.status:
+        stmt = stmt.where(Alert.status == q.status)
+    if q.kind:
+        stmt = stmt.where(Alert.kind == q.kind)
+    if q.camera_id:
+        stmt = stmt.where(Alert.camera_id == q.camera_id)
+    if q.since:
+        stmt = stmt.where(Alert.captured_at >= q.since)
+    if q.until:
+        stmt = stmt.where(Alert.captured_at <= q.until)
+    stmt = stmt.order_by(Alert.created_at.desc(), Alert.id).limit(min(q.limit, MAX_LIMIT)).offset(q.offset)
+    return list(session.scalars(stmt).all())
+
+
+def get_alert(session: Session, principal: Principal, alert_id: str) -> Alert:
+    """The alert, or 404 when it does not exist or is not visible (existence is not disclosed)."""
+    alert = session.scalar(visible_alerts(principal).where(Alert.id == alert_id))
+    if alert is None:
+        raise NotFound("alert", alert_id, "Сповіщення")
+    return alert
