@@ -291,7 +291,9 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
 
     for i, acc in enumerate(cfg.ezviz_accounts):
         try:
-            acc._app_secret = read_secret(acc.app_secret_env, _rel(acc.app_secret_file, base), env, "app_secret")
+            acc._app_secret = read_secret(
+                acc.app_secret_env, _rel(acc.app_secret_file, base), env, "app_secret"
+            )
         except ValueError as exc:
             problems.append(f"ezviz_accounts[{i}] (name={acc.name}): {exc}")
 
@@ -371,4 +373,3 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Inges
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ConfigError([f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     return parse_config(raw, env, path.resolve().parent)
-

@@ -1,0 +1,125 @@
+"""The agent: wires configuration, sources, workers, delivery, spool and the HTTP port together."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from typing import Any
+
+from services.ingest.config import IngestConfig
+from services.ingest.metrics import CameraHealth, HealthState, IngestMetrics
+from services.ingest.sender import Delivery, GatewayClient
+from services.ingest.sources import build_source
+from services.ingest.sources.push import PushReceiver
+from services.ingest.spool import Spool
+from services.ingest.worker import CameraWorker
+
+log = logging.getLogger(__name__)
+
+
+class Agent:
+    def __init__(self, cfg: IngestConfig) -> None:
+        self.cfg = cfg
+        self.metrics = IngestMetrics()
+        s = cfg.agent
+        self.spool = Spool(s.spool.path, s.spool.max_bytes, s.spool.max_records, on_drop=self._on_drop)
+        keys = {c.id: c.key for c in cfg.cameras}
+        self.delivery = Delivery(GatewayClient(s, keys.get), self.spool, self.metrics, s)
+        self.health: dict[str, CameraHealth] = {}
+        self.workers: list[CameraWorker] = []
+        self.push_receivers: dict[str, PushReceiver] = {}
+        self._shared: dict[str, Any] = {}
+        self._server: Any = None
+        self._server_thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        for cam in cfg.cameras:
+            if not cam.enabled:
+                continue
+            health = self.health[cam.id] = CameraHealth(cam.id, self.metrics)
+            source = build_source(cam, cfg, health, self.metrics, self._shared)
+            if isinstance(source, PushReceiver):
+                self.push_receivers[cam.id] = source
+            self.workers.append(CameraWorker(cam, source, self.delivery, self.metrics))
+
+    def _on_drop(self, camera_id: str, n: int) -> None:
+        self.metrics.frames_dropped.labels(camera_id).inc(n)
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+
+    def start(self, serve_http: bool = True) -> None:
+        self.delivery.start()
+        if serve_http:
+            self._start_http()
+        for w in self.workers:
+            w.start()
+        log.info(
+            "ingest agent started: %s camera(s), gateway %s, spool %s (%s frames waiting)",
+            len(self.workers),
+            self.cfg.agent.gateway_url,
+            self.spool.path,
+            len(self.spool),
+        )
+
+    def _start_http(self) -> None:
+        import uvicorn
+
+        from services.ingest.httpapp import create_app
+
+        h = self.cfg.agent.http
+        config = uvicorn.Config(
+            create_app(self), host=h.host, port=h.port, log_level="warning", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._server_thread = threading.Thread(target=self._server.run, name="ingest-http", daemon=True)
+        self._server_thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for w in self.workers:
+            w.stop()
+        self.delivery.stop()
+        if self._server is not None:
+            self._server.should_exit = True
+            if self._server_thread is not None:
+                self._server_thread.join(10)
+        for obj in self._shared.values():
+            close = getattr(obj, "close", None)
+            if close is not None:
+                close()
+        self.spool.close()
+        log.info("ingest agent stopped")
+
+    def done(self) -> bool:
+        """All sources finished (files that do not loop) and nothing is left to deliver."""
+        return all(w.done for w in self.workers) and self.delivery.idle()
+
+    def run(self, exit_when_done: bool = False) -> int:
+        """Run until SIGTERM/SIGINT (or, with ``exit_when_done``, until everything is delivered)."""
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: self._stop.set())
+        self.start()
+        try:
+            while not self._stop.wait(0.5):
+                if exit_when_done and self.done():
+                    break
+        finally:
+            self.stop()
+        return 0
+
+    def health_report(self) -> dict[str, object]:
+        cams = {cid: h.snapshot() for cid, h in self.health.items()}
+        good = {HealthState.STREAMING.value, HealthState.FINISHED.value}
+        degraded = any(c["state"] not in good for c in cams.values())
+        return {
+            "status": "degraded" if degraded else "ok",
+            "cameras": cams,
+            "spool": {
+                "records": len(self.spool),
+                "bytes": self.spool.bytes,
+                "dropped": self.spool.dropped_total,
+            },
+            "time": time.time(),
+        }
