@@ -1,0 +1,90 @@
+"""PassGrouper: one car makes one pass; a misread frame is outvoted; cameras and time separate passes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gateway.matching.passes import PassGrouper
+from shared.schemas import BBox, PlateRead
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def _read(text: str, conf: float = 0.9, chars: list[float] | None = None, x: int = 100) -> PlateRead:
+    return PlateRead(
+        text=text,
+        raw_text=text,
+        format="ua_2015",
+        confidence=conf,
+        char_confidences=chars if chars is not None else [conf] * len(text),
+        bbox=BBox(x=x, y=400, w=120, h=30),
+    )
+
+
+def _at(s: float) -> datetime:
+    return T0 + timedelta(seconds=s)
+
+
+def test_consecutive_reads_make_one_pass_and_a_misread_is_corrected() -> None:
+    g = PassGrouper()
+    frames = ["AA1234BB", "AA1234BB", "AA1Z34BB", "AA1234BB", "AA1234B8"]
+    ups = [g.observe("cam1", _at(i * 0.5), _read(t, x=100 + 30 * i)) for i, t in enumerate(frames)]
+    assert ups[0].is_new and not any(u.is_new for u in ups[1:])
+    assert len({u.pass_id for u in ups}) == 1
+    assert ups[-1].combined_text == "AA1234BB"
+    assert ups[-1].n_reads == 5
+    assert 0.5 < ups[-1].combined_confidence <= 0.9
+
+
+def test_vote_is_weighted_by_per_character_confidence() -> None:
+    g = PassGrouper()
+    low = [0.9] * 7 + [0.2]
+    g.observe("c", _at(0), _read("AA1234BX", chars=low))
+    g.observe("c", _at(0.4), _read("AA1234BX", chars=low))
+    u = g.observe("c", _at(0.8), _read("AA1234BB", chars=[0.95] * 8))
+    assert u.combined_text == "AA1234BB"  # one confident read beats two unsure ones at that position
+
+
+def test_reads_of_another_length_count_but_do_not_vote() -> None:
+    g = PassGrouper()
+    g.observe("c", _at(0), _read("AA1234BB"))
+    u = g.observe("c", _at(0.5), _read("AA123BB", x=110))  # a character lost
+    assert u.n_reads == 2 and not u.is_new
+    assert u.combined_text == "AA1234BB"
+
+
+def test_different_plates_and_cameras_make_different_passes() -> None:
+    g = PassGrouper()
+    a = g.observe("c1", _at(0), _read("AA1234BB", x=100))
+    b = g.observe("c1", _at(0), _read("KA7777XX", x=900))  # same frame: two vehicles
+    c = g.observe("c2", _at(0.2), _read("AA1234BB"))
+    assert len({a.pass_id, b.pass_id, c.pass_id}) == 3
+    assert all(u.is_new for u in (a, b, c))
+
+
+def test_same_plate_in_one_frame_twice_is_two_passes_even_if_close() -> None:
+    g = PassGrouper()
+    a = g.observe("c", _at(0), _read("AA1234BB", x=100))
+    b = g.observe("c", _at(0), _read("AA1234BB", x=160))
+    assert a.pass_id != b.pass_id
+
+
+def test_gap_longer_than_window_starts_a_new_pass_and_expire_closes() -> None:
+    g = PassGrouper(window_s=4.0)
+    a = g.observe("c", _at(0), _read("AA1234BB"))
+    b = g.observe("c", _at(10), _read("AA1234BB"))
+    assert a.pass_id != b.pass_id and b.is_new
+    closed = g.expire(_at(12))
+    assert [(u.pass_id, u.closed, u.n_reads) for u in closed] == [(a.pass_id, True, 1)]
+    assert g.open_passes("c") == 1
+    assert [u.pass_id for u in g.expire(_at(20))] == [b.pass_id]
+    assert g.open_passes() == 0
+
+
+def test_badly_misread_frame_joins_by_box_trajectory() -> None:
+    g = PassGrouper(max_distance=1.0)
+    a = g.observe("c", _at(0), _read("AA1234BB", x=100))
+    b = g.observe("c", _at(0.3), _read("AX1Z34EB", x=120, conf=0.3))  # 3 edits, box continues
+    far = g.observe("c", _at(0.6), _read("AX9Z99EB", x=1500, conf=0.3))  # as far off, box elsewhere
+    assert b.pass_id == a.pass_id and b.combined_text == "AA1234BB"
+    assert far.pass_id != a.pass_id

@@ -1,0 +1,187 @@
+"""PlateMatcher: rules, expiry, filters, index updates, and agreement with a brute-force scan."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.matching.plates import PlateEntryRef, PlateMatcher, normalize_pattern
+from shared.plate_grammar import plate_distance
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _m(*entries: PlateEntryRef, threshold: float = 1.0) -> PlateMatcher:
+    m = PlateMatcher(threshold)
+    m.rebuild(entries)
+    return m
+
+
+def _rules(hits: list) -> dict[str, str]:
+    return {h.entry_id: h.rule for h in hits}
+
+
+def test_exact_match_on_normalised_text_including_cyrillic_input() -> None:
+    m = _m(PlateEntryRef("e1", "w1", "аа 1234 вв"))
+    hits = m.match("AA-1234-BB", now=NOW)
+    assert [(h.entry_id, h.rule, h.distance, h.pattern) for h in hits] == [("e1", "exact", 0.0, "AA1234BB")]
+
+
+def test_question_mark_is_exactly_one_character() -> None:
+    m = _m(PlateEntryRef("w", "w1", "AA12??BB"))
+    assert _rules(m.match("AA1299BB", now=NOW)) == {"w": "wildcard"}
+    assert m.match("AA129BB", now=NOW) == []
+    assert m.match("AA12999BB", now=NOW) == []
+    assert m.match("AB1299BB", now=NOW) == []
+
+
+def test_star_matches_any_run_including_empty() -> None:
+    m = _m(PlateEntryRef("s", "w1", "KA*BB"), PlateEntryRef("t", "w1", "*7777*"))
+    assert _rules(m.match("KA1234BB", now=NOW)) == {"s": "wildcard"}
+    assert _rules(m.match("KABB", now=NOW)) == {"s": "wildcard"}
+    assert _rules(m.match("AA7777XX", now=NOW)) == {"t": "wildcard"}
+    assert m.match("KA1234BC", now=NOW) == []
+
+
+def test_fuzzy_confusions_are_cheaper_than_other_substitutions() -> None:
+    m = _m(PlateEntryRef("e1", "w1", "BC0001AI"))
+    (hit,) = m.match("BCO001AI", now=NOW)  # O read for 0
+    assert (hit.rule, hit.distance) == ("fuzzy", pytest.approx(0.3))
+    (hit,) = m.match("8C0001A1", now=NOW)  # two strong confusions
+    assert hit.rule == "fuzzy" and hit.distance == pytest.approx(0.6)
+    (hit,) = m.match("BC0001AK", now=NOW)  # one ordinary substitution: exactly the threshold
+    assert hit.distance == pytest.approx(1.0)
+    assert m.match("BC0002AK", now=NOW) == []  # two ordinary substitutions
+
+
+def test_threshold_is_configurable_and_zero_disables_fuzzy() -> None:
+    entry = PlateEntryRef("e1", "w1", "BC0001AI")
+    assert _m(entry, threshold=0).match("BCO001AI", now=NOW) == []
+    assert _m(entry, threshold=0.5).match("BC0001AK", now=NOW) == []
+    assert _rules(_m(entry, threshold=0.5).match("BCO001AI", now=NOW)) == {"e1": "fuzzy"}
+    assert _rules(_m(entry, threshold=2.0).match("BC0002AK", now=NOW)) == {"e1": "fuzzy"}
+
+
+def test_best_rule_per_entry_and_order() -> None:
+    m = _m(
+        PlateEntryRef("exact", "w1", "AA1234BB"),
+        PlateEntryRef("wild", "w1", "AA12??BB"),
+        PlateEntryRef("fuzzy", "w1", "AA1234B8"),
+    )
+    hits = m.match("AA1234BB", now=NOW)
+    assert [(h.entry_id, h.rule) for h in hits] == [
+        ("exact", "exact"),
+        ("wild", "wildcard"),
+        ("fuzzy", "fuzzy"),
+    ]
+
+
+def test_candidates_are_matched_and_primary_reading_wins_ties() -> None:
+    m = _m(PlateEntryRef("e1", "w1", "AA1234BB"))
+    (hit,) = m.match("AA1284BB", candidates=["AA1234BB"], now=NOW)
+    assert (hit.rule, hit.matched_text) == ("exact", "AA1234BB")
+
+
+def test_expired_entries_never_match_and_naive_times_are_utc() -> None:
+    m = _m(
+        PlateEntryRef("old", "w1", "AA1234BB", valid_until=NOW - timedelta(seconds=1)),
+        PlateEntryRef("naive", "w1", "AA1234BB", valid_until=datetime(2030, 1, 1)),
+        PlateEntryRef("wild_old", "w1", "AA12??BB", valid_until=NOW - timedelta(days=1)),
+    )
+    assert [h.entry_id for h in m.match("AA1234BB", now=NOW)] == ["naive"]
+    assert m.match("AA1234BB", now=datetime(2031, 1, 1, tzinfo=UTC)) == []
+
+
+def test_watchlist_filter() -> None:
+    m = _m(PlateEntryRef("a", "w1", "AA1234BB"), PlateEntryRef("b", "w2", "AA1234BB"))
+    assert [h.entry_id for h in m.match("AA1234BB", watchlist_ids=["w2"], now=NOW)] == ["b"]
+    assert m.match("AA1234BB", watchlist_ids=[], now=NOW) == []
+
+
+def test_add_replace_remove_through_overlay_and_compaction() -> None:
+    m = PlateMatcher(1.0, overlay_limit=3)
+    m.rebuild([PlateEntryRef("a", "w1", "AA1234BB")])
+    m.add(PlateEntryRef("b", "w1", "KA0001AA"))
+    assert _rules(m.match("KAO001AA", now=NOW)) == {"b": "fuzzy"}
+    m.add(PlateEntryRef("a", "w1", "AA9999BB"))  # replace: the old pattern must stop matching
+    assert m.match("AA1234BB", now=NOW) == []
+    assert _rules(m.match("AA9999BB", now=NOW)) == {"a": "exact"}
+    m.remove("b")
+    assert m.match("KA0001AA", now=NOW) == []
+    for i in range(10):  # forces the overlay to fold into the base
+        m.add(PlateEntryRef(f"n{i}", "w1", f"AA{str(i) * 4}XX"))
+    assert len(m) == 11
+    assert _rules(m.match("AA7777XX", now=NOW)) == {"n7": "exact"}
+    assert m.match("KA0001AA", now=NOW) == []
+
+
+def test_bad_patterns_are_refused_with_the_entry_id() -> None:
+    assert normalize_pattern("аа 12?? вв") == "AA12??BB"
+    with pytest.raises(ValueError, match="e9"):
+        PlateMatcher().rebuild([PlateEntryRef("e9", "w", "*")])
+    with pytest.raises(ValueError):
+        normalize_pattern("?-?")
+
+
+def _rand_plate(rng: random.Random) -> str:
+    letters = "ABCEHIKMOPTX"
+    return (
+        "".join(rng.choice(letters) for _ in range(2))
+        + "".join(rng.choice(string.digits) for _ in range(4))
+        + "".join(rng.choice(letters) for _ in range(2))
+    )
+
+
+@pytest.mark.parametrize("threshold", [0.6, 1.0, 2.0])
+def test_index_agrees_with_brute_force_scan(threshold: float) -> None:
+    """The candidate generation must never lose a true fuzzy match (that would let a car through)."""
+    rng = random.Random(7)
+    plates = list({_rand_plate(rng) for _ in range(400)})
+    m = _m(*(PlateEntryRef(f"e{i}", "w", p) for i, p in enumerate(plates)), threshold=threshold)
+    subs = {"0": "O", "O": "0", "B": "8", "8": "B", "I": "1", "1": "I"}
+    queries = []
+    for p in plates[:150]:
+        i = rng.randrange(len(p))
+        c = subs.get(p[i], rng.choice("ABCEHIKMOPTX0123456789"))
+        q = p[:i] + c + p[i + 1 :]
+        if rng.random() < 0.3:
+            q = q[: rng.randrange(len(q))] + q[rng.randrange(len(q)) + 1 :] if rng.random() < 0.5 else q + "7"
+        queries.append(q)
+    queries += [_rand_plate(rng) for _ in range(50)]
+    for q in queries:
+        want = {
+            f"e{i}"
+            for i, p in enumerate(plates)
+            if plate_distance(q, p, assume_normalized=True) <= threshold + 1e-9
+        }
+        got = {h.entry_id for h in m.match(q, now=NOW)}
+        assert got == want, q
+
+
+def test_readers_see_a_consistent_index_while_a_writer_rebuilds() -> None:
+    m = _m(PlateEntryRef("keep", "w", "AA1234BB"))
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            if [h.entry_id for h in m.match("AA1234BB", now=NOW)] != ["keep"]:
+                errors.append("lost")
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for i in range(30):
+        m.rebuild(
+            [PlateEntryRef("keep", "w", "AA1234BB")]
+            + [PlateEntryRef(f"x{j}", "w", f"KA{j:04d}AA") for j in range(i * 20)]
+        )
+        m.add(PlateEntryRef(f"y{i}", "w", f"KB{i:04d}AA"))
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
