@@ -1,0 +1,1 @@
+"""Benchmarks of the recognizers and their peers (``varta bench recognizers``)."""
