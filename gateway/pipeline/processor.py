@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,15 +61,22 @@ def _find_frame(session: Session, camera_id: str, key: str) -> Frame | None:
 class FrameProcessor:
     """Service object behind ``POST /v1/frames``; one per app (it owns the pass grouper)."""
 
-    def __init__(self, app: AppContext, grouper: Any, evidence: EvidenceStore | None = None) -> None:
+    def __init__(
+        self,
+        app: AppContext,
+        grouper: Any,
+        evidence: EvidenceStore | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.app = app
+        self.clock = clock
         self.grouper = grouper
         self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
         self._check_scope(principal, sub)
-        now = utcnow()
+        now = self.clock()
         if sub.captured_at > now + MAX_CLOCK_SKEW:
             raise InvalidInput(
                 "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"

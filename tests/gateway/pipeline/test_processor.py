@@ -1,0 +1,138 @@
+"""FrameProcessor on a real database, matcher, pass grouper and evidence store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from gateway.db.events import Alert, Frame, PlateReadRow, Sighting
+from gateway.errors import ScopeDenied
+from gateway.pipeline.recognize import RecognizersUnavailable
+
+
+def count(world: Any, model: Any) -> int:
+    with world.ctx.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(model)))
+
+
+def evidence_files(world: Any) -> list[str]:
+    root = world.settings.evidence_root
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_exact_hit_raises_one_alert_per_pass(world: Any) -> None:
+    ids = world.plate_list("AA1234BO")
+    world.recognizers.plates_script = [[world.plate("AA1234BO")], [world.plate("AA1234BO", x=110)]]
+    first = asyncio.run(world.submit("k1"))
+    second = asyncio.run(world.submit("k2", world.T0 + timedelta(milliseconds=500)))
+    assert [h.rule for h in first.plates[0].hits] == ["exact"]
+    assert first.alerts[0].entry_id == ids["AA1234BO"] and first.alerts[0].new
+    assert second.plates[0].pass_id == first.plates[0].pass_id
+    assert second.alerts[0].alert_id == first.alerts[0].alert_id and not second.alerts[0].new
+    assert count(world, Alert) == 1 and count(world, Sighting) == 1 and count(world, PlateReadRow) == 2
+    with world.ctx.sessions() as s:
+        sighting = s.scalars(select(Sighting)).one()
+        assert sighting.n_reads == 2 and sighting.has_hit and sighting.plate_text == "AA1234BO"
+
+
+def test_confusion_hits_through_fuzzy(world: Any) -> None:
+    world.plate_list("AA1234BO")
+    world.recognizers.plates_script = [[world.plate("AA1234B0")]]
+    result = asyncio.run(world.submit("k1"))
+    assert result.plates[0].hits[0].rule == "fuzzy"
+    assert result.alerts[0].rule == "fuzzy" and 0 < result.alerts[0].distance <= 1.0
+
+
+def test_retry_returns_stored_result_and_stores_nothing(world: Any) -> None:
+    world.plate_list("AA1234BO")
+    world.recognizers.plates_script = [[world.plate("AA1234BO")], [world.plate("AA1234BO")]]
+    first = asyncio.run(world.submit("same"))
+    files = evidence_files(world)
+    again = asyncio.run(world.submit("same"))
+    assert again.duplicate and not first.duplicate
+    assert again.frame_id == first.frame_id and again.alerts == first.alerts
+    assert count(world, Frame) == 1 and count(world, Alert) == 1 and count(world, PlateReadRow) == 1
+    assert evidence_files(world) == files
+    assert len(world.recognizers.calls) == 2  # plates + faces of the first post only
+
+
+def test_concurrent_retries_store_once(world: Any) -> None:
+    world.plate_list("AA1234BO")
+    world.recognizers.plates_script = [[world.plate("AA1234BO")], [world.plate("AA1234BO")]]
+
+    async def both() -> list[Any]:
+        return list(await asyncio.gather(world.submit("race"), world.submit("race")))
+
+    a, b = asyncio.run(both())
+    assert sorted([a.duplicate, b.duplicate]) == [False, True]
+    assert a.frame_id == b.frame_id
+    assert count(world, Frame) == 1 and count(world, Alert) == 1
+    assert len(evidence_files(world)) == 2  # frame + one plate crop, none left by the loser
+
+
+def test_other_camera_key_is_refused(world: Any) -> None:
+    with pytest.raises(ScopeDenied):
+        asyncio.run(world.submit("k1", camera="cam2"))
+    assert count(world, Frame) == 0
+
+
+def test_one_recognizer_down_other_runs(world: Any) -> None:
+    world.recognizers.plates_script = [[world.plate("AA1234BO")]]
+    world.recognizers.faces_script = [world.down("faces")]
+    result = asyncio.run(world.submit("k1"))
+    assert result.plates and "faces" in result.skipped
+    assert "unavailable" in result.skip_reasons["faces"].reason
+
+
+def test_all_down_is_503_and_nothing_stored(world: Any) -> None:
+    world.recognizers.plates_script = [world.down("plates")]
+    world.recognizers.faces_script = [world.down("faces")]
+    with pytest.raises(RecognizersUnavailable) as info:
+        asyncio.run(world.submit("k1"))
+    assert "Retry-After" in info.value.headers
+    assert count(world, Frame) == 0 and evidence_files(world) == []
+    world.recognizers.plates_script = [[world.plate("AA1234BO")]]
+    assert not asyncio.run(world.submit("k1")).duplicate  # the key was not consumed
+
+
+def test_no_evidence_without_a_sighting(world: Any) -> None:
+    result = asyncio.run(world.submit("k1"))
+    assert result.plates == [] and evidence_files(world) == []
+    with world.ctx.sessions() as s:
+        assert s.scalars(select(Frame)).one().evidence == []
+
+
+def test_faces_without_authorisation_are_not_embedded(world: Any) -> None:
+    asyncio.run(world.submit("k1"))
+    assert ("faces", False) in world.recognizers.calls
+    result = asyncio.run(world.submit("k2"))
+    assert "face_matching" in result.skipped
+
+
+def test_failed_commit_removes_evidence(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gateway.pipeline.processor as proc
+
+    def boom(*_: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(proc, "persist", boom)
+    world.recognizers.plates_script = [[world.plate("AA1234BO")]]
+    with pytest.raises(RuntimeError):
+        asyncio.run(world.submit("k1"))
+    assert evidence_files(world) == [] and count(world, Frame) == 0
+
+
+def test_match_is_audited(world: Any) -> None:
+    from gateway.db.models import AuditRecord
+
+    world.plate_list("AA1234BO")
+    world.recognizers.plates_script = [[world.plate("AA1234BO")]]
+    result = asyncio.run(world.submit("k1"))
+    with world.ctx.sessions() as s:
+        rows = s.scalars(select(AuditRecord).where(AuditRecord.action == "match.plate")).all()
+    assert [r.target for r in rows] == [f"alert:{result.alerts[0].alert_id}"]
+    assert rows[0].watchlist_version == 1
