@@ -89,6 +89,9 @@ class GatewaySettings(BaseSettings):
     plates_url: str | None = Field(default=None, description="plate recognizer service; None = in-process")
     faces_url: str | None = Field(default=None, description="face recognizer service; None = in-process")
     recognizer_timeout_s: float = Field(default=5.0, gt=0)
+    face_embedding_dim: int = Field(
+        default=128, ge=16, le=4096, description="template size when faces run remotely (SFace: 128)"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     evidence_dir: Path | None = Field(default=None, description="default <data_dir>/evidence")

@@ -1,0 +1,81 @@
+"""/v1/audit: read-only access to the audit log (auditor, admin) and its chain verification."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from gateway.audit.chain import verify_chain
+from gateway.audit.schemas import AuditPage, AuditRowPublic, ChainVerdict
+from gateway.db.models import AuditRecord
+from gateway.deps import AuditorDep, CtxDep, SessionDep
+from gateway.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+def _utc(ts: datetime) -> datetime:
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
+
+
+@router.get(
+    "", response_model=AuditPage, responses=ERROR_RESPONSES, summary="Read the audit log (filtered, paged)"
+)
+def read_log(
+    auditor: AuditorDep,
+    session: SessionDep,
+    ctx: CtxDep,
+    action: Annotated[str | None, Query(description="exact action, or a prefix ending in '*'")] = None,
+    actor_key_id: int | None = None,
+    organisation: str | None = None,
+    outcome: str | None = None,
+    case_number: str | None = None,
+    watchlist_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after_id: Annotated[int, Query(ge=0, description="page: rows with a larger id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AuditPage:
+    q = select(AuditRecord).where(AuditRecord.id > after_id)
+    if action:
+        q = q.where(
+            AuditRecord.action.startswith(action[:-1])
+            if action.endswith("*")
+            else AuditRecord.action == action
+        )
+    for column, value in (
+        (AuditRecord.actor_key_id, actor_key_id),
+        (AuditRecord.organisation_id, organisation),
+        (AuditRecord.outcome, outcome),
+        (AuditRecord.case_number, case_number),
+        (AuditRecord.watchlist_id, watchlist_id),
+    ):
+        if value is not None:
+            q = q.where(column == value)
+    if since is not None:
+        q = q.where(AuditRecord.ts >= _utc(since))
+    if until is not None:
+        q = q.where(AuditRecord.ts < _utc(until))
+    rows = session.scalars(q.order_by(AuditRecord.id).limit(limit)).all()
+    ctx.audit.record(auditor, "audit.read", "audit_log", result_count=len(rows))
+    data = [AuditRowPublic.model_validate(r) for r in rows]
+    return AuditPage(data=data, next_after_id=data[-1].id if len(data) == limit else None)
+
+
+@router.get(
+    "/verify", response_model=ChainVerdict, responses=ERROR_RESPONSES, summary="Verify the hash chain"
+)
+def verify(auditor: AuditorDep, session: SessionDep, ctx: CtxDep) -> ChainVerdict:
+    report = verify_chain(session)
+    ctx.audit.record(
+        auditor,
+        "audit.verify",
+        "audit_log",
+        result_count=report.checked,
+        outcome="ok" if report.ok else "failed",
+    )
+    return ChainVerdict(**asdict(report))

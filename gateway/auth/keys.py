@@ -1,0 +1,106 @@
+"""API keys ``vk_<random>``: shown once, stored as SHA-256, looked up by prefix, compared in constant time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.db.models import ROLES, ApiKey, Camera, Organisation
+from gateway.db.types import utcnow
+from gateway.errors import InvalidInput, NotFound
+
+KEY_PREFIX = "vk_"
+PREFIX_LEN = 12  # "vk_" + 9 random characters: enough to find the row, useless to guess the key
+ORG_ROLES = frozenset({"council", "police"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id, role and scope (organisation, camera)."""
+
+    key_id: int | None
+    role: str
+    organisation_id: str | None = None
+    camera_id: str | None = None
+    name: str = ""
+
+
+def hash_key(plain: str) -> str:
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def new_plain_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def authenticate(session: Session, plain: str) -> Principal | None:
+    """The principal for a presented key, or None (unknown, malformed or revoked)."""
+    if not plain.startswith(KEY_PREFIX) or len(plain) < PREFIX_LEN + 8 or len(plain) > 200:
+        return None
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == plain[:PREFIX_LEN]))
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.key_hash, hash_key(plain)):
+        return None
+    return Principal(row.id, row.role, row.organisation_id, row.camera_id, row.name)
+
+
+def _check_scope(session: Session, role: str, org: str | None, camera_id: str | None) -> None:
+    if role not in ROLES:
+        raise InvalidInput(
+            "role", f"must be one of {', '.join(ROLES)}", f"має бути одна з {', '.join(ROLES)}"
+        )
+    if role in ORG_ROLES and org is None:
+        raise InvalidInput(
+            "organisation", f"a {role} key needs an organisation", "ключ цієї ролі потребує організації"
+        )
+    if org is not None and session.get(Organisation, org) is None:
+        raise NotFound("organisation", org, "Організацію")
+    if role == "camera":
+        if camera_id is None:
+            raise InvalidInput("camera_id", "a camera key needs a camera", "ключ камери потребує камери")
+        if session.get(Camera, camera_id) is None:
+            raise NotFound("camera", camera_id, "Камеру")
+    elif camera_id is not None:
+        raise InvalidInput("camera_id", "only camera keys name a camera", "камеру вказують лише ключі камер")
+
+
+def create_key(
+    session: Session,
+    role: str,
+    *,
+    organisation_id: str | None = None,
+    camera_id: str | None = None,
+    name: str = "",
+    created_by: int | None = None,
+    plain: str | None = None,
+) -> tuple[ApiKey, str]:
+    """Add a key (flushed, not committed) and return it with the plain text, which is never stored."""
+    _check_scope(session, role, organisation_id, camera_id)
+    plain = plain or new_plain_key()
+    row = ApiKey(
+        prefix=plain[:PREFIX_LEN],
+        key_hash=hash_key(plain),
+        role=role,
+        organisation_id=organisation_id,
+        camera_id=camera_id,
+        name=name,
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    return row, plain
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound("api key", key_id, "Ключ API")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row

@@ -1,0 +1,1 @@
+"""Prior authorisations for live face matching (police; audited; expire by themselves)."""

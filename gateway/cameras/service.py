@@ -1,0 +1,48 @@
+"""Camera registry operations (flushed, not committed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.cameras.schemas import CameraCreate, CameraUpdate
+from gateway.db.models import Camera
+from gateway.errors import Conflict, NotFound
+
+
+def get_camera(session: Session, camera_id: str) -> Camera:
+    cam = session.get(Camera, camera_id)
+    if cam is None:
+        raise NotFound("camera", camera_id, "Камеру")
+    return cam
+
+
+def list_cameras(session: Session, resident: bool = False) -> list[Camera]:
+    q = select(Camera).order_by(Camera.id)
+    if resident:
+        q = q.where(Camera.resident_visible.is_(True), Camera.enabled.is_(True))
+    return list(session.scalars(q))
+
+
+def create_camera(session: Session, data: CameraCreate) -> Camera:
+    if session.get(Camera, data.id) is not None:
+        raise Conflict(f"camera '{data.id}' already exists.", f"камера «{data.id}» вже існує.")
+    cam = Camera(**data.model_dump())
+    session.add(cam)
+    session.flush()
+    return cam
+
+
+def update_camera(session: Session, camera_id: str, data: CameraUpdate) -> Camera:
+    cam = get_camera(session, camera_id)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if value is None and name not in ("lat", "lon", "roi"):
+            continue
+        setattr(cam, name, value)
+    session.flush()
+    return cam
+
+
+def delete_camera(session: Session, camera_id: str) -> None:
+    session.delete(get_camera(session, camera_id))
+    session.flush()

@@ -1,0 +1,98 @@
+"""FastAPI dependencies as ``Annotated`` aliases: context, session, principal, roles, purpose."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Annotated
+from urllib.parse import unquote
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from gateway.audit.log import AuditContext
+from gateway.auth.keys import Principal, authenticate
+from gateway.context import AppContext
+from gateway.errors import AuthRequired, Forbidden, PurposeRequired
+
+
+def get_ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_session(ctx: CtxDep) -> Iterator[Session]:
+    with ctx.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _header_text(value: str | None, limit: int) -> str | None:
+    """Header text: raw UTF-8 (seen as latin-1 by the server) or percent-encoded UTF-8."""
+    if value is None or not value.strip():
+        return None
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("latin-1").decode("utf-8")
+    return unquote(value).strip()[:limit] or None
+
+
+def get_audit_context(
+    x_purpose: Annotated[str | None, Header(description="Why: stated purpose (UTF-8 or %-encoded)")] = None,
+    x_case_number: Annotated[str | None, Header(description="Case number the request belongs to")] = None,
+) -> AuditContext:
+    return AuditContext(_header_text(x_purpose, 500), _header_text(x_case_number, 100))
+
+
+AuditCtxDep = Annotated[AuditContext, Depends(get_audit_context)]
+
+
+def get_principal(
+    session: SessionDep,
+    authorization: Annotated[str | None, Header(description="Bearer vk_...")] = None,
+    x_api_key: Annotated[str | None, Header(description="vk_... (alternative to Authorization)")] = None,
+) -> Principal:
+    plain = x_api_key
+    if authorization and authorization.lower().startswith("bearer "):
+        plain = authorization[7:].strip()
+    if not plain:
+        raise AuthRequired()
+    principal = authenticate(session, plain)
+    if principal is None:
+        raise AuthRequired("The API key is unknown or revoked.")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(*roles: str, what: str | None = None) -> Callable[..., Principal]:
+    """A dependency that lets only ``roles`` through; a refusal is audited and says which role is needed."""
+
+    def dependency(request: Request, principal: PrincipalDep, ctx: CtxDep) -> Principal:
+        if principal.role not in roles:
+            action = what or f"{request.method} {request.url.path}"
+            ctx.audit.record(principal, "access.denied", action, outcome="denied", detail=f"needs {roles}")
+            raise Forbidden(roles, action)
+        return principal
+
+    return dependency
+
+
+def require_purpose(principal: PrincipalDep, audit_ctx: AuditCtxDep) -> AuditContext:
+    """Police searches must state purpose and case number; others may."""
+    if principal.role == "police" and not (audit_ctx.purpose and audit_ctx.case_number):
+        raise PurposeRequired()
+    return audit_ctx
+
+
+PurposeDep = Annotated[AuditContext, Depends(require_purpose)]
+AdminDep = Annotated[Principal, Depends(require_role("admin"))]
+AuditorDep = Annotated[Principal, Depends(require_role("auditor", "admin"))]
+ListEditorDep = Annotated[Principal, Depends(require_role("admin", "council", "police"))]
+PoliceDep = Annotated[Principal, Depends(require_role("police"))]
+CameraDep = Annotated[Principal, Depends(require_role("camera"))]

@@ -1,0 +1,230 @@
+"""Domain exceptions and the one table that maps them to HTTP; every error body is an ``ErrorBody``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.schemas import ErrorBody
+
+log = logging.getLogger(__name__)
+
+
+class RowError(BaseModel):
+    """Why one row (CSV line, manifest line, ZIP member) of an upload was rejected."""
+
+    row: int
+    field: str | None = None
+    error: str
+    detail: str
+    detail_uk: str
+
+
+class UploadErrorBody(ErrorBody):
+    rows: list[RowError]
+
+
+class DomainError(Exception):
+    """Base of every error the gateway answers with on purpose."""
+
+    code = "error"
+
+    def __init__(self, detail: str, detail_uk: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_uk = detail_uk
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return ErrorBody(error=self.code, detail=self.detail, detail_uk=self.detail_uk).model_dump()
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+    def __init__(self, kind: str, ident: object, kind_uk: str | None = None) -> None:
+        super().__init__(f"{kind} '{ident}' not found.", f"{kind_uk or kind} '{ident}' не знайдено.")
+        self.kind, self.ident = kind, ident
+
+
+class AuthRequired(DomainError):
+    code = "unauthenticated"
+
+    def __init__(self, detail: str = "A valid API key is required (Authorization: Bearer vk_...).") -> None:
+        super().__init__(
+            detail,
+            "Потрібен дійсний ключ API (Authorization: Bearer vk_...).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+    def __init__(self, roles: Iterable[str], what: str = "this action") -> None:
+        names = " or ".join(sorted(roles))
+        super().__init__(f"{what} needs the role {names}.", f"Для дії «{what}» потрібна роль {names}.")
+        self.roles = tuple(roles)
+
+
+class ScopeDenied(DomainError):
+    """The role is right, but the object belongs to someone else (camera key, other organisation)."""
+
+    code = "forbidden"
+
+
+class InvalidInput(DomainError):
+    code = "validation_error"
+
+    def __init__(self, field: str, detail: str, detail_uk: str) -> None:
+        super().__init__(f"{field}: {detail}", f"{field}: {detail_uk}")
+        self.field = field
+
+
+class PurposeRequired(DomainError):
+    code = "purpose_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Police searches need the headers X-Purpose and X-Case-Number.",
+            "Пошук поліцією потребує заголовків X-Purpose і X-Case-Number.",
+        )
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class TooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMedia(DomainError):
+    code = "unsupported_media_type"
+
+
+class UploadRejected(DomainError):
+    """A bulk upload with rejected rows (all-or-nothing), or one that could not be read at all."""
+
+    code = "upload_rejected"
+
+    def __init__(self, detail: str, detail_uk: str, rows: list[RowError] | None = None) -> None:
+        super().__init__(detail, detail_uk)
+        self.rows = rows or []
+
+    def body(self) -> dict[str, Any]:
+        return UploadErrorBody(
+            error=self.code, detail=self.detail, detail_uk=self.detail_uk, rows=self.rows
+        ).model_dump()
+
+
+class Unavailable(DomainError):
+    code = "unavailable"
+
+    def __init__(self, detail: str, detail_uk: str, retry_after: int = 5) -> None:
+        super().__init__(detail, detail_uk, headers={"Retry-After": str(retry_after)})
+
+
+# THE table: domain error -> HTTP status. Subclasses not listed inherit their parent's status.
+STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    AuthRequired: 401,
+    Forbidden: 403,
+    ScopeDenied: 403,
+    InvalidInput: 422,
+    PurposeRequired: 422,
+    Conflict: 409,
+    TooLarge: 413,
+    UnsupportedMedia: 415,
+    UploadRejected: 422,
+    Unavailable: 503,
+}
+IMAGE_ERROR_STATUS = {
+    "empty_image": 422,
+    "image_too_large_bytes": 413,
+    "image_too_many_pixels": 413,
+    "unsupported_image_type": 415,
+    "corrupt_image": 422,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+async def _domain(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return _json(status_of(exc), exc.body(), exc.headers)
+
+
+async def _image(_: Request, exc: Exception) -> JSONResponse:
+    code = str(getattr(exc, "code", "invalid_image"))
+    body = ErrorBody(
+        error=code, detail=str(getattr(exc, "detail", exc)), detail_uk=getattr(exc, "detail_uk", None)
+    )
+    return _json(IMAGE_ERROR_STATUS.get(code, 422), body.model_dump())
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header"))
+    body = ErrorBody(
+        error="validation_error",
+        detail=f"{field or 'request'}: {first.get('msg')}",
+        detail_uk=f"{field or 'запит'}: недійсне значення ({first.get('msg')})",
+    )
+    return _json(422, body.model_dump() | {"field": field or None})
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    text = exc.detail if isinstance(exc.detail, str) else "error"
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    body = ErrorBody(error=code, detail=text, detail_uk=_UK_HTTP.get(exc.status_code, text))
+    return _json(exc.status_code, body.model_dump(), dict(exc.headers or {}))
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error: %s", exc)
+    body = ErrorBody(error="internal_error", detail="Internal error.", detail_uk="Внутрішня помилка.")
+    return _json(500, body.model_dump())
+
+
+_UK_HTTP = {404: "Не знайдено.", 405: "Метод не дозволено."}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers; recognizer and image errors are mapped when their modules exist."""
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+    try:
+        from recognizers.common.image_errors import ImageError
+    except ImportError:  # pragma: no cover - recognizers always ship with the gateway
+        return
+    app.add_exception_handler(ImageError, _image)
+
+
+# OpenAPI: what every authenticated route may answer besides success.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing, unknown or revoked API key"},
+    403: {"model": ErrorBody, "description": "the key's role or scope does not allow this"},
+    404: {"model": ErrorBody, "description": "an id in the path does not exist (or is not visible)"},
+    422: {"model": ErrorBody, "description": "invalid input; `detail` names the field"},
+}

@@ -1,0 +1,65 @@
+"""The gateway app factory: ``create_app(settings)``; the lifespan brings the system up and down."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+
+from gateway import errors, startup
+from gateway.api import audit, authorisations, cameras, health, keys, watchlists
+from gateway.audit.log import AuditWriter
+from gateway.config import GatewaySettings
+from gateway.context import AppContext
+from gateway.db.session import make_engine, make_session_factory
+from gateway.watchlists.live import rebuild_plate_matcher
+
+log = logging.getLogger(__name__)
+OPTIONAL_ROUTERS = ("frames", "sightings", "alerts")  # owned by the pipeline part
+
+DESCRIPTION = """Varta gateway: cameras post frames, recognizers read plates and faces, watchlists match,
+alerts are raised for people to review. Authenticate with `Authorization: Bearer vk_...`.
+Police searches state `X-Purpose` and `X-Case-Number`; every query, match, upload and change is audited."""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    ctx: AppContext = app.state.ctx
+    await anyio.to_thread.run_sync(startup.prepare_database, ctx)
+    await anyio.to_thread.run_sync(rebuild_plate_matcher, ctx)
+    ctx.recognizers = await anyio.to_thread.run_sync(startup.build_recognizers, ctx)
+    ctx.face_index = await anyio.to_thread.run_sync(startup.open_face_index, ctx)
+    startup.start_retention(ctx)
+    ctx.ready = True
+    log.info("gateway ready on data dir %s", ctx.settings.data_dir)
+    try:
+        yield
+    finally:
+        ctx.ready = False
+        await startup.shutdown(ctx)
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the app; nothing connects or loads until the lifespan runs."""
+    settings = settings or GatewaySettings()
+    engine = make_engine(settings.db_url)
+    sessions = make_session_factory(engine)
+    app = FastAPI(title="Varta gateway", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.ctx = AppContext(
+        settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions)
+    )
+    errors.install(app)
+    for module in (health, keys, cameras, watchlists, authorisations, audit):
+        app.include_router(module.router)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(f"gateway.api.{name}")
+        except ModuleNotFoundError:
+            log.warning("gateway.api.%s is absent: its routes are not served", name)
+            continue
+        app.include_router(module.router)
+    return app

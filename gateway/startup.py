@@ -1,0 +1,92 @@
+"""What the lifespan does, step by step: database, bootstrap, matcher, face index, recognizers, purge."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gateway.auth.bootstrap import announce, bootstrap_admin, seed_organisations
+from gateway.context import AppContext
+from gateway.db.migrate import upgrade_head
+from gateway.db.models import PersonPhoto
+from gateway.watchlists.live import rebuild_face_index
+
+log = logging.getLogger(__name__)
+
+
+def prepare_database(ctx: AppContext) -> None:
+    """Migrate, seed organisations, create the first admin key (printed once)."""
+    if ctx.settings.auto_migrate:
+        upgrade_head(ctx.engine)
+    plain = ctx.settings.bootstrap_admin_key.get_secret_value() if ctx.settings.bootstrap_admin_key else None
+    with ctx.sessions() as session, session.begin():
+        seed_organisations(session)
+        key = bootstrap_admin(session, plain)
+    if key is not None:
+        ctx.bootstrap_key = key
+        ctx.audit.record(None, "key.bootstrap", "admin", detail="first start: admin key created")
+        if plain is None:
+            announce(key)
+
+
+def open_face_index(ctx: AppContext) -> Any:
+    """Open the FaceIndex; re-fill it from the database when it holds fewer templates than enrolled."""
+    try:
+        from gateway.faceindex import make_face_index
+    except ImportError:
+        log.warning("gateway.faceindex.make_face_index is absent: no face matching")
+        return None
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    dim = getattr(ctx.recognizers, "embedding_dim", None) or ctx.settings.face_embedding_dim
+    index = make_face_index(ctx.settings, dim=dim)
+    with ctx.sessions() as session:
+        enrolled = session.scalar(select(func.count()).select_from(PersonPhoto)) or 0
+    if index.count() < enrolled:
+        ctx.face_index = index
+        log.warning(
+            "face index has %d of %d templates: rebuilt %d", index.count(), enrolled, rebuild_face_index(ctx)
+        )
+    return index
+
+
+def build_recognizers(ctx: AppContext) -> Any:
+    """HTTP clients when URLs are set, else the real models in-process."""
+    if not ctx.settings.load_recognizers:
+        return None
+    from gateway.recognizer_setup import make_recognizers
+
+    return make_recognizers(ctx.settings)
+
+
+def start_retention(ctx: AppContext) -> None:
+    try:
+        retention = importlib.import_module("gateway.retention")
+    except ModuleNotFoundError:
+        log.warning("gateway.retention is absent: no automatic purge")
+        return
+    start = getattr(retention, "start_purge_task", None)
+    if start is None:
+        log.warning("gateway.retention has no start_purge_task: no automatic purge")
+        return
+    task = start(ctx)
+    if isinstance(task, asyncio.Task):
+        ctx.tasks.append(task)
+
+
+async def shutdown(ctx: AppContext) -> None:
+    for task in ctx.tasks:
+        task.cancel()
+    for task in ctx.tasks:
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):
+            log.debug("background task ended", exc_info=True)
+    if ctx.recognizers is not None:
+        await ctx.recognizers.aclose()
+    if ctx.face_index is not None:
+        ctx.face_index.close()
+    ctx.engine.dispose()

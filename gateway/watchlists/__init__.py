@@ -1,0 +1,1 @@
+"""Watchlists: CRUD, plate and person entries, bulk CSV/ZIP upload, face enrolment."""

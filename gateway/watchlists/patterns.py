@@ -1,0 +1,42 @@
+"""Plate entries as typed by people: text or a wildcard pattern, brought to the grammar's normal form."""
+
+from __future__ import annotations
+
+import re
+
+from shared.plate_grammar import normalize
+
+WILDCARDS = "?*"
+MAX_LEN = 16
+
+
+class PatternError(ValueError):
+    def __init__(self, detail: str, detail_uk: str) -> None:
+        super().__init__(detail)
+        self.detail, self.detail_uk = detail, detail_uk
+
+
+def normalize_pattern(text: str) -> tuple[str, bool]:
+    """``"аа 12?? вв"`` -> ``("AA12??BB", True)``: look-alikes to Latin, separators dropped.
+
+    ``?`` stands for exactly one character, ``*`` for any run (possibly empty).
+    """
+    pieces = re.split(r"([?*])", text.strip())
+    pattern = "".join(p if p in WILDCARDS else normalize(p) for p in pieces if p)
+    pattern = re.sub(r"\*+", "*", pattern)
+    literal = sum(1 for c in pattern if c not in WILDCARDS)
+    if not pattern:
+        raise PatternError("the plate is empty", "номер порожній")
+    if len(pattern) > MAX_LEN:
+        raise PatternError(
+            f"the plate is longer than {MAX_LEN} characters", f"номер довший за {MAX_LEN} символів"
+        )
+    is_wildcard = literal != len(pattern)
+    if is_wildcard and literal < 3:
+        raise PatternError(
+            "a wildcard pattern needs at least 3 fixed characters",
+            "шаблон потребує щонайменше 3 відомих символів",
+        )
+    if not is_wildcard and literal < 2:
+        raise PatternError("the plate is too short", "номер закороткий")
+    return pattern, is_wildcard
