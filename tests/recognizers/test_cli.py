@@ -1,0 +1,126 @@
+"""`varta recognize` and `varta recognizer serve` as a person or a script runs them: real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("VARTA_SHARED_DATA") or REPO.parent / "shared" / "data")
+_SCRIPT = Path(sys.executable).parent / "varta"  # the installed console script, as people run it
+VARTA = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "varta.cli"]
+
+
+def shared_file(relative: str) -> Path:
+    path = SHARED / relative
+    if not path.is_file():
+        pytest.skip(f"shared test data absent: {path} (set VARTA_SHARED_DATA)")
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*VARTA, *args], capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})}
+    )
+
+
+def lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_recognize_plates_jsonl_with_a_bad_file(tmp_path: Path) -> None:
+    eu1, eu8 = (
+        shared_file("plates_eu_openalpr/images/eu1.jpg"),
+        shared_file("plates_eu_openalpr/images/eu8.jpg"),
+    )
+    truncated = tmp_path / "cut.jpg"
+    truncated.write_bytes(eu1.read_bytes()[:20000])
+    result = run("recognize", "plates", str(eu1), str(truncated), str(tmp_path / "absent.jpg"), str(eu8))
+    assert result.returncode == 1, result.stderr  # some files failed
+    records = lines(result.stdout)
+    assert [r["file"] for r in records] == [str(eu1), str(truncated), str(tmp_path / "absent.jpg"), str(eu8)]
+    assert "M5XSX" in {p["text"] for p in records[0]["plates"]}
+    assert records[1]["error"]["code"] == "corrupt_image" and records[1]["error"]["detail"]
+    assert records[2]["error"]["code"] == "file_not_found"
+    assert "WSQ3021" in {p["text"] for p in records[3]["plates"]}
+    assert "plates" not in records[1] and "error" not in records[0]
+
+
+def test_recognize_plates_all_good_exits_zero_and_roi(tmp_path: Path) -> None:
+    eu1 = shared_file("plates_eu_openalpr/images/eu1.jpg")
+    result = run("recognize", "plates", "--roi", "0,0,250,200", str(eu1))
+    assert result.returncode == 0, result.stderr
+    assert "M5XSX" not in {p["text"] for p in lines(result.stdout)[0]["plates"]}
+    assert run("recognize", "plates", "--roi", "1,2", str(eu1)).returncode == 2
+
+
+def test_recognize_faces_with_and_without_embeddings() -> None:
+    one = shared_file("faces_face_recognition_examples/test/alex_lacamoire1.jpg")
+    plain = run("recognize", "faces", str(one))
+    assert plain.returncode == 0, plain.stderr
+    (record,) = lines(plain.stdout)
+    assert record["file"] == str(one) and len(record["faces"]) == 1
+    assert "embedding" not in record["faces"][0]
+    with_vectors = run("recognize", "faces", "--embeddings", str(one))
+    (record,) = lines(with_vectors.stdout)
+    assert len(record["faces"][0]["embedding"]) == 128 == record["embedding_dim"]
+
+
+def test_recognize_without_models_says_how_to_fix(tmp_path: Path) -> None:
+    result = run("recognize", "faces", "x.jpg", env={"VARTA_MODELS_DIR": str(tmp_path)})
+    assert result.returncode == 3
+    assert "varta models pull" in result.stderr and result.stdout == ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.network
+def test_serve_faces_as_its_own_process() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*VARTA, "recognizer", "serve", "faces", "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, status = time.monotonic() + 90, None
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            while time.monotonic() < deadline and status != 200:
+                try:
+                    status = client.get("/readiness").status_code
+                except httpx.TransportError:
+                    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                time.sleep(0.05)
+            assert status == 200
+            data = shared_file("faces_face_recognition_examples/test/obama1.jpg").read_bytes()
+            response = client.post("/v1/recognize", content=data, headers={"content-type": "image/jpeg"})
+            assert response.status_code == 200 and len(response.json()["faces"]) == 1
+            assert client.post("/v1/recognize", content=b"").json()["error"] == "empty_image"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.network
+def test_serve_refuses_to_start_without_models(tmp_path: Path) -> None:
+    result = run(
+        "recognizer", "serve", "plates", "--port", str(free_port()), env={"VARTA_MODELS_DIR": str(tmp_path)}
+    )
+    assert result.returncode == 3
+    assert "cannot start" in result.stderr and "varta models pull" in result.stderr
+
