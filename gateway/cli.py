@@ -1,0 +1,130 @@
+"""``varta serve`` (the whole system in one process) and ``varta admin ...``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from gateway.config import GatewaySettings
+
+
+def _settings(data_dir: str | None, **extra: Any) -> GatewaySettings:
+    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if data_dir is not None:
+        overrides["data_dir"] = Path(data_dir)
+    return GatewaySettings(**overrides)
+
+
+def serve_main(argv: list[str]) -> int:
+    """Gateway + in-process recognizers + embedded Qdrant + SQLite under one data directory."""
+    parser = argparse.ArgumentParser(prog="varta serve", description=serve_main.__doc__)
+    parser.add_argument("--host", help="listen address (default VARTA_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="listen port (default VARTA_PORT or 8080)")
+    parser.add_argument("--data-dir", help="data directory (default VARTA_DATA_DIR or ./data)")
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    from gateway.main import create_app
+
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = _settings(args.data_dir, host=args.host, port=args.port)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, workers=1)
+    return 0
+
+
+def _migrate(settings: GatewaySettings, _: argparse.Namespace) -> int:
+    from gateway.db.migrate import upgrade_head
+    from gateway.db.session import make_engine
+
+    upgrade_head(make_engine(settings.db_url))
+    print("database is at the newest revision")
+    return 0
+
+
+def _create_key(settings: GatewaySettings, args: argparse.Namespace) -> int:
+    from gateway.audit.log import AuditWriter
+    from gateway.auth.bootstrap import seed_organisations
+    from gateway.auth.keys import create_key
+    from gateway.db.migrate import upgrade_head
+    from gateway.db.session import make_engine, make_session_factory
+    from gateway.errors import DomainError
+
+    engine = make_engine(settings.db_url)
+    upgrade_head(engine)
+    sessions = make_session_factory(engine)
+    try:
+        with sessions() as session, session.begin():
+            seed_organisations(session)
+            row, plain = create_key(
+                session, args.role, organisation_id=args.org, camera_id=args.camera, name=args.name or "cli"
+            )
+    except DomainError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    AuditWriter(sessions).record(
+        None, "key.create", f"key:{row.id}", detail=f"cli role={args.role} org={args.org}"
+    )
+    print(plain)
+    return 0
+
+
+def _audit_verify(settings: GatewaySettings, _: argparse.Namespace) -> int:
+    from gateway.audit.chain import verify_chain
+    from gateway.db.session import make_engine, make_session_factory
+
+    with make_session_factory(make_engine(settings.db_url))() as session:
+        report = verify_chain(session)
+    if report.ok:
+        print(f"audit chain OK: {report.checked} rows (from id {report.first_id})")
+        return 0
+    print(
+        f"audit chain BROKEN at row {report.bad_id}: {report.reason} "
+        f"({report.checked} rows verified before it)"
+    )
+    return 1
+
+
+def _purge(settings: GatewaySettings, _: argparse.Namespace) -> int:
+    from gateway import retention
+    from gateway.audit.log import AuditWriter
+    from gateway.context import AppContext
+    from gateway.db.session import make_engine, make_session_factory
+
+    engine = make_engine(settings.db_url)
+    sessions = make_session_factory(engine)
+    ctx = AppContext(settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions))
+    report = retention.purge(ctx)
+    print(report.summary())
+    return 0
+
+
+def admin_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="varta admin", description="Varta administration")
+    parser.add_argument("--data-dir", help="data directory (default VARTA_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    key = sub.add_parser("create-key", help="create an API key and print it once")
+    key.add_argument(
+        "--role", required=True, choices=["admin", "council", "police", "auditor", "camera", "resident"]
+    )
+    key.add_argument("--org", help="organisation (council, police); required for council and police keys")
+    key.add_argument("--camera", help="camera id (camera keys)")
+    key.add_argument("--name", help="a note to recognise the key by")
+    sub.add_parser("audit-verify", help="verify the audit log's hash chain (exit 1 if broken)")
+    sub.add_parser("purge", help="run the retention purge once")
+    args = parser.parse_args(argv)
+    settings = _settings(args.data_dir)
+    handlers = {
+        "migrate": _migrate,
+        "create-key": _create_key,
+        "audit-verify": _audit_verify,
+        "purge": _purge,
+    }
+    return handlers[args.command](settings, args)
