@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, UploadFile
+import anyio
+from fastapi import APIRouter, Query, Response, UploadFile
 
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
-from gateway.errors import ERROR_RESPONSES, TooLarge, UploadErrorBody
+from gateway.errors import ERROR_RESPONSES, TooLarge, UploadErrorBody, UploadRejected
 from gateway.watchlists import service
 from gateway.watchlists.access import get_editable, get_visible
 from gateway.watchlists.live import matcher_add, matcher_remove
+from gateway.watchlists.persons_bulk import add_single_photo, import_persons_zip
 from gateway.watchlists.plates_bulk import import_plates_csv
 from gateway.watchlists.schemas import (
     BulkResult,
@@ -298,7 +300,149 @@ def delete_person(
     )
 
 
-async def run_sync(func: Any, *args: Any) -> Any:
-    import anyio
+@router.post(
+    "/{watchlist_id}/persons/{entry_id}/photos",
+    response_model=PersonEntryPublic,
+    status_code=201,
+    responses=UPLOAD_ERRORS,
+    summary="Enrol one photo (exactly one face, minimum size and quality)",
+)
+async def add_photo(
+    watchlist_id: int, entry_id: int, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
+) -> PersonEntryPublic:
+    data = await read_capped(file, ctx.settings.limits.max_photo_bytes)
+    try:
+        photo, version = await add_single_photo(ctx, editor, watchlist_id, entry_id, data)
+    except UploadRejected as exc:
+        ctx.audit.record(
+            editor,
+            "watchlist.photo.add",
+            f"person_entry:{entry_id}",
+            watchlist_id=watchlist_id,
+            outcome="rejected",
+            detail=exc.detail,
+        )
+        raise
+    ctx.audit.record(
+        editor,
+        "watchlist.photo.add",
+        f"photo:{photo.id}",
+        watchlist_id=watchlist_id,
+        watchlist_version=version,
+        result_count=1,
+    )
+    return await run_sync(_person_view, ctx, editor, watchlist_id, entry_id)
 
+
+def _person_view(ctx: Any, editor: Any, watchlist_id: int, entry_id: int) -> PersonEntryPublic:
+    with ctx.sessions() as session:
+        return person_public(
+            service.get_person_entry(session, get_visible(session, editor, watchlist_id), entry_id)
+        )
+
+
+@router.get(
+    "/{watchlist_id}/persons/{entry_id}/photos/{photo_id}",
+    response_class=Response,
+    responses=ERROR_RESPONSES | {200: {"content": {"image/jpeg": {}}, "description": "the enrolled photo"}},
+    summary="The enrolled photo (to compare with an alert's crop)",
+)
+def get_photo(
+    watchlist_id: int,
+    entry_id: int,
+    photo_id: int,
+    editor: ListEditorDep,
+    purpose: PurposeDep,
+    session: SessionDep,
+    ctx: CtxDep,
+) -> Response:
+    wl = get_visible(session, editor, watchlist_id)
+    photo = service.get_photo(session, service.get_person_entry(session, wl, entry_id), photo_id)
+    data = (ctx.settings.photo_root / photo.path).read_bytes()
+    ctx.audit.record(
+        editor,
+        "watchlist.photo.read",
+        f"photo:{photo_id}",
+        ctx=purpose,
+        watchlist_id=wl.id,
+        watchlist_version=wl.version,
+        result_count=1,
+    )
+    return Response(content=data, media_type=sniff_image_type(data))
+
+
+@router.delete(
+    "/{watchlist_id}/persons/{entry_id}/photos/{photo_id}",
+    status_code=204,
+    responses=ERROR_RESPONSES,
+    summary="Remove one enrolled photo and its template",
+)
+def delete_photo(
+    watchlist_id: int, entry_id: int, photo_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+) -> None:
+    wl = get_editable(session, editor, watchlist_id)
+    photo = service.get_photo(session, service.get_person_entry(session, wl, entry_id), photo_id)
+    point_id, path = photo.point_id, photo.path
+    session.delete(photo)
+    service.bump(wl)
+    session.commit()
+    if ctx.face_index is not None:
+        ctx.face_index.delete([point_id])
+    service.remove_photo_files(ctx.settings, [path])
+    ctx.audit.record(
+        editor,
+        "watchlist.photo.delete",
+        f"photo:{photo_id}",
+        watchlist_id=wl.id,
+        watchlist_version=wl.version,
+    )
+
+
+@router.post(
+    "/{watchlist_id}/persons/bulk",
+    response_model=BulkResult,
+    responses=UPLOAD_ERRORS,
+    summary="Upload persons as a ZIP of photos + manifest.csv (label,reason,valid_until,photo)",
+)
+async def bulk_persons(
+    watchlist_id: int,
+    file: UploadFile,
+    editor: ListEditorDep,
+    ctx: CtxDep,
+    mode: ModeQuery = "all_or_nothing",
+) -> BulkResult:
+    data = await read_capped(file, ctx.settings.limits.max_zip_bytes)
+    try:
+        count, rejected, version = await import_persons_zip(ctx, editor, watchlist_id, data, mode)
+    except (UploadRejected, TooLarge) as exc:
+        ctx.audit.record(
+            editor,
+            "watchlist.persons.upload",
+            f"watchlist:{watchlist_id}",
+            watchlist_id=watchlist_id,
+            outcome="rejected",
+            detail=exc.detail,
+        )
+        raise
+    ctx.audit.record(
+        editor,
+        "watchlist.persons.upload",
+        f"watchlist:{watchlist_id}",
+        watchlist_id=watchlist_id,
+        watchlist_version=version,
+        result_count=count,
+        detail=f"mode={mode} rejected={len(rejected)}",
+    )
+    return BulkResult(mode=mode, accepted=count, rejected=rejected, watchlist_version=version)
+
+
+def sniff_image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"
+
+
+async def run_sync(func: Any, *args: Any) -> Any:
     return await anyio.to_thread.run_sync(func, *args)

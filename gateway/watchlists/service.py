@@ -199,3 +199,10 @@ def remove_photo_files(settings: GatewaySettings, paths: list[str]) -> None:
         path = (root / rel).resolve()
         if path.is_relative_to(root):
             path.unlink(missing_ok=True)
+
+
+def get_photo(session: Session, entry: PersonEntry, photo_id: int) -> PersonPhoto:
+    photo = session.get(PersonPhoto, photo_id)
+    if photo is None or photo.entry_id != entry.id:
+        raise NotFound("photo", photo_id, "Фото")
+    return photo
