@@ -34,7 +34,7 @@ class FaceSettings(BaseSettings):
         default=12.0, ge=0.0, description="detections narrower than this (full-frame pixels) are dropped"
     )
     min_quality: float = Field(
-        default=0.3, ge=0.0, le=1.0,
+        default=0.2, ge=0.0, le=1.0,
         description="faces below this quality are returned (with their quality) but never embedded",
     )  # fmt: skip
     max_faces: int = Field(default=64, ge=1, description="at most this many faces per frame, best first")
