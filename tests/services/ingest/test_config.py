@@ -1,0 +1,148 @@
+"""Configuration: strict validation with errors naming camera and field; secrets never leak."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from services.ingest import cli
+from services.ingest.config import load_config, parse_config
+from services.ingest.config_errors import ConfigError
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "services" / "ingest" / "example.yaml"
+SECRET = "s3cr3t-camera-key-9f2b"
+
+
+def base(**camera: Any) -> dict[str, Any]:
+    cam = {"id": "kr-north", "village": "kr", "name": "North", "key_env": "KEY",
+           "source": {"type": "rtsp", "url": "rtsp://10.0.0.5:554/h264/ch1/main/av_stream"}, **camera}  # fmt: skip
+    return {"agent": {"gateway_url": "http://127.0.0.1:8000"}, "villages": [{"id": "kr", "name": "K"}],
+            "cameras": [cam]}  # fmt: skip
+
+
+def problems(raw: dict[str, Any], env: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ConfigError) as exc:
+        parse_config(raw, env={"KEY": SECRET} if env is None else env)
+    return exc.value.problems
+
+
+def test_valid_config_resolves_secrets() -> None:
+    cfg = parse_config(base(), env={"KEY": SECRET})
+    assert cfg.cameras[0].key.get_secret_value() == SECRET
+
+
+def test_error_names_camera_index_id_and_field() -> None:
+    raw = base()
+    raw["cameras"].insert(0, {**raw["cameras"][0], "id": "a"})
+    raw["cameras"] += [{**raw["cameras"][0], "id": "b"}, {**raw["cameras"][0], "id": "kr-x", "fps": 0}]
+    assert problems(raw) == ["cameras[3] (id=kr-x): fps: must be > 0"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"jpeg_quality": 5}, "cameras[0] (id=kr-north): jpeg_quality: must be >= 30"),
+        ({"colour": "red"}, "cameras[0] (id=kr-north): colour: unknown field (not allowed here)"),
+        ({"source": {"type": "webcam"}}, "cameras[0] (id=kr-north): source: unknown or missing source type"),
+        ({"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
+         "cameras[0] (id=kr-north): source.url: must not carry a password"),
+        ({"source": {"type": "rtsp", "url": "http://x"}}, "cameras[0] (id=kr-north): source.url: does not match"),
+        ({"roi": {"x": 0.5, "w": 0.8}}, "cameras[0] (id=kr-north): roi: rectangle must lie inside the frame"),
+        ({"privacy_masks": [{"polygon": [[0, 0], [1, 1]]}]},
+         "cameras[0] (id=kr-north): privacy_masks[0]: polygon needs at least 3 points"),
+        ({"motion": {"min_area_fraction": 2}}, "cameras[0] (id=kr-north): motion.min_area_fraction: must be < 1"),
+        ({"village": "nowhere"}, "cameras[0] (id=kr-north): village: unknown village 'nowhere'"),
+        ({"key_env": None}, "cameras[0] (id=kr-north): key: give exactly one of key_env or key_file"),
+        ({"source": {"type": "ezviz_cloud", "account": "ghost", "device_serial": "BD1"}},
+         "cameras[0] (id=kr-north): source.account: unknown EZVIZ account 'ghost'"),
+        ({"source": {"type": "file", "path": "/nonexistent/clip.mp4"}},
+         "cameras[0] (id=kr-north): source.path: no such file"),
+    ],
+)  # fmt: skip
+def test_field_errors(change: dict[str, Any], expected: str) -> None:
+    raw = base(**change)
+    found = problems(raw)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_missing_secret_env_is_reported_without_value() -> None:
+    found = problems(base(key_env="VARTA_CAM_KR_NORTH_KEY"), env={})
+    assert found == ["cameras[0] (id=kr-north): key_env: environment variable VARTA_CAM_KR_NORTH_KEY is not set or empty"]
+
+
+def test_duplicate_ids_and_all_problems_at_once() -> None:
+    raw = base()
+    raw["cameras"].append({**raw["cameras"][0], "fps": -1})
+    raw["cameras"].append(dict(raw["cameras"][0]))
+    found = problems(raw)
+    assert "cameras[1] (id=kr-north): fps: must be > 0" in found
+    raw["cameras"].pop(1)
+    assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id"]
+
+
+def test_secret_from_file(tmp_path: Path) -> None:
+    (tmp_path / "key").write_text(SECRET + "\n")
+    cfg = parse_config(base(key_env=None, key_file="key"), env={}, base=tmp_path)
+    assert cfg.cameras[0].key.get_secret_value() == SECRET
+
+
+def test_secrets_never_in_repr_dump_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    raw = base()
+    raw["cameras"][0]["source"].update(username="admin", password_env="PW")
+    raw["ezviz_accounts"] = [{"name": "c", "app_key": "ak", "app_secret_env": "APPSEC"}]
+    env = {"KEY": SECRET, "PW": "rtsp-pass-77", "APPSEC": "ezviz-secret-55"}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    caplog.set_level(logging.DEBUG)
+    cfg = load_config(path, env=env)
+    text = repr(cfg) + str(cfg) + cfg.model_dump_json() + repr(cfg.cameras[0].key) + str(cfg.cameras[0].key)
+    assert cfg.cameras[0].source.password.get_secret_value() == "rtsp-pass-77"  # type: ignore[union-attr]
+    from services.ingest.sources.rtsp import RtspReader, redact, with_credentials
+
+    url = with_credentials(cfg.cameras[0].source.url, "admin", "rtsp-pass-77")  # type: ignore[union-attr]
+    assert "rtsp-pass-77" in url and "rtsp-pass-77" not in redact(url)
+    from services.ingest.metrics import CameraHealth, IngestMetrics
+
+    m = IngestMetrics()
+    reader = RtspReader("kr-north", cfg.cameras[0].source, CameraHealth("kr-north", m), m)  # type: ignore[arg-type]
+    text += reader.log_url + repr(reader.cfg)
+    logging.getLogger("services.ingest").info("config %s camera %s", cfg, cfg.cameras[0])
+    text += caplog.text + capsys.readouterr().out
+    for secret in env.values():
+        assert secret not in text
+
+
+def test_example_yaml_validates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    raw = yaml.safe_load(EXAMPLE.read_text())
+    for name in ("VARTA_EZVIZ_COUNCIL_SECRET", "VARTA_CAM_KR_NORTH_RTSP_PASSWORD", "VARTA_CAM_KR_NORTH_KEY",
+                 "VARTA_CAM_ZE_SCHOOL_KEY", "VARTA_CAM_ZE_BRIDGE_PUSH_KEY", "VARTA_CAM_ZE_BRIDGE_KEY"):  # fmt: skip
+        monkeypatch.setenv(name, "x" + name)
+    # the file secrets point at /run/secrets: use local files instead for the test
+    for cam in raw["cameras"]:
+        for holder in (cam, cam["source"]):
+            for field in ("key_file", "password_file"):
+                if field in holder:
+                    (tmp_path / field).write_text("from-file")
+                    holder[field] = str(tmp_path / field)
+    path = tmp_path / "example.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    assert cli.main(["check", "--config", str(path)]) == 0
+    assert "4 camera(s)" in capsys.readouterr().out
+
+
+def test_check_command_prints_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = base(fps=0)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    assert cli.main(["check", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cameras[0] (id=kr-north): fps: must be > 0" in err
+    path.write_text("agent: [unclosed")
+    assert cli.main(["check", "--config", str(path)]) == 2
+    assert "not valid YAML" in capsys.readouterr().err
