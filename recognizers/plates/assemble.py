@@ -1,0 +1,256 @@
+"""From text boxes and their reads to plate readings.
+
+Only text that can be a plate survives (shared.plate_grammar decides; a foreign plate of 4-10 letters and
+digits is kept with format ``unknown``). Per box, a few variants of the read are tried: the text as read,
+with up to two leading characters dropped (the UA/EU flag strip is sometimes read as a letter) and with
+one weak character inside dropped (an emblem between the region code and the number). The grammar's
+positional correction ranks them: a valid structured Ukrainian reading beats a personalised one, which
+beats an unknown (foreign) one; characters dropped and confusions fixed cost evidence. Two boxes stacked
+with a similar x-span are joined top line first into one two-line reading when that reads as a plate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from recognizers.plates.reader import TextRead
+from shared.plate_grammar import ParsedPlate, PlateFormat, correct, is_plausible, parse
+
+_WEAK = 0.6  # a character read with less confidence than this may be an artefact (strip, emblem, border)
+_UNSURE = 0.9  # below this a digit/letter look-alike may be resolved by its neighbours (foreign plates)
+_MAX_LEAD_DROP = 2
+_LOOKALIKE = {"0": "O", "O": "0", "1": "I", "I": "1"}
+_FLAG_COST = 0.5  # the "UA" printed under the flag of a current plate, read as two letters
+_MAX_COST = 3.0  # a reading this much less likely than the text as read (e^-3 ~ 5 %) is not preferred
+_STRUCTURED_TIER = 0
+_PERSONALISED_TIER = 1
+_UNKNOWN_TIER = 2
+
+
+@dataclass
+class Line:
+    """One text box with what was read in it (points in full-frame pixels)."""
+
+    points: np.ndarray
+    read: TextRead
+
+    @property
+    def x0(self) -> float:
+        return float(self.points[:, 0].min())
+
+    @property
+    def x1(self) -> float:
+        return float(self.points[:, 0].max())
+
+    @property
+    def y0(self) -> float:
+        return float(self.points[:, 1].min())
+
+    @property
+    def y1(self) -> float:
+        return float(self.points[:, 1].max())
+
+    @property
+    def height(self) -> float:
+        return float(np.linalg.norm(self.points[3] - self.points[0]))
+
+
+@dataclass
+class Reading:
+    """A plate reading before it becomes a PlateRead."""
+
+    parsed: ParsedPlate
+    raw: str
+    char_conf: list[float]
+    confidence: float
+    candidates: list[tuple[str, float]]
+    points: np.ndarray  # all corner points of the boxes that make up the plate
+    lines: int
+    key: tuple[int, float]
+
+
+def tier(p: ParsedPlate) -> int:
+    if p.valid and p.format not in (PlateFormat.PERSONALISED, PlateFormat.UNKNOWN):
+        return _STRUCTURED_TIER
+    if p.valid and p.format is PlateFormat.PERSONALISED:
+        return _PERSONALISED_TIER
+    return _UNKNOWN_TIER
+
+
+def plate_like(text: str) -> bool:
+    """Text a plate can carry: the grammar's judgement, or 4-10 letters/digits (foreign plates)."""
+    return is_plausible(text) or (4 <= len(text) <= 10 and text.isalnum() and text.isascii())
+
+
+def _variants(read: TextRead) -> list[tuple[list[int], float, bool]]:
+    """Kept character indices, the evidence cost of what was dropped, and whether all of it was weak.
+
+    Any subset of the (at most four) weakest characters but the last may be dropped; the first one or
+    two characters may be dropped whatever their confidence, but only a structured Ukrainian reading
+    may use that.
+    """
+    n = len(read.text)
+    conf = read.char_conf
+    # flag strips and emblems sit left of or between character groups, never after the last one
+    weak = sorted((i for i in range(n - 1) if conf[i] < _WEAK), key=lambda i: conf[i])[:4]
+    out: list[tuple[list[int], float, bool]] = []
+    for mask in range(1 << len(weak)):
+        drop = {weak[b] for b in range(len(weak)) if mask >> b & 1}
+        if n - len(drop) >= 2:
+            kept = [k for k in range(n) if k not in drop]
+            out.append((kept, sum(_drop_cost(conf[i]) for i in drop), True))
+    for lead in range(1, min(_MAX_LEAD_DROP, n - 2) + 1):
+        if max(conf[:lead]) >= _WEAK:
+            cost = _FLAG_COST if read.text[:lead] == "UA" else sum(_drop_cost(c) for c in conf[:lead])
+            out.append((list(range(lead, n)), cost, False))
+    return out
+
+
+def _drop_cost(conf: float) -> float:
+    """Log-odds against a character read with ``conf`` being an artefact (negative when it likely is)."""
+    conf = min(max(conf, 1e-3), 1 - 1e-3)
+    return math.log(conf / (1.0 - conf))
+
+
+def harmonise(text: str, conf: list[float]) -> str:
+    """Foreign plates: an unsure O/0 or I/1 takes the kind (letter or digit) of its neighbours.
+
+    Plates print letters and digits in runs; a look-alike is changed only when the model was unsure and
+    every neighbour is of the other kind than what was read (and none is itself a look-alike).
+    """
+    chars = list(text)
+    for i, ch in enumerate(text):
+        if ch not in _LOOKALIKE or conf[i] >= _UNSURE:
+            continue
+        neigh = [text[j] for j in (i - 1, i + 1) if 0 <= j < len(text)]
+        if not neigh or any(c in _LOOKALIKE for c in neigh):
+            continue
+        want_digit = all(c.isdigit() for c in neigh)
+        want_letter = all(c.isalpha() for c in neigh)
+        if (want_letter and ch.isdigit()) or (want_digit and ch.isalpha()):
+            chars[i] = _LOOKALIKE[ch]
+    return "".join(chars)
+
+
+def _char_conf(parsed_text: str, kept_text: str, kept_conf: list[float], kept_alts: list) -> list[float]:
+    """Per-character confidence of the chosen text (a corrected character gets its alternative's prob)."""
+    if len(parsed_text) != len(kept_text):
+        return kept_conf[: len(parsed_text)]
+    out = []
+    for ch, read, c, alts in zip(parsed_text, kept_text, kept_conf, kept_alts, strict=True):
+        if ch == read:
+            out.append(c)
+        else:
+            out.append(next((p for a, p in alts if a == ch), min(c, 1.0 - c)))
+    return out
+
+
+def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates: int) -> Reading | None:
+    """The best plate reading of one (possibly joined) read, or None if nothing can be a plate."""
+    options: list[tuple[tuple[int, float], ParsedPlate, list[float]]] = []
+    for kept, drop_cost, weak_only in _variants(read):
+        text = "".join(read.text[k] for k in kept)
+        if not plate_like(text):
+            continue
+        conf = [read.char_conf[k] for k in kept]
+        alts = [read.alternatives[k] for k in kept]
+        for p in correct(text, alts, lines=lines):
+            if tier(p) != _STRUCTURED_TIER:
+                if not weak_only:
+                    continue  # only weak characters may be dropped from a non-structured plate
+                if p.corrections == 0 and len(p.text) == len(conf):
+                    p = parse(harmonise(p.text, conf), lines=lines)
+            cost = p.cost + drop_cost
+            t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
+            if not plate_like(p.text):
+                continue
+            options.append(((t, cost), p, _char_conf(p.text, text, conf, alts)))
+    if not options:
+        return None
+    options.sort(key=lambda o: o[0])
+    key, parsed, char_conf = options[0]
+    confidence = _geo_mean(char_conf)
+    seen = {parsed.text}
+    cands: list[tuple[str, float]] = []
+    for k, p, _ in options[1:]:
+        if p.text in seen or len(cands) >= max_candidates:
+            continue
+        seen.add(p.text)
+        cands.append((p.text, round(max(0.0, min(1.0, confidence * math.exp(-(k[1] - key[1])))), 4)))
+    return Reading(parsed, read.raw, char_conf, confidence, cands, points, lines, key)
+
+
+def _geo_mean(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    return float(math.exp(sum(math.log(max(v, 1e-6)) for v in values) / len(values)))
+
+
+def stacked(top: Line, bottom: Line) -> bool:
+    """Two lines of one two-line plate: bottom right under top, similar x-span and height."""
+    if bottom.y0 < top.y0 + 0.5 * top.height:
+        return False
+    gap = bottom.y0 - top.y1
+    h = max(top.height, bottom.height)
+    if gap > 0.6 * h or gap < -0.5 * h:
+        return False
+    if not 0.5 <= top.height / max(bottom.height, 1e-6) <= 2.0:
+        return False
+    overlap = min(top.x1, bottom.x1) - max(top.x0, bottom.x0)
+    narrower = min(top.x1 - top.x0, bottom.x1 - bottom.x0)
+    return overlap >= 0.6 * narrower
+
+
+def join(top: TextRead, bottom: TextRead) -> TextRead:
+    return TextRead(
+        top.text + bottom.text,
+        f"{top.raw} / {bottom.raw}",
+        top.char_conf + bottom.char_conf,
+        top.alternatives + bottom.alternatives,
+    )
+
+
+def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
+    """Plate readings from the lines of one frame, best first, one per plate."""
+    singles = {i: best_reading(ln.read, ln.points, 1, max_candidates) for i, ln in enumerate(lines)}
+    used: set[int] = set()
+    out: list[Reading] = []
+    order = sorted(range(len(lines)), key=lambda i: lines[i].y0)
+    for i in order:
+        for j in order:
+            if i == j or i in used or j in used or not stacked(lines[i], lines[j]):
+                continue
+            joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates)
+            if joined is not None:
+                out.append(joined)
+                used.update((i, j))
+    out.extend(r for i, r in singles.items() if r is not None and i not in used)
+    return _dedupe(out)
+
+
+def _joined(top: Line, bottom: Line, r_top: Reading | None, r_bot: Reading | None, k: int) -> Reading | None:
+    pts = np.concatenate([top.points, bottom.points])
+    joined = best_reading(join(top.read, bottom.read), pts, 2, k)
+    if joined is None:
+        return None
+    if tier(joined.parsed) == _STRUCTURED_TIER:
+        return joined
+    alone = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) < _UNKNOWN_TIER]
+    if alone or len(joined.parsed.text) > 10:
+        return None
+    if not (is_plausible(top.read.text) and is_plausible(bottom.read.text)):
+        return None
+    return joined
+
+
+def _dedupe(readings: list[Reading]) -> list[Reading]:
+    readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
+    kept: list[Reading] = []
+    for r in readings:
+        if any(r.parsed.text == k.parsed.text for k in kept):
+            continue
+        kept.append(r)
+    return kept

@@ -1,0 +1,157 @@
+"""PP-OCR DB text detection on onnxruntime, with its post-processing to rotated boxes.
+
+The frame is scaled so its long side is ``long_side`` (never upscaled), padded to a multiple of 32,
+normalised and run through the DB network. The probability map is binarised, each connected region
+becomes a minimum-area rectangle, boxes whose mean probability is low are dropped, and the survivors are
+expanded ("unclipped") by ``area * unclip_ratio / perimeter`` with pyclipper, as DB's shrunk text kernels
+require. Boxes come back as 4x2 float32 corner arrays (top-left, top-right, bottom-right, bottom-left) in
+the coordinates of the image that was passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pyclipper
+
+from recognizers.common.ort import create_session
+
+log = logging.getLogger(__name__)
+
+_MIN_SIDE = 3.0  # px on the detection map: smaller regions are noise
+_CLIPPER_SCALE = 16.0  # pyclipper works on integers: keep sub-pixel precision on small text
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """A rotated text box: ``points`` 4x2 (tl, tr, br, bl) in input-image pixels, ``score`` mean prob."""
+
+    points: np.ndarray
+    score: float
+
+    @property
+    def width(self) -> float:
+        return float(np.linalg.norm(self.points[1] - self.points[0]))
+
+    @property
+    def height(self) -> float:
+        return float(np.linalg.norm(self.points[3] - self.points[0]))
+
+
+class TextDetector:
+    """DB text detector (PP-OCR det model)."""
+
+    def __init__(
+        self,
+        model: Path,
+        long_side: int = 640,
+        thresh: float = 0.3,
+        box_thresh: float = 0.5,
+        unclip_ratio: float = 1.6,
+        max_candidates: int = 300,
+        threads: int | None = None,
+        mean: tuple[float, float, float] = (0.5, 0.5, 0.5),
+        std: tuple[float, float, float] = (0.5, 0.5, 0.5),
+    ) -> None:
+        self.session = create_session(model, threads)
+        self.input_name = self.session.get_inputs()[0].name
+        self.long_side = long_side
+        self.thresh = thresh
+        self.box_thresh = box_thresh
+        self.unclip_ratio = unclip_ratio
+        self.max_candidates = max_candidates
+        self._mul = (1.0 / (255.0 * np.asarray(std, np.float32))).astype(np.float32)
+        self._sub = (np.asarray(mean, np.float32) / np.asarray(std, np.float32)).astype(np.float32)
+
+    def prob_map(self, image_bgr: np.ndarray) -> tuple[np.ndarray, float]:
+        """DB probability map of the scaled image, and the scale (map px per input px)."""
+        h, w = image_bgr.shape[:2]
+        scale = self.long_side / max(h, w)
+        nh, nw = max(32, round(h * scale)), max(32, round(w * scale))
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        resized = cv2.resize(image_bgr, (nw, nh), interpolation=interp)
+        ph, pw = -(-nh // 32) * 32, -(-nw // 32) * 32
+        blob = np.zeros((ph, pw, 3), np.float32)
+        blob[:nh, :nw] = resized.astype(np.float32) * self._mul - self._sub
+        tensor = blob.transpose(2, 0, 1)[None]
+        pred = self.session.run(None, {self.input_name: tensor})[0]
+        return pred[0, 0, :nh, :nw], nw / w
+
+    def detect(self, image_bgr: np.ndarray) -> list[TextBox]:
+        """Text boxes in the coordinates of ``image_bgr``."""
+        prob, scale = self.prob_map(image_bgr)
+        boxes = boxes_from_map(prob, self.thresh, self.box_thresh, self.unclip_ratio, self.max_candidates)
+        h, w = image_bgr.shape[:2]
+        out = []
+        for pts, score in boxes:
+            pts = pts / scale
+            pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
+            pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
+            out.append(TextBox(pts.astype(np.float32), score))
+        return out
+
+
+def boxes_from_map(
+    prob: np.ndarray, thresh: float, box_thresh: float, unclip_ratio: float, max_candidates: int
+) -> list[tuple[np.ndarray, float]]:
+    """DB post-processing: probability map -> expanded rotated boxes (map coordinates) with scores."""
+    bitmap: np.ndarray = (prob > thresh).astype(np.uint8)
+    bitmap = cv2.dilate(bitmap, np.ones((2, 2), np.uint8))
+    contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    out: list[tuple[np.ndarray, float]] = []
+    for contour in contours[:max_candidates]:
+        rect = cv2.minAreaRect(contour)
+        if min(rect[1]) < _MIN_SIDE:
+            continue
+        score = _box_score(prob, contour)
+        if score < box_thresh:
+            continue
+        expanded = _unclip(cv2.boxPoints(rect), unclip_ratio)
+        if expanded is None:
+            continue
+        rect2 = cv2.minAreaRect(expanded)
+        if min(rect2[1]) < _MIN_SIDE + 2:
+            continue
+        out.append((order_points(cv2.boxPoints(rect2)), score))
+    return out
+
+
+def _box_score(prob: np.ndarray, contour: np.ndarray) -> float:
+    """Mean probability inside the contour (DB's "slow" mode: exact polygon, more robust on small text)."""
+    pts = contour.reshape(-1, 2)
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    mask = np.zeros((y1 - y0 + 1, x1 - x0 + 1), np.uint8)
+    cv2.fillPoly(mask, [(pts - [x0, y0]).astype(np.int32)], 1)
+    return float(cv2.mean(prob[y0 : y1 + 1, x0 : x1 + 1], mask)[0])
+
+
+def _unclip(box: np.ndarray, ratio: float) -> np.ndarray | None:
+    poly = box.astype(np.float64)
+    area = abs(cv2.contourArea(poly.astype(np.float32)))
+    perimeter = cv2.arcLength(poly.astype(np.float32), True)
+    if perimeter <= 0:
+        return None
+    distance = area * ratio / perimeter
+    offset = pyclipper.PyclipperOffset()
+    scaled = np.round(poly * _CLIPPER_SCALE).astype(np.int64)
+    offset.AddPath([tuple(p) for p in scaled.tolist()], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+    solution = offset.Execute(distance * _CLIPPER_SCALE)
+    if not solution:
+        return None
+    best = np.asarray(max(solution, key=len), np.float32) / _CLIPPER_SCALE
+    return best.reshape(-1, 1, 2)
+
+
+def order_points(pts: np.ndarray) -> np.ndarray:
+    """Order 4 corners as top-left, top-right, bottom-right, bottom-left."""
+    pts = np.asarray(pts, np.float32).reshape(4, 2)
+    by_x = pts[np.argsort(pts[:, 0], kind="stable")]
+    left, right = by_x[:2], by_x[2:]
+    tl, bl = left[np.argsort(left[:, 1])]
+    tr, br = right[np.argsort(right[:, 1])]
+    return np.stack([tl, tr, br, bl]).astype(np.float32)

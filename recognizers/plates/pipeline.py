@@ -1,0 +1,131 @@
+"""PlateRecognizer: detect text on a downscaled frame, read crops at full resolution, keep plates."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from recognizers.models.registry import model_path
+from recognizers.plates.assemble import Line, Reading, assemble
+from recognizers.plates.detector import TextBox, TextDetector
+from recognizers.plates.reader import TextReader
+from recognizers.plates.settings import PlateSettings
+from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
+
+log = logging.getLogger(__name__)
+
+_MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
+_MAX_ASPECT = 16.0  # text boxes longer than this (w/h) are not plate lines
+
+
+class PlateRecognizer:
+    """Finds and reads licence plates in BGR frames (satisfies PlateRecognizerProtocol)."""
+
+    def __init__(self, settings: PlateSettings | None = None) -> None:
+        self.settings = settings or PlateSettings()
+        self.detector: TextDetector | None = None
+        self.reader: TextReader | None = None
+        self.last_timings_ms: dict[str, float] = {}
+
+    @property
+    def loaded(self) -> bool:
+        return self.detector is not None and self.reader is not None
+
+    def load(self) -> None:
+        """Load both models (checksum-verified from the cache) and warm them up."""
+        s = self.settings
+        self.detector = TextDetector(
+            model_path(s.det_model),
+            long_side=s.det_long_side,
+            thresh=s.det_thresh,
+            box_thresh=s.det_box_thresh,
+            unclip_ratio=s.det_unclip_ratio,
+            max_candidates=s.det_max_candidates,
+            threads=s.threads,
+        )
+        self.reader = TextReader(
+            model_path(s.rec_model), height=s.rec_height, batch=s.rec_batch, top_k=s.top_k, threads=s.threads
+        )
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        frame = np.full((720, 1280, 3), 200, np.uint8)
+        frame[300:340, 500:700] = 20
+        self.recognize(frame)
+
+    def recognize(self, image_bgr: np.ndarray, roi: BBox | None = None) -> list[PlateRead]:
+        """Every plate in the frame (inside ``roi`` when given), best first; boxes in frame pixels."""
+        if self.detector is None or self.reader is None:
+            raise RuntimeError("PlateRecognizer.load() must be called before recognize()")
+        image_bgr = _as_bgr(image_bgr)
+        if image_bgr.size == 0:
+            return []
+        t0 = time.perf_counter()
+        region, (ox, oy) = _crop_roi(image_bgr, roi)
+        if region.size == 0:
+            return []
+        boxes = self._plate_shaped(self.detector.detect(region))
+        t1 = time.perf_counter()
+        offset = np.array([ox, oy], np.float32)
+        points = [b.points + offset for b in boxes]
+        crops = [self.reader.crop(image_bgr, p) for p in points]
+        reads = self.reader.read(crops) if crops else []
+        t2 = time.perf_counter()
+        lines = [Line(p, r) for p, r in zip(points, reads, strict=True) if r.text]
+        readings = assemble(lines, self.settings.max_candidates)
+        h, w = image_bgr.shape[:2]
+        out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= self.settings.min_confidence]
+        t3 = time.perf_counter()
+        self.last_timings_ms = {
+            "detect": (t1 - t0) * 1000,
+            "read": (t2 - t1) * 1000,
+            "assemble": (t3 - t2) * 1000,
+        }
+        return out
+
+    def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
+        keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
+        keep.sort(key=lambda b: -b.score * b.height)
+        return keep[: self.settings.max_text_boxes]
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return np.repeat(image[:, :, None], 3, axis=2)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return np.ascontiguousarray(image[:, :, :3])
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"expected a BGR image HxWx3, got shape {image.shape}")
+    return image
+
+
+def _crop_roi(image: np.ndarray, roi: BBox | None) -> tuple[np.ndarray, tuple[int, int]]:
+    if roi is None:
+        return image, (0, 0)
+    h, w = image.shape[:2]
+    x0, y0 = min(roi.x, w), min(roi.y, h)
+    x1, y1 = min(roi.x + roi.w, w), min(roi.y + roi.h, h)
+    return image[y0:y1, x0:x1], (x0, y0)
+
+
+def _to_plate_read(r: Reading, w: int, h: int) -> PlateRead:
+    pts = r.points
+    x0 = int(max(0, np.floor(pts[:, 0].min())))
+    y0 = int(max(0, np.floor(pts[:, 1].min())))
+    x1 = int(min(w, np.ceil(pts[:, 0].max())))
+    y1 = int(min(h, np.ceil(pts[:, 1].max())))
+    region = r.parsed.region
+    info = RegionInfo(code=region.code, name_uk=region.name_uk, name_en=region.name_en) if region else None
+    return PlateRead(
+        text=r.parsed.text,
+        raw_text=r.raw,
+        format=str(r.parsed.format),
+        region=info,
+        confidence=round(min(1.0, max(0.0, r.confidence)), 4),
+        char_confidences=[round(min(1.0, max(0.0, c)), 4) for c in r.char_conf],
+        candidates=[PlateCandidate(text=t, confidence=c) for t, c in r.candidates],
+        bbox=BBox(x=x0, y=y0, w=max(0, x1 - x0), h=max(0, y1 - y0)),
+        lines=r.lines,
+    )

@@ -1,0 +1,37 @@
+"""Settings of the plate recognizer (env prefix ``VARTA_PLATES__``, or embedded as ``plates``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PlateSettings(BaseSettings):
+    """Knobs of the plate pipeline, read from ``VARTA_PLATES__*`` (e.g. ``VARTA_PLATES__DET_LONG_SIDE=800``).
+
+    A service embeds it as a nested model ``plates: PlateSettings`` under prefix ``VARTA_`` with
+    ``env_nested_delimiter="__"``: the variable names are the same either way.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="VARTA_PLATES__", extra="forbid")
+
+    det_model: str = Field(default="ppocr-v6-det-small", description="registry name of the DB text detector")
+    rec_model: str = Field(default="ppocr-v6-rec-small", description="registry name of the CTC recognizer")
+    det_long_side: int = Field(
+        default=640, ge=160, le=4096, description="detection runs on the frame scaled to this long side"
+    )
+    det_thresh: float = Field(default=0.3, gt=0, lt=1, description="DB probability map binarisation")
+    det_box_thresh: float = Field(default=0.5, gt=0, lt=1, description="minimum mean probability of a box")
+    det_unclip_ratio: float = Field(default=1.6, gt=0, description="DB box expansion (area*ratio/perimeter)")
+    det_max_candidates: int = Field(default=300, ge=1)
+    rec_height: int = Field(default=48, description="input height of the recognizer")
+    rec_batch: int = Field(default=8, ge=1, le=64)
+    max_text_boxes: int = Field(
+        default=24, ge=1, description="at most this many plate-shaped text boxes are read per frame"
+    )
+    min_confidence: float = Field(
+        default=0.5, ge=0, le=1, description="plates read with a lower overall confidence are dropped"
+    )
+    top_k: int = Field(default=3, ge=1, le=10, description="alternatives kept per character position")
+    max_candidates: int = Field(default=4, ge=0, le=20, description="next-best readings returned per plate")
+    threads: int | None = Field(default=None, ge=1, description="onnxruntime intra-op threads (None: cores)")
