@@ -1,0 +1,100 @@
+"""Bulk plate CSV: encodings, formulas, dates, row numbers, and all-or-nothing leaving the list unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+GOOD = "plate,reason,valid_until,notes\nАА 1234 ВВ,викрадено,2099-12-31,\nKA12??XX,witness,,partial\n"
+
+
+@pytest.fixture
+def plates_list(gateway: Any) -> tuple[Any, str, int]:
+    key = gateway.key("council", "council")
+    with gateway.client(key) as c:
+        wl = c.post("/v1/watchlists", json={"kind": "plates", "name": "csv"}).json()
+    return gateway, key, wl["id"]
+
+
+def _upload(gw: Any, key: str, wid: int, data: bytes, mode: str = "all_or_nothing") -> Any:
+    with gw.client(key) as c:
+        return c.post(
+            f"/v1/watchlists/{wid}/plates/bulk", params={"mode": mode}, files={"file": ("p.csv", data)}
+        )
+
+
+def _state(gw: Any, key: str, wid: int) -> tuple[int, int]:
+    with gw.client(key) as c:
+        wl = c.get(f"/v1/watchlists/{wid}").json()
+    return wl["entry_count"], wl["version"]
+
+
+def test_good_csv_with_and_without_bom(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    r = _upload(gw, key, wid, GOOD.encode("utf-8-sig"))
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 2 and r.json()["rejected"] == [] and r.json()["watchlist_version"] == 2
+    r = _upload(gw, key, wid, b"plate\nBC0001AA\n")
+    assert r.json()["accepted"] == 1
+    assert _state(gw, key, wid) == (3, 3)
+
+
+def test_cp1251_is_refused_with_a_clear_error(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    r = _upload(gw, key, wid, GOOD.encode("cp1251"))
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "upload_rejected" and "UTF-8" in body["detail"] and "UTF-8" in body["detail_uk"]
+    assert _state(gw, key, wid) == (0, 1)
+    assert _upload(gw, key, wid, GOOD.encode("utf-16")).json()["detail"].startswith("The CSV file is UTF-16")
+
+
+def test_bad_rows_are_reported_by_number_and_all_or_nothing_changes_nothing(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    csv = (
+        b"plate,reason,valid_until,notes\n"
+        b"AA1111BB,ok,,\n"  # row 2
+        b'=HYPERLINK("x"),bad,,\n'  # row 3
+        b"AA2222BB,@SUM(A1),,\n"  # row 4
+        b"AA3333BB,ok,31/12/2030,\n"  # row 5
+        b"AA4444BB,ok,2001-01-01,\n"  # row 6
+        b"AA1111BB,dup,,\n"  # row 7
+        b"AA5555BB,ok,,-cmd\n"  # row 8
+    )
+    r = _upload(gw, key, wid, csv)
+    assert r.status_code == 422
+    rows = {e["row"]: e for e in r.json()["rows"]}
+    assert set(rows) == {3, 4, 5, 6, 7, 8}
+    assert rows[3]["error"] == "formula" and rows[3]["field"] == "plate"
+    assert rows[4]["error"] == "formula" and rows[4]["field"] == "reason"
+    assert rows[5]["error"] == "bad_date" and rows[5]["field"] == "valid_until"
+    assert rows[6]["error"] == "expired"
+    assert rows[7]["error"] == "duplicate"
+    assert rows[8]["field"] == "notes"
+    assert all(e["detail_uk"] for e in rows.values())
+    assert _state(gw, key, wid) == (0, 1)
+    assert not gw.ctx.plate_matcher.match("AA1111BB", watchlist_ids={str(wid)})
+
+    r = _upload(gw, key, wid, csv, mode="keep_valid")
+    assert r.status_code == 200 and r.json()["accepted"] == 1 and len(r.json()["rejected"]) == 6
+    assert _state(gw, key, wid) == (1, 2)
+    assert gw.ctx.plate_matcher.match("AA1111BB", watchlist_ids={str(wid)})
+
+
+def test_bad_header_and_oversize(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    r = _upload(gw, key, wid, b"number,reason\nAA1111BB,x\n")
+    assert r.status_code == 422 and "plate" in r.json()["detail"]
+    big = b"plate\n" + b"AA1234BB\n" * (gw.settings.limits.max_csv_bytes // 9 + 10)
+    r = _upload(gw, key, wid, big)
+    assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
+    assert _state(gw, key, wid) == (0, 1)
+
+
+def test_csv_into_a_persons_list_is_refused(gateway: Any) -> None:
+    key = gateway.key("council", "council")
+    with gateway.client(key) as c:
+        wl = c.post("/v1/watchlists", json={"kind": "persons", "name": "p"}).json()
+    r = _upload(gateway, key, wl["id"], GOOD.encode())
+    assert r.status_code == 422 and "persons list" in r.json()["detail"]

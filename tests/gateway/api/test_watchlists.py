@@ -1,0 +1,116 @@
+"""Watchlists over real HTTP: organisation isolation, sharing, versions, entries, purpose headers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+
+def _make(gateway: Any, key: str, **body: Any) -> dict[str, Any]:
+    with gateway.client(key) as c:
+        r = c.post("/v1/watchlists", json={"kind": "plates", "name": "list"} | body)
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+
+def test_police_lists_are_invisible_to_the_council_and_admin(gateway: Any) -> None:
+    police, council = gateway.key("police", "police"), gateway.key("council", "council")
+    wl = _make(gateway, police, name="police secret")
+    assert wl["owner_org"] == "police"
+    for key in (council, gateway.admin_key):
+        with gateway.client(key) as c:
+            assert wl["id"] not in [w["id"] for w in c.get("/v1/watchlists").json()["data"]]
+            r = c.get(f"/v1/watchlists/{wl['id']}")
+            assert r.status_code == 404 and str(wl["id"]) in r.json()["detail"]
+            assert c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA1234BB"}).status_code == 404
+
+
+def test_shared_list_is_readable_but_only_the_owner_changes_it(gateway: Any) -> None:
+    police, council = gateway.key("police", "police"), gateway.key("council", "council")
+    wl = _make(gateway, council, name="shared", shared_with=["police"])
+    with gateway.client(police, **{"X-Purpose": "check", "X-Case-Number": "42"}) as c:
+        assert c.get(f"/v1/watchlists/{wl['id']}").json()["shared_with"] == ["police"]
+        assert c.get(f"/v1/watchlists/{wl['id']}/entries").status_code == 200
+        r = c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA1234BB"})
+        assert r.status_code == 403 and "owner" in r.json()["detail"]
+
+
+def test_every_change_bumps_the_version_and_entries_normalise(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="versions")
+    base = f"/v1/watchlists/{wl['id']}"
+    with gateway.client(council) as c:
+        assert wl["version"] == 1
+        e = c.post(f"{base}/plates", json={"plate": "аа 1234-вв", "reason": "stolen"}).json()
+        assert e["pattern"] == "AA1234BB" and not e["is_wildcard"]
+        w = c.post(f"{base}/plates", json={"plate": "ka12??xx"}).json()
+        assert w["pattern"] == "KA12??XX" and w["is_wildcard"]
+        assert c.get(base).json()["version"] == 3
+        assert c.patch(base, json={"name": "renamed"}).json()["version"] == 4
+        assert c.delete(f"{base}/plates/{e['id']}").status_code == 204
+        got = c.get(base).json()
+        assert got["version"] == 5 and got["entry_count"] == 1 and got["name"] == "renamed"
+        assert c.get(f"{base}/entries", params={"q": "KA12"}).json()["count"] == 1
+
+
+def test_plate_entries_reach_the_live_matcher(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="matcher")
+    with gateway.client(council) as c:
+        e = c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "BC7777AT"}).json()
+    hits = gateway.ctx.plate_matcher.match("BC7777AT")
+    assert any(h.entry_id == str(e["id"]) and h.rule == "exact" for h in hits)
+    with gateway.client(council) as c:
+        c.delete(f"/v1/watchlists/{wl['id']}/plates/{e['id']}")
+    assert not [h for h in gateway.ctx.plate_matcher.match("BC7777AT") if h.entry_id == str(e["id"])]
+
+
+def test_unknown_ids_and_validation_name_what_is_wrong(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="validation")
+    with gateway.client(council) as c:
+        r = c.get("/v1/watchlists/999999")
+        assert r.status_code == 404 and "999999" in r.json()["detail"]
+        r = c.delete(f"/v1/watchlists/{wl['id']}/plates/424242")
+        assert r.status_code == 404 and "424242" in r.json()["detail"]
+        r = c.post("/v1/watchlists", json={"kind": "plates", "name": "x", "camera_ids": ["no-such-cam"]})
+        assert r.status_code == 404 and "no-such-cam" in r.json()["detail"]
+        r = c.post("/v1/watchlists", json={"kind": "cars", "name": "x"})
+        assert r.status_code == 422 and r.json()["field"] == "kind"
+        r = c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "??"})
+        assert r.status_code == 422 and r.json()["detail"].startswith("plate")
+        r = c.post(
+            f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA1234BB", "valid_until": "2030-01-01T00:00"}
+        )
+        assert r.status_code == 422 and "valid_until" in r.json()["detail"]
+        r = c.post(f"/v1/watchlists/{wl['id']}/persons", json={"label": "x"})
+        assert r.status_code == 422 and "plates list" in r.json()["detail"]
+
+
+def test_police_search_needs_purpose_and_case_number_which_are_audited(gateway: Any) -> None:
+    police = gateway.key("police", "police")
+    wl = _make(gateway, police, name="purpose")
+    path = f"/v1/watchlists/{wl['id']}/entries"
+    with gateway.client(police) as c:
+        r = c.get(path)
+        assert r.status_code == 422 and r.json()["error"] == "purpose_required"
+    purpose = "пошук викраденого авто"
+    with gateway.client(police, **{"X-Purpose": quote(purpose), "X-Case-Number": "12026-77"}) as c:
+        assert c.get(path).status_code == 200
+    with gateway.client(gateway.key("auditor")) as c:
+        rows = c.get(
+            "/v1/audit", params={"action": "watchlist.entries.read", "case_number": "12026-77"}
+        ).json()
+    row = rows["data"][-1]
+    assert row["purpose"] == purpose and row["watchlist_id"] == wl["id"] and row["watchlist_version"] == 1
+    assert row["result_count"] == 0 and row["role"] == "police"
+
+
+def test_delete_list_removes_it(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="to delete")
+    with gateway.client(council) as c:
+        c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA0001AA"})
+        assert c.delete(f"/v1/watchlists/{wl['id']}").status_code == 204
+        assert c.get(f"/v1/watchlists/{wl['id']}").status_code == 404
+    assert not gateway.ctx.plate_matcher.match("AA0001AA", watchlist_ids={str(wl["id"])})
