@@ -179,7 +179,7 @@ class GatewayDriver:
         return int(self.call("POST", f"/v1/watchlists/{watchlist_id}/persons", key, 201, json=body)["id"])
 
     def enrol(self, key: str, watchlist_id: int, entry_id: int, photo: bytes) -> Any:
-        files = {"photo": ("photo.jpg", photo, "image/jpeg")}
+        files = {"file": ("photo.jpg", photo, "image/jpeg")}
         path = f"/v1/watchlists/{watchlist_id}/persons/{entry_id}/photos"
         return self.call("POST", path, key, 201, files=files)
 

@@ -152,7 +152,6 @@ class AlertReview(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False)
     reviewer_key_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    organisation_id: Mapped[str | None] = mapped_column(String(40))
     reviewer_role: Mapped[str] = mapped_column(String(16), nullable=False)
     decision: Mapped[str] = mapped_column(String(8), nullable=False)
     note: Mapped[str | None] = mapped_column(Text)

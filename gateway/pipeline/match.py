@@ -41,12 +41,13 @@ class PlateOutcome:
     hits: list[PlateMatch] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FaceMatch:
     entry_id: int
     watchlist_id: int
     photo_id: int | None
     score: float
+    point_id: str = ""
 
 
 @dataclass
@@ -128,5 +129,5 @@ def _accepted(hits: Sequence[FaceHitLike], ctx: CameraContext, default: float) -
             continue  # a list outside this camera's authorisation: never a hit
         threshold = wl.face_threshold if wl.face_threshold is not None else default
         if h.score >= threshold and (best is None or h.score > best.score):
-            best = FaceMatch(entry_id, wl.id, _int(h.photo_id), float(h.score))
+            best = FaceMatch(entry_id, wl.id, _int(h.photo_id), float(h.score), str(h.point_id))
     return best

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db.events import Alert, Frame, PlateReadRow, Sighting, new_id
-from gateway.db.models import PersonEntry
+from gateway.db.models import PersonEntry, PersonPhoto
 from gateway.pipeline.context import CameraContext
 from gateway.pipeline.match import FaceOutcome, PlateMatch, PlateOutcome
 from gateway.pipeline.schemas import AlertRef, FaceResult, FrameResult, PlateHitOut, PlateResult, SkipReason
@@ -39,15 +39,26 @@ class FramePlan:
 
 
 def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: datetime) -> None:
-    """Expired or deleted person entries stop matching by themselves."""
-    ids = {f.hit.entry_id for f in faces if f.hit is not None}
-    if not ids:
+    """Expired or deleted person entries stop matching by themselves; the photo is found by point."""
+    hits = [f.hit for f in faces if f.hit is not None]
+    if not hits:
         return
+    ids = {h.entry_id for h in hits}
     rows = session.execute(select(PersonEntry.id, PersonEntry.valid_until).where(PersonEntry.id.in_(ids)))
     valid = {i for i, until in rows if until is None or until > now}
+    points = {h.point_id for h in hits if h.point_id}
+    photo_of = dict(
+        session.execute(select(PersonPhoto.point_id, PersonPhoto.id).where(PersonPhoto.point_id.in_(points)))
+        .tuples()
+        .all()
+    )
     for f in faces:
-        if f.hit is not None and f.hit.entry_id not in valid:
+        if f.hit is None:
+            continue
+        if f.hit.entry_id not in valid:
             f.hit = None
+        elif f.hit.point_id in photo_of:
+            f.hit.photo_id = photo_of[f.hit.point_id]
 
 
 def evidence_names(plan: FramePlan) -> dict[str, int]:

@@ -45,7 +45,6 @@ def add_review(
             id=new_id(),
             reviewer_key_id=principal.key_id,
             reviewer_role=principal.role,
-            organisation_id=principal.organisation_id,
             decision=decision,
             note=note,
             created_at=utcnow(),
