@@ -130,6 +130,7 @@ def commit_with_faces(ctx: AppContext, session: Session, photos: list[PersonPhot
     if ctx.face_index is None:
         remove_photo_files(ctx.settings, files)
         raise Unavailable("The face index is not open.", "Індекс облич не відкрито.", 30)
+    session.add_all(photos)
     session.flush()
     points = face_points(photos)
     added = False

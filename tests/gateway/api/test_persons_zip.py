@@ -1,0 +1,202 @@
+"""Person enrolment over real HTTP with the real face recognizer on LFW photos; hostile ZIPs refused."""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def photo(lfw: Path, person: str, n: int) -> bytes:
+    return (lfw / person / f"{person}_{n:04d}.jpg").read_bytes()
+
+
+def make_zip(files: dict[str, bytes], manifest: str | None, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        if manifest is not None:
+            zf.writestr("manifest.csv", manifest.encode("utf-8"))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def persons(gateway: Any) -> tuple[Any, str, int]:
+    key = gateway.key("police", "police")
+    with gateway.client(key) as c:
+        wl = c.post(
+            "/v1/watchlists", json={"kind": "persons", "name": "missing", "face_threshold": 0.5}
+        ).json()
+    return gateway, key, wl["id"]
+
+
+def upload(gw: Any, key: str, wid: int, data: bytes, mode: str = "all_or_nothing") -> Any:
+    with gw.client(key) as c:
+        return c.post(
+            f"/v1/watchlists/{wid}/persons/bulk", params={"mode": mode}, files={"file": ("p.zip", data)}
+        )
+
+
+def state(gw: Any, key: str, wid: int) -> tuple[int, int, int]:
+    with gw.client(key, **{"X-Purpose": "test", "X-Case-Number": "1"}) as c:
+        wl = c.get(f"/v1/watchlists/{wid}").json()
+        photos = sum(len(p["photos"]) for p in c.get(f"/v1/watchlists/{wid}/entries").json()["persons"])
+    return wl["entry_count"], photos, wl["version"]
+
+
+def index_points(gw: Any, wid: int) -> int:
+    vec = np.ones(gw.ctx.face_index.dim, np.float32)
+    return len(gw.ctx.face_index.search(vec, [str(wid)], k=100))
+
+
+def test_zip_enrolment_end_to_end(persons: Any, lfw_dir: Path) -> None:
+    gw, key, wid = persons
+    files = {
+        "img/powell1.jpg": photo(lfw_dir, "Colin_Powell", 1),
+        "img/powell2.jpg": photo(lfw_dir, "Colin_Powell", 2),
+        "blair.jpg": photo(lfw_dir, "Tony_Blair", 2),
+    }
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Powell,test,2099-01-01,img/powell1.jpg\n"
+        "Powell,test,,./img/powell2.jpg\n"
+        "Blair,x,,blair.jpg\n"
+    )
+    r = upload(gw, key, wid, make_zip(files, manifest))
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 3 and r.json()["watchlist_version"] == 2
+    assert state(gw, key, wid) == (2, 3, 2)
+    assert index_points(gw, wid) == 3
+    # a different photo of Powell finds Powell's entry first
+    with gw.client(key, **{"X-Purpose": "test", "X-Case-Number": "1"}) as c:
+        entries = {p["label"]: p for p in c.get(f"/v1/watchlists/{wid}/entries").json()["persons"]}
+        first_photo = entries["Powell"]["photos"][0]
+        img = c.get(f"/v1/watchlists/{wid}/persons/{entries['Powell']['id']}/photos/{first_photo['id']}")
+        assert img.status_code == 200 and img.content == files["img/powell1.jpg"]
+    probe = cv2.imdecode(np.frombuffer(photo(lfw_dir, "Colin_Powell", 5), np.uint8), cv2.IMREAD_COLOR)
+    faces = gw.ctx.recognizers._faces.analyze(probe)
+    hits = gw.ctx.face_index.search(np.asarray(faces[0].embedding, np.float32), [str(wid)], k=3)
+    assert hits[0].entry_id == str(entries["Powell"]["id"]) and hits[0].score > 0.5
+
+
+def test_bad_rows_all_or_nothing_leaves_list_and_index_unchanged(persons: Any, lfw_dir: Path) -> None:
+    gw, key, wid = persons
+    blank = cv2.imencode(".jpg", np.full((300, 300, 3), 128, np.uint8))[1].tobytes()
+    files = {
+        "a.jpg": photo(lfw_dir, "George_W_Bush", 1),
+        "blank.jpg": blank,
+        "notes.txt": b"not an image at all",
+        "two.jpg": photo(lfw_dir, "Tony_Blair", 1),  # a second face in the background
+        "small.jpg": photo(lfw_dir, "George_W_Bush", 4),  # face 56 px wide, below the 60 px minimum
+    }
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Bush,ok,,a.jpg\n"  # row 2: good
+        "Nobody,no face,,blank.jpg\n"  # row 3
+        "Text,not image,,notes.txt\n"  # row 4
+        "Ghost,missing,,ghost.jpg\n"  # row 5
+        "=cmd,formula,,a.jpg\n"  # row 6
+        "Late,bad date,tomorrow,a.jpg\n"  # row 7
+        "Blair,two faces,,two.jpg\n"  # row 8
+        "Small,small face,,small.jpg\n"  # row 9
+    )
+    r = upload(gw, key, wid, make_zip(files, manifest))
+    assert r.status_code == 422, r.text
+    rows = {e["row"]: e["error"] for e in r.json()["rows"]}
+    assert rows == {
+        3: "no_face",
+        4: "unsupported_image_type",
+        5: "missing_photo",
+        6: "formula",
+        7: "bad_date",
+        8: "several_faces",
+        9: "face_too_small",
+    }
+    assert state(gw, key, wid) == (0, 0, 1)
+    assert index_points(gw, wid) == 0
+    assert (
+        not list((gw.settings.photo_root / str(wid)).glob("*"))
+        if (gw.settings.photo_root / str(wid)).exists()
+        else True
+    )
+
+    r = upload(gw, key, wid, make_zip(files, manifest), mode="keep_valid")
+    assert r.status_code == 200 and r.json()["accepted"] == 1 and len(r.json()["rejected"]) == 7
+    assert state(gw, key, wid) == (1, 1, 2)
+    assert index_points(gw, wid) == 1
+
+
+def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.csv", f"label,reason,valid_until,photo\nX,,,{name}\n")
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        if symlink:
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("archive", "needle"),
+    [
+        (lambda: _with_member("../../etc/evil.jpg", b"x"), "unsafe path"),
+        (lambda: _with_member("/abs/evil.jpg", b"x"), "unsafe path"),
+        (lambda: _with_member("link.jpg", b"/etc/passwd", symlink=True), "symbolic link"),
+        (lambda: _with_member("bomb.jpg", b"\0" * (50 * 1024 * 1024)), "ZIP bomb"),
+        (lambda: b"PK\x03\x04 this is not really a zip", "not a readable ZIP"),
+        (lambda: make_zip({"a.jpg": b"x"}, None), "manifest.csv"),
+    ],
+    ids=["dotdot", "absolute", "symlink", "bomb", "broken", "no-manifest"],
+)
+def test_hostile_or_broken_zips_are_refused_before_extraction(
+    persons: Any, archive: Any, needle: str
+) -> None:
+    gw, key, wid = persons
+    r = upload(gw, key, wid, archive())
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "upload_rejected" and needle in r.json()["detail"] and r.json()["detail_uk"]
+    assert state(gw, key, wid) == (0, 0, 1)
+
+
+def test_single_photo_enrolment_and_rejection(persons: Any, lfw_dir: Path) -> None:
+    gw, key, wid = persons
+    with gw.client(key) as c:
+        entry = c.post(f"/v1/watchlists/{wid}/persons", json={"label": "Schroeder"}).json()
+        base = f"/v1/watchlists/{wid}/persons/{entry['id']}/photos"
+        r = c.post(base, files={"file": ("s.jpg", photo(lfw_dir, "Gerhard_Schroeder", 1), "image/jpeg")})
+        assert r.status_code == 201, r.text
+        assert len(r.json()["photos"]) == 1 and r.json()["photos"][0]["face_size_px"] > 40
+        group = np.hstack(
+            [
+                cv2.imdecode(np.frombuffer(photo(lfw_dir, p, 1), np.uint8), 1)
+                for p in ("Tony_Blair", "Colin_Powell")
+            ]
+        )
+        r = c.post(base, files={"file": ("two.jpg", cv2.imencode(".jpg", group)[1].tobytes(), "image/jpeg")})
+        assert r.status_code == 422 and r.json()["rows"][0]["error"] == "several_faces"
+        r = c.post(base, files={"file": ("x.jpg", b"", "image/jpeg")})
+        assert r.status_code == 422 and r.json()["rows"][0]["error"] == "empty_image"
+        assert (
+            c.post(f"/v1/watchlists/{wid}/persons/999999/photos", files={"file": ("s.jpg", b"x")}).status_code
+            == 404
+        )
+        photo_id = r_id = c.get(f"/v1/watchlists/{wid}").json()  # version after one enrolment
+        assert photo_id["version"] == 3
+        pid = c.post(base, files={"file": ("s2.jpg", photo(lfw_dir, "Gerhard_Schroeder", 2))}).json()[
+            "photos"
+        ][-1]["id"]
+        assert c.delete(f"{base}/{pid}").status_code == 204
+        assert c.delete(f"{base}/{pid}").status_code == 404
+        del r_id
+    assert index_points(gw, wid) == 1
