@@ -32,6 +32,7 @@ class Recorder:
         self.retry_after: str | None = None
         self.duplicates = 0
         self.rejected = 0
+        self.attempts: list[float] = []
         if record.exists():
             for line in record.read_text().splitlines():
                 if line.strip():
@@ -43,6 +44,7 @@ class Recorder:
         return [json.loads(line) for line in self.record.read_text().splitlines() if line.strip()]
 
     def handle(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        self.attempts.append(time.monotonic())
         if self.fail_status is not None:
             extra = {"Retry-After": self.retry_after} if self.retry_after else {}
             return self.fail_status, {"error": "unavailable"}, extra
