@@ -124,14 +124,27 @@ def database(backend: str, data_dir: Path) -> Iterator[str]:
 
 
 def make_settings(data_dir: Path, db_url: str, **extra: Any) -> GatewaySettings:
-    return GatewaySettings(
-        environment="dev",
-        data_dir=data_dir,
-        database_url=db_url,
-        bootstrap_admin_key="vk_" + secrets.token_urlsafe(32),
-        retention={"purge_interval_s": 3600},
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "environment": "dev",
+        "data_dir": data_dir,
+        "database_url": db_url,
+        "bootstrap_admin_key": "vk_" + secrets.token_urlsafe(32),
+        "retention": {"purge_interval_s": 3600},
+    }
+    return GatewaySettings(**(values | extra))
+
+
+class Harness:
+    """For tests that need their own gateway (restarts): the same pieces the session fixture uses."""
+
+    database = staticmethod(database)
+    make_settings = staticmethod(make_settings)
+    start_gateway = staticmethod(start_gateway)
+
+
+@pytest.fixture(scope="session")
+def harness() -> type[Harness]:
+    return Harness
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -1,0 +1,110 @@
+"""The audit log over real HTTP: a row per action, read-only access, and a chain that exposes tampering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from gateway.cli import admin_main
+
+
+def _rows(gateway: Any, **params: Any) -> list[dict[str, Any]]:
+    with gateway.client(gateway.key("auditor")) as c:
+        r = c.get("/v1/audit", params={"limit": 1000} | params)
+        assert r.status_code == 200
+        return list(r.json()["data"])
+
+
+def test_each_action_writes_a_row(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    start = _rows(gateway)[-1]["id"]
+    with gateway.client(council) as c:
+        wl = c.post("/v1/watchlists", json={"kind": "plates", "name": "audited"}).json()
+        c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA9999AA"})
+        c.post(f"/v1/watchlists/{wl['id']}/plates/bulk", files={"file": ("a.csv", b"plate\nAA8888AA\n")})
+        c.get(f"/v1/watchlists/{wl['id']}/entries")
+        c.post("/v1/keys", json={"role": "admin"})  # refused: audited as denied
+    rows = [r for r in _rows(gateway, after_id=start) if r["actor_key_id"] is not None]
+    mine = [
+        (r["action"], r["outcome"])
+        for r in rows
+        if r["organisation_id"] == "council" and r["role"] == "council"
+    ]
+    for expected in [
+        ("watchlist.create", "ok"),
+        ("watchlist.plate.add", "ok"),
+        ("watchlist.plates.upload", "ok"),
+        ("watchlist.entries.read", "ok"),
+        ("access.denied", "denied"),
+    ]:
+        assert expected in mine
+    upload = next(r for r in rows if r["action"] == "watchlist.plates.upload")
+    assert (
+        upload["result_count"] == 1
+        and upload["watchlist_version"] == 3
+        and upload["watchlist_id"] == wl["id"]
+    )
+
+
+def test_audit_is_read_only_and_filterable(gateway: Any) -> None:
+    with gateway.client(gateway.key("auditor")) as c:
+        assert c.delete("/v1/audit").status_code == 405
+        assert c.post("/v1/audit", json={}).status_code == 405
+        denied = c.get("/v1/audit", params={"outcome": "denied"}).json()["data"]
+        assert all(r["outcome"] == "denied" for r in denied)
+        prefixed = c.get("/v1/audit", params={"action": "watchlist.*"}).json()["data"]
+        assert prefixed and all(r["action"].startswith("watchlist.") for r in prefixed)
+    with gateway.client(gateway.key("police", "police")) as c:
+        assert c.get("/v1/audit").status_code == 403
+
+
+@pytest.fixture
+def tamper(gateway: Any) -> Any:
+    """Edit one audit row behind the API's back (as a database user could); put it back afterwards."""
+    engine = gateway.ctx.engine
+    with engine.begin() as conn:
+        row_id, outcome = conn.execute(
+            text("SELECT id, outcome FROM audit_log ORDER BY id DESC LIMIT 1")
+        ).one()
+        conn.execute(text("UPDATE audit_log SET outcome = 'ok-edited' WHERE id = :i"), {"i": row_id})
+    yield row_id
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET outcome = :o WHERE id = :i"), {"o": outcome, "i": row_id})
+
+
+def test_chain_verifies_and_detects_a_tampered_row(gateway: Any, tamper: int, monkeypatch: Any) -> None:
+    with gateway.client(gateway.key("auditor")) as c:
+        verdict = c.get("/v1/audit/verify").json()
+    assert verdict["ok"] is False and verdict["bad_id"] == tamper and "hash" in verdict["reason"]
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    monkeypatch.setenv("VARTA_DATABASE_URL", gateway.settings.db_url)
+    assert admin_main(["--data-dir", str(gateway.settings.data_dir), "audit-verify"]) == 1
+
+
+def test_chain_is_intact_without_tampering(gateway: Any, monkeypatch: Any) -> None:
+    with gateway.client(gateway.key("auditor")) as c:
+        verdict = c.get("/v1/audit/verify").json()
+    assert verdict["ok"] is True and verdict["checked"] > 5
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    monkeypatch.setenv("VARTA_DATABASE_URL", gateway.settings.db_url)
+    assert admin_main(["--data-dir", str(gateway.settings.data_dir), "audit-verify"]) == 0
+
+
+def test_deleted_row_breaks_the_link(gateway: Any) -> None:
+    engine = gateway.ctx.engine
+    with engine.begin() as conn:
+        rows = conn.execute(text("SELECT * FROM audit_log ORDER BY id DESC LIMIT 3")).mappings().all()
+        middle = dict(rows[1])
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": middle["id"]})
+    try:
+        with gateway.client(gateway.key("auditor")) as c:
+            verdict = c.get("/v1/audit/verify").json()
+        assert verdict["ok"] is False and verdict["bad_id"] == rows[0]["id"] and "link" in verdict["reason"]
+    finally:
+        cols = ", ".join(middle)
+        with engine.begin() as conn:
+            conn.execute(
+                text(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join(':' + k for k in middle)})"), middle
+            )

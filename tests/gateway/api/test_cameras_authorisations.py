@@ -1,0 +1,91 @@
+"""Camera registry (admin) and face authorisations (police; audited; expire by themselves)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from gateway.authorisations.service import is_active
+from gateway.db.models import FaceAuthorisation
+
+
+def test_camera_registry_crud(gateway: Any) -> None:
+    with gateway.client(gateway.admin_key) as c:
+        body = {
+            "id": "crud-1",
+            "name": "Bridge",
+            "village": "Ivanivka",
+            "lat": 50.1,
+            "lon": 30.2,
+            "roi": " 0, 10,100,50",
+        }
+        r = c.post("/v1/cameras", json=body)
+        assert (
+            r.status_code == 201 and r.json()["roi"] == "0,10,100,50" and r.json()["faces_enabled"] is False
+        )
+        assert c.post("/v1/cameras", json=body).status_code == 409
+        r = c.post("/v1/cameras", json={"id": "Bad Id!", "name": "x"})
+        assert r.status_code == 422 and r.json()["field"] == "id"
+        r = c.post("/v1/cameras", json={"id": "crud-2", "name": "x", "roi": "1,2,3"})
+        assert r.status_code == 422 and r.json()["field"] == "roi"
+        assert c.patch("/v1/cameras/crud-1", json={"enabled": False}).json()["enabled"] is False
+        assert c.patch("/v1/cameras/nope", json={"enabled": False}).status_code == 404
+        assert c.delete("/v1/cameras/crud-1").status_code == 204
+        r = c.get("/v1/cameras/crud-1")
+        assert r.status_code == 404 and "crud-1" in r.json()["detail"]
+    with gateway.client(gateway.key("council", "council")) as c:
+        r = c.post("/v1/cameras", json={"id": "x1", "name": "x"})
+        assert r.status_code == 403 and "admin" in r.json()["detail"]
+
+
+def _auth_body(**over: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "legal_basis": "court ruling 1/2/26",
+        "purpose": "missing child",
+        "case_number": "12026-5",
+        "camera_ids": ["auth-cam"],
+        "starts_at": (now - timedelta(minutes=1)).isoformat(),
+        "expires_at": (now + timedelta(days=1)).isoformat(),
+    } | over
+
+
+def test_authorisations_are_police_only_validated_and_audited(gateway: Any) -> None:
+    with gateway.client(gateway.admin_key) as c:
+        c.post("/v1/cameras", json={"id": "auth-cam", "name": "Auth", "faces_enabled": True})
+    police = gateway.key("police", "police")
+    with gateway.client(police) as c:
+        r = c.post("/v1/authorisations", json=_auth_body())
+        assert r.status_code == 201, r.text
+        auth = r.json()
+        assert (
+            auth["active"] is True
+            and auth["camera_ids"] == ["auth-cam"]
+            and auth["organisation_id"] == "police"
+        )
+        assert c.post("/v1/authorisations", json=_auth_body(camera_ids=["ghost"])).status_code == 404
+        now = datetime.now(UTC)
+        bad = _auth_body(expires_at=(now - timedelta(days=2)).isoformat())
+        assert c.post("/v1/authorisations", json=bad).status_code == 422
+        too_long = _auth_body(expires_at=(now + timedelta(days=400)).isoformat())
+        assert "90 days" in c.post("/v1/authorisations", json=too_long).json()["detail"]
+        assert c.post(f"/v1/authorisations/{auth['id']}/revoke").json()["active"] is False
+        assert c.get("/v1/authorisations/999999").status_code == 404
+    for role, org in (("council", "council"), ("admin", None)):
+        key = gateway.admin_key if role == "admin" else gateway.key(role, org)
+        with gateway.client(key) as c:
+            r = c.post("/v1/authorisations", json=_auth_body())
+            assert r.status_code == 403 and "police" in r.json()["detail"]
+    with gateway.client(gateway.key("auditor")) as c:
+        assert any(a["id"] == auth["id"] for a in c.get("/v1/authorisations").json())
+        rows = c.get("/v1/audit", params={"action": "authorisation.create", "case_number": "12026-5"}).json()[
+            "data"
+        ]
+        assert rows and rows[-1]["purpose"] == "missing child"
+
+
+def test_authorisation_stops_by_itself_at_expiry() -> None:
+    now = datetime.now(UTC)
+    auth = FaceAuthorisation(starts_at=now - timedelta(hours=2), expires_at=now - timedelta(seconds=1))
+    assert not is_active(auth, now)
+    assert is_active(auth, now - timedelta(hours=1))
