@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3a5a97b88ef0
+Revision ID: bae75b5c672e
 Revises:
-Create Date: 2026-11-26 00:15:59.716537
+Create Date: 2026-11-26 00:31:36.290235
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 import gateway.db.types
 
-revision = "3a5a97b88ef0"
+revision = "bae75b5c672e"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -28,20 +28,20 @@ def upgrade() -> None:
         sa.Column("frame_id", sa.String(length=32), nullable=False),
         sa.Column("sighting_id", sa.String(length=32), nullable=True),
         sa.Column("dedup_key", sa.String(length=80), nullable=False),
-        sa.Column("entry_id", sa.String(length=64), nullable=False),
-        sa.Column("watchlist_id", sa.String(length=64), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("watchlist_id", sa.Integer(), nullable=False),
         sa.Column("watchlist_version", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.String(length=64), nullable=True),
+        sa.Column("organisation_id", sa.String(length=40), nullable=True),
         sa.Column("rule", sa.String(length=16), nullable=False),
         sa.Column("distance", sa.Float(), nullable=True),
         sa.Column("similarity", sa.Float(), nullable=True),
         sa.Column("read_text", sa.String(length=32), nullable=True),
         sa.Column("matched_text", sa.String(length=64), nullable=True),
-        sa.Column("enrolled_photo_id", sa.String(length=64), nullable=True),
+        sa.Column("enrolled_photo_id", sa.Integer(), nullable=True),
         sa.Column("frame_path", sa.String(length=255), nullable=True),
         sa.Column("crop_path", sa.String(length=255), nullable=True),
-        sa.Column("captured_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("captured_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("confirmations_required", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
@@ -99,8 +99,8 @@ def upgrade() -> None:
         "frames",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("camera_id", sa.String(length=64), nullable=False),
-        sa.Column("captured_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("captured_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("idempotency_key", sa.String(length=128), nullable=False),
         sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
@@ -124,7 +124,7 @@ def upgrade() -> None:
         sa.Column("frame_id", sa.String(length=32), nullable=False),
         sa.Column("sighting_id", sa.String(length=32), nullable=True),
         sa.Column("camera_id", sa.String(length=64), nullable=False),
-        sa.Column("captured_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("captured_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("text", sa.String(length=32), nullable=False),
         sa.Column("raw_text", sa.String(length=64), nullable=False),
         sa.Column("plate_format", sa.String(length=32), nullable=False),
@@ -148,8 +148,8 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(length=8), nullable=True),
         sa.Column("region_name", sa.String(length=64), nullable=True),
         sa.Column("confidence", sa.Float(), nullable=False),
-        sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("first_seen", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("n_reads", sa.Integer(), nullable=False),
         sa.Column("has_hit", sa.Boolean(), nullable=False),
         sa.Column("frame_path", sa.String(length=255), nullable=True),
@@ -165,11 +165,11 @@ def upgrade() -> None:
         "alert_reviews",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("alert_id", sa.String(length=32), nullable=False),
-        sa.Column("reviewer_key_id", sa.String(length=64), nullable=False),
+        sa.Column("reviewer_key_id", sa.Integer(), nullable=False),
         sa.Column("reviewer_role", sa.String(length=16), nullable=False),
         sa.Column("decision", sa.String(length=8), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", gateway.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["alert_id"], ["alerts.id"], name=op.f("fk_alert_reviews_alert_id_alerts"), ondelete="CASCADE"
         ),
