@@ -1,4 +1,4 @@
-"""``varta models list | pull [NAME...] | verify``: the model cache for people and scripts."""
+"""``varta models list | pull [NAME...] | install NAME FILE | verify [NAME...]``: the model cache."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="every model with its version, size, licence and cache state")
     pull = sub.add_parser("pull", help="download and verify models (default: all default models)")
     pull.add_argument("names", nargs="*", metavar="NAME")
+    install = sub.add_parser("install", help="verify a file you brought and put it in the cache")
+    install.add_argument("name", metavar="NAME")
+    install.add_argument("file", type=Path, metavar="FILE")
     verify = sub.add_parser("verify", help="exit 1 unless every default model is cached and intact")
     verify.add_argument("names", nargs="*", metavar="NAME")
     return p
@@ -59,9 +62,24 @@ def _cmd_pull(cache: Path, names: list[str]) -> int:
         for err in r.errors:
             print(f"          - {err}", file=sys.stderr)
         spec = REGISTRY[r.name]
-        print(f"        Fix: copy {spec.filename} (SHA-256 {spec.sha256}) into {cache}, "
-              "or retry with network access.", file=sys.stderr)
+        print(f"        Fix: retry with network access, or bring {spec.filename} (SHA-256 {spec.sha256}) "
+              f"and run `varta models install {spec.name} FILE`.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cmd_install(cache: Path, name: str, file: Path) -> int:
+    from recognizers.models.pull import SourceError, install_file
+
+    if name not in REGISTRY:
+        print(f"error: unknown model {name!r}; known: {', '.join(sorted(REGISTRY))}", file=sys.stderr)
+        return 2
+    try:
+        path = install_file(file, REGISTRY[name], cache)
+    except (SourceError, OSError) as exc:
+        print(f"error: {file} was not installed as {name}: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok      {name}: installed -> {path}")
+    return 0
 
 
 def _cmd_verify(cache: Path, names: list[str]) -> int:
@@ -90,4 +108,6 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_list(cache)
     if args.cmd == "pull":
         return _cmd_pull(cache, args.names)
+    if args.cmd == "install":
+        return _cmd_install(cache, args.name, args.file)
     return _cmd_verify(cache, args.names)

@@ -226,6 +226,16 @@ def test_cli_list_and_verify_on_an_empty_cache(tmp_path: Path, capsys: pytest.Ca
     assert cli.main(["--cache", str(tmp_path), "pull", "nope"]) == 2
 
 
+def test_cli_install_verifies_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = REGISTRY["yunet-2023mar"]
+    bogus = tmp_path / "brought.onnx"
+    bogus.write_bytes(b"\0" * spec.size)
+    cache = tmp_path / "cache"
+    assert cli.main(["--cache", str(cache), "install", "yunet-2023mar", str(bogus)]) == 1
+    assert "SHA-256" in capsys.readouterr().err and not (cache / spec.filename).exists()
+    assert cli.main(["--cache", str(cache), "install", "nope", str(bogus)]) == 2
+
+
 def test_cli_verify_flags_a_corrupt_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = REGISTRY["yunet-2023mar"]
     (tmp_path / spec.filename).write_bytes(b"\0" * spec.size)
