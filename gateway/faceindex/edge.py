@@ -83,7 +83,7 @@ class EdgeFaceIndex:
         path: Path,
         dim: int,
         *,
-        hnsw_ef: int = 256,
+        hnsw_ef: int = 128,
         exact_below: int = 20_000,
         warm_up: bool = True,
     ) -> None:

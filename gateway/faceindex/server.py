@@ -40,7 +40,7 @@ class QdrantServerFaceIndex:
         api_key: str | None = None,
         *,
         location: str | None = None,
-        hnsw_ef: int = 256,
+        hnsw_ef: int = 128,
         timeout_s: int = 10,
     ) -> None:
         if (url is None) == (location is None):
