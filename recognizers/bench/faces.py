@@ -159,7 +159,12 @@ def _varta(shared: Path, pairs: list[dict[str, str]], files: list[str]) -> dict[
     default.load()
     frames = _frames(shared, files, 1.0, N_FRAMES, seed=11)
     default.analyze(frames[0][0])
+    cpu0 = time.process_time()
     out["ms_per_frame_1080p"] = _pct(_time_each(default.analyze, [(fr,) for fr, _ in frames]))
+    # CPU time of this process per frame (both threads summed): a check on wall times taken while
+    # other work shares the cores; wall ~ cpu / 1.7 on an idle 2-core machine
+    out["cpu_ms_per_frame_1080p"] = round((time.process_time() - cpu0) * 1000 / len(frames), 1)
+    out["loadavg_1m_during_run"] = round(os.getloadavg()[0], 2)
     out["ms_per_face_embedding"] = _pct(
         _time_each(lambda img, lm: default.embed_aligned(norm_crop(img, lm)), crops)
     )
