@@ -84,10 +84,17 @@ def _version(module: str) -> str | None:
         return None
 
 
-def _run_part(name: str, run: Callable[[], dict[str, Any]], errors: dict[str, str]) -> dict[str, Any]:
+def _run_part(
+    name: str, run: Callable[[], dict[str, Any]], errors: dict[str, str], no_data: bool
+) -> dict[str, Any]:
     print(f"== {name} ==", flush=True)
     try:
         return run()
+    except FileNotFoundError as exc:
+        if not no_data:
+            raise
+        print(f"{name}: skipped, it needs the shared data ({exc})", flush=True)
+        return {}
     except Exception as exc:  # one part failing must not lose the other's figures
         traceback.print_exc(file=sys.stderr)
         errors[name] = f"{type(exc).__name__}: {exc}"
@@ -95,16 +102,16 @@ def _run_part(name: str, run: Callable[[], dict[str, Any]], errors: dict[str, st
         return {}
 
 
-def _plates(shared: Path | None, n_rendered: int) -> dict[str, Any]:
-    from recognizers.bench import plates
+def _plates(shared: Path, n_rendered: int) -> dict[str, Any]:
+    from recognizers.bench.plates import run
 
-    return plates.run(shared, n_rendered=n_rendered)
+    return run(shared, n_rendered=n_rendered)
 
 
-def _faces(shared: Path | None) -> dict[str, Any]:
-    from recognizers.bench import faces
+def _faces(shared: Path) -> dict[str, Any]:
+    from recognizers.bench.faces import run
 
-    return faces.run(shared)
+    return run(shared)
 
 
 def merge(plates: dict[str, Any], faces: dict[str, Any]) -> dict[str, Any]:
@@ -138,22 +145,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    shared: Path | None = args.shared_data or default_shared_data()
-    if shared is None or not shared.is_dir():
+    shared: Path = args.shared_data or default_shared_data()
+    no_data = not shared.is_dir()
+    if no_data:
+        # The parts still get the path (not None, which they would read as "use the default").
         print(f"shared data not found at {shared}: the figures measured on it are skipped (null)", flush=True)
-        shared = None
     else:
         print(f"shared data: {shared}", flush=True)
 
     errors: dict[str, str] = {}
-    plates = _run_part("plates", lambda: _plates(shared, args.n_rendered), errors)
-    faces = _run_part("faces", lambda: _faces(shared), errors)
+    plates = _run_part("plates", lambda: _plates(shared, args.n_rendered), errors, no_data)
+    faces = _run_part("faces", lambda: _faces(shared), errors, no_data)
     result = merge(plates, faces)
     rss = peak_rss_mb()
     result["peak_rss_mb"] = rss["total"]
     result["peak_rss_mb_detail"] = rss
     result["machine"] = machine()
-    result["shared_data"] = str(shared) if shared else None
+    result["shared_data"] = None if no_data else str(shared)
     if errors:
         result["errors"] = errors
     for section, key in REQUIRED_KEYS:
