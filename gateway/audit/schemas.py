@@ -53,6 +53,8 @@ class AuditRowPublic(BaseModel):
 
 
 class AuditPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [], "next_after_id": None}]})
+
     data: list[AuditRowPublic]
     next_after_id: int | None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,22 @@ class KeyCreate(BaseModel):
     name: str = Field(default="", max_length=200)
 
 
+KEY_EXAMPLE: dict[str, Any] = {
+    "id": 3,
+    "prefix": "vk_Xk3j9aQ0b",
+    "role": "police",
+    "organisation": "police",
+    "camera_id": None,
+    "name": "investigator 7",
+    "created_at": "2026-11-01T10:00:00Z",
+    "revoked_at": None,
+    "last_used_at": None,
+}
+
+
 class KeyPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [KEY_EXAMPLE]})
+
     id: int
     prefix: str
     role: Role
@@ -62,6 +77,14 @@ class KeyCreated(KeyPublic):
 
 
 class Whoami(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"key_id": 3, "role": "police", "organisation": "police", "camera_id": None, "name": "inv 7"}
+            ]
+        }
+    )
+
     key_id: int | None
     role: Role
     organisation: str | None

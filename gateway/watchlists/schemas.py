@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -86,6 +86,8 @@ class WatchlistPublic(BaseModel):
 
 
 class WatchlistsPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [], "count": 0}]})
+
     data: list[WatchlistPublic]
     count: int
 
@@ -114,7 +116,41 @@ class PlateEntryCreate(BaseModel):
     _aware = field_validator("valid_until")(aware_or_none)
 
 
+PLATE_EXAMPLE: dict[str, Any] = {
+    "id": 7,
+    "watchlist_id": 1,
+    "pattern": "AA12??BB",
+    "is_wildcard": True,
+    "reason": "partial plate from a witness",
+    "valid_until": "2027-01-01T00:00:00Z",
+    "notes": "",
+    "created_at": "2026-11-01T10:00:00Z",
+}
+PERSON_EXAMPLE: dict[str, Any] = {
+    "id": 4,
+    "watchlist_id": 2,
+    "label": "Missing person #12",
+    "reason": "missing since 2026-10-30",
+    "valid_until": None,
+    "notes": "",
+    "created_at": "2026-11-01T10:00:00Z",
+    "photos": [
+        {
+            "id": 9,
+            "entry_id": 4,
+            "width": 250,
+            "height": 250,
+            "quality": 0.94,
+            "face_size_px": 82.0,
+            "created_at": "2026-11-01T10:00:00Z",
+        }
+    ],
+}
+
+
 class PlateEntryPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [PLATE_EXAMPLE]})
+
     id: int
     watchlist_id: int
     pattern: str
@@ -152,6 +188,8 @@ class PhotoPublic(BaseModel):
 
 
 class PersonEntryPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [PERSON_EXAMPLE]})
+
     id: int
     watchlist_id: int
     label: str
@@ -163,6 +201,12 @@ class PersonEntryPublic(BaseModel):
 
 
 class EntriesPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"plates": [PLATE_EXAMPLE], "persons": [], "count": 1, "watchlist_version": 3}]
+        }
+    )
+
     plates: list[PlateEntryPublic] = Field(default_factory=list)
     persons: list[PersonEntryPublic] = Field(default_factory=list)
     count: int
