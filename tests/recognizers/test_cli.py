@@ -124,3 +124,38 @@ def test_serve_refuses_to_start_without_models(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "cannot start" in result.stderr and "varta models pull" in result.stderr
 
+
+def test_bench_aggregation_last_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The aggregator alone (the parts' own figures are tested with the parts): merge, required keys
+    as null when a part did not measure them, peers merged, memory and machine, JSON as the last line."""
+    from recognizers.bench import cli as bench_cli
+
+    monkeypatch.setattr(
+        bench_cli,
+        "_plates",
+        lambda shared, n: {
+            "plates": {"eu_exact_read": 0.96, "n_rendered": n},
+            "peers": {"tesseract": {"x": 1}},
+        },
+    )
+
+    def faces_without_data(shared: Path) -> dict:
+        raise FileNotFoundError(f"pairs not found under {shared}")
+
+    monkeypatch.setattr(bench_cli, "_faces", faces_without_data)
+    code = bench_cli.main(["--shared-data", "/nonexistent-varta-data", "--n-rendered", "7"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0  # no data is a skip, not a failure
+    assert "shared data not found at /nonexistent-varta-data" in out[0]
+    result = json.loads(out[-1])
+    assert result["plates"]["eu_exact_read"] == 0.96 and result["plates"]["n_rendered"] == 7
+    assert result["plates"]["ms_per_frame_1080p"] is None
+    assert (
+        result["faces"]["lfw5_tar_at_far_0.001"] is None and result["faces"]["ms_per_face_embedding"] is None
+    )
+    assert result["peers"] == {"tesseract": {"x": 1}}
+    assert result["peak_rss_mb"] > 10 and result["machine"]["cores"] >= 1 and result["machine"]["python"]
+    assert result["shared_data"] is None and "errors" not in result
+    assert "not measured: faces.lfw5_verification_accuracy" in out
