@@ -23,6 +23,7 @@ run: $(STAMP)
 test: $(STAMP)
 	scripts/system-deps.sh
 	$(BIN)/pip install -q -e '.[dev,peers]'
+	$(BIN)/pip install -q --no-deps face_recognition==1.3.0  # peer for the face benchmark; its 'dlib' dep would compile, dlib-bin provides it
 	$(BIN)/ruff check .
 	$(BIN)/mypy shared recognizers gateway services varta
 	$(BIN)/python -m pytest tests
