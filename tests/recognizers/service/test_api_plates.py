@@ -158,4 +158,3 @@ def test_metrics_after_traffic(plates_service) -> None:
     assert 'varta_recognizer_requests_total{kind="plates",route="/v1/recognize",status="400"}' in text
     assert 'varta_recognizer_requests_total{kind="plates",route="/v1/recognize",status="200"}' in text
     assert "varta_recognizer_in_flight" in text
-
