@@ -103,13 +103,48 @@ def make_derived(clips_dir: Path, tmp: Path) -> dict[str, Path]:
         return {}
     src = clips_dir / ROAD_CLIP
     up = tmp / "road_1920x1080.mp4"
-    _ffmpeg(["-i", str(src), "-an", "-vf", "scale=1920:1080:flags=bicubic", "-c:v", "libx264", "-preset", "veryfast",
-             "-crf", "23", "-pix_fmt", "yuv420p", str(up)])  # fmt: skip
+    _ffmpeg(
+        [
+            "-i",
+            str(src),
+            "-an",
+            "-vf",
+            "scale=1920:1080:flags=bicubic",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-pix_fmt",
+            "yuv420p",
+            str(up),
+        ]
+    )
     still = tmp / "still.png"
     _ffmpeg(["-i", str(src), "-frames:v", "1", str(still)])
     static = tmp / "static_road_640x360.mp4"
-    _ffmpeg(["-loop", "1", "-framerate", "30", "-t", "10", "-i", str(still), "-c:v", "libx264", "-preset",
-             "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", str(static)])  # fmt: skip
+    _ffmpeg(
+        [
+            "-loop",
+            "1",
+            "-framerate",
+            "30",
+            "-t",
+            "10",
+            "-i",
+            str(still),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "28",
+            "-pix_fmt",
+            "yuv420p",
+            str(static),
+        ]
+    )
     return {"road_upscaled_1920x1080.mp4": up, "static_control_640x360.mp4": static}
 
 
@@ -154,7 +189,9 @@ def report(results: list[ClipResult], core: int | None) -> dict[str, Any]:
             "overall": round(sent / frames, 4) if frames else 0.0,
             "per_clip": {r.name: round(r.sent_share, 4) for r in results},
         },
-        "ingest.encode_ms_per_sent_frame": round(1000 * sum(r.encode_seconds for r in results) / enc_frames, 2)
+        "ingest.encode_ms_per_sent_frame": round(
+            1000 * sum(r.encode_seconds for r in results) / enc_frames, 2
+        )
         if enc_frames
         else None,
         "ingest.frames": {r.name: r.frames for r in results},
@@ -169,35 +206,50 @@ def _clip_list(data: Path) -> list[Path]:
     index = clips_dir / "clips.csv"
     if index.exists():
         with index.open(newline="") as fh:
-            return [clips_dir / row["file"] for row in csv.DictReader(fh) if (clips_dir / row["file"]).exists()]
+            return [
+                clips_dir / row["file"] for row in csv.DictReader(fh) if (clips_dir / row["file"]).exists()
+            ]
     return sorted(p for p in clips_dir.glob("*") if p.suffix in {".avi", ".mp4", ".h264", ".h265", ".mkv"})
 
 
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="varta bench ingest", description=__doc__.splitlines()[0])
-    p.add_argument("--shared-data", help="folder with video_clips/ (default: $VARTA_SHARED_DATA or ../shared/data)")
-    p.add_argument("--max-frames", type=int, default=None, help="at most this many frames per clip (quick runs)")
-    p.add_argument("--no-derived", action="store_true", help="skip the 1080p upscale and the static control clip")
+    p.add_argument(
+        "--shared-data", help="folder with video_clips/ (default: $VARTA_SHARED_DATA or ../shared/data)"
+    )
+    p.add_argument(
+        "--max-frames", type=int, default=None, help="at most this many frames per clip (quick runs)"
+    )
+    p.add_argument(
+        "--no-derived", action="store_true", help="skip the 1080p upscale and the static control clip"
+    )
     args = p.parse_args(argv)
     data = shared_data_dir(args.shared_data)
     clips = _clip_list(data)
     if not clips:
-        print(f"no clips under {data / 'video_clips'}: set VARTA_SHARED_DATA or --shared-data", file=sys.stderr)
+        print(
+            f"no clips under {data / 'video_clips'}: set VARTA_SHARED_DATA or --shared-data", file=sys.stderr
+        )
         return 2
     with tempfile.TemporaryDirectory(prefix="varta-bench-ingest-") as tmp:
         derived = {} if args.no_derived else make_derived(data / "video_clips", Path(tmp))
         core = _pin_one_core()
-        print(f"varta bench ingest: {len(clips)} shared clip(s) from {data / 'video_clips'}, pinned to core {core}")
+        where = data / "video_clips"
+        print(f"varta bench ingest: {len(clips)} shared clip(s) from {where}, pinned to core {core}")
         results = []
         for path in [*clips, *derived.values()]:
             name = next((k for k, v in derived.items() if v == path), path.name)
             r = measure(path, name, args.max_frames)
             results.append(r)
-            print(f"  {name:<44} {r.width}x{r.height:<5} {r.frames:>5} frames  {r.fps:7.1f} fps/core  "
-                  f"sent {r.sent:>5} ({100 * r.sent_share:5.1f} %)")  # fmt: skip
+            print(
+                f"  {name:<44} {r.width}x{r.height:<5} {r.frames:>5} frames  {r.fps:7.1f} fps/core  "
+                f"sent {r.sent:>5} ({100 * r.sent_share:5.1f} %)"
+            )
     out = report(results, core)
     d = out["ingest.decode_fps_per_core"]
-    print(f"decode+gate per core: overall {d['overall']} fps, 640x360 {d.get('640x360')} (target 200), "
-          f"1080p {d.get('1080p')} (target 50); sent share overall {out['ingest.sent_share']['overall']}")  # fmt: skip
+    print(
+        f"decode+gate per core: overall {d['overall']} fps, 640x360 {d.get('640x360')} (target 200), "
+        f"1080p {d.get('1080p')} (target 50); sent share overall {out['ingest.sent_share']['overall']}"
+    )
     print(json.dumps(out, sort_keys=True))
     return 0

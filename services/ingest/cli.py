@@ -50,6 +50,7 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per frame otherwise
     from services.ingest.agent import Agent
 
     return Agent(cfg).run(exit_when_done=args.exit_when_done)

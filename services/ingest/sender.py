@@ -237,8 +237,8 @@ class Delivery:
             delay = base * (0.5 + random.random() / 2)
         self._down_until = time.monotonic() + delay
         log.warning(
-            "gateway unavailable (%s %s); retry in %.1fs, %s frame(s) spooled",
-            outcome.status or "",
+            "gateway unavailable (%s: %s); retry in %.1fs, %s frame(s) spooled",
+            outcome.status or "no answer",
             outcome.detail[:120],
             delay,
             len(self.spool),

@@ -52,11 +52,11 @@ class CameraWorker:
         interval = 1.0 / self.cam.fps
         next_due = time.monotonic()
         while not self._stop.is_set():
-            if self.source.paced_by_agent:
-                if self._stop.wait(max(0.0, next_due - time.monotonic())):
-                    return
-                next_due = max(next_due + interval, time.monotonic())
+            if self.source.paced_by_agent and self._stop.wait(max(0.0, next_due - time.monotonic())):
+                return
             raw = self.source.read(timeout=1.0)
+            now = time.monotonic()
+            next_due = next_due + interval if now - next_due < interval else now + interval
             if raw is None:
                 if self.source.finished:
                     log.info("camera %s: source finished", cid)

@@ -65,8 +65,9 @@ def try_scrape(port: int) -> dict[tuple[str, str], float]:
         return {}
 
 
-def write_config(path: Path, gateway_port: int, http_port: int, spool: Path, cameras: list[dict[str, Any]],
-                 **agent: Any) -> Path:  # fmt: skip
+def write_config(
+    path: Path, gateway_port: int, http_port: int, spool: Path, cameras: list[dict[str, Any]], **agent: Any
+) -> Path:
     doc = {
         "agent": {
             "gateway_url": f"http://127.0.0.1:{gateway_port}",
@@ -83,7 +84,9 @@ def write_config(path: Path, gateway_port: int, http_port: int, spool: Path, cam
     return path
 
 
-def start_agent(config: Path, env: dict[str, str], *extra: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+def start_agent(
+    config: Path, env: dict[str, str], *extra: str, log: Path | None = None
+) -> subprocess.Popen[bytes]:
     out = log.open("ab") if log else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, "-m", "varta.cli", "ingest", "run", "--config", str(config), *extra],
@@ -95,7 +98,14 @@ def start_agent(config: Path, env: dict[str, str], *extra: str, log: Path | None
 
 
 def start_receiver(port: int, record: Path, keys: dict[str, str]) -> subprocess.Popen[bytes]:
-    args = [sys.executable, str(HERE / "ingest_fake_gateway.py"), "--port", str(port), "--record", str(record)]
+    args = [
+        sys.executable,
+        str(HERE / "ingest_fake_gateway.py"),
+        "--port",
+        str(port),
+        "--record",
+        str(record),
+    ]
     for cam, key in keys.items():
         args += ["--key", f"{cam}={key}"]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

@@ -25,10 +25,17 @@ class FakeEzviz:
         self.slow: set[str] = {"SLOW01"}
         self.rate_limited = False
         self.devices = [
-            {"deviceSerial": f"BD{i:07d}", "deviceName": f"Camera {i}", "deviceType": "C6N", "status": int(i % 3 != 0),
-             "defence": 0, "deviceVersion": "V5.3.0 build 210101", "updateTime": "2026-01-01 10:00:00"}
+            {
+                "deviceSerial": f"BD{i:07d}",
+                "deviceName": f"Camera {i}",
+                "deviceType": "C6N",
+                "status": int(i % 3 != 0),
+                "defence": 0,
+                "deviceVersion": "V5.3.0 build 210101",
+                "updateTime": "2026-01-01 10:00:00",
+            }
             for i in range(1, 8)
-        ]  # fmt: skip
+        ]
         self.base = ""
         self._lock = threading.Lock()
 
@@ -55,8 +62,15 @@ class FakeEzviz:
             with self._lock:
                 token = f"at.{len(self.tokens) + len(self.calls)}x{int(time.time() * 1000)}"
                 self.tokens[token] = time.time() + self.token_ttl_s
-            return {"code": "200", "msg": "Operating succeeded!", "data": {
-                "accessToken": token, "expireTime": int(self.tokens[token] * 1000), "areaDomain": self.base}}  # fmt: skip
+            return {
+                "code": "200",
+                "msg": "Operating succeeded!",
+                "data": {
+                    "accessToken": token,
+                    "expireTime": int(self.tokens[token] * 1000),
+                    "areaDomain": self.base,
+                },
+            }
         token = form.get("accessToken", "")
         with self._lock:
             expiry = self.tokens.get(token)
@@ -72,13 +86,20 @@ class FakeEzviz:
                 return {"code": "20007", "msg": "The device is offline."}
             if serial in self.slow:
                 return {"code": "20008", "msg": "Device requesting timeout."}
-            return {"code": "200", "msg": "Operating succeeded!",
-                    "data": {"picUrl": f"{self.base}/pic/{serial}-{channel}-{len(self.calls)}.jpg"}}  # fmt: skip
+            return {
+                "code": "200",
+                "msg": "Operating succeeded!",
+                "data": {"picUrl": f"{self.base}/pic/{serial}-{channel}-{len(self.calls)}.jpg"},
+            }
         if path == "/api/lapp/device/list":
             start, size = int(form.get("pageStart", 0)), min(int(form.get("pageSize", 10)), 50)
             rows = self.devices[start * size : (start + 1) * size]
-            return {"code": "200", "msg": "Operating succeeded!", "data": rows,
-                    "page": {"total": len(self.devices), "page": start, "size": size}}  # fmt: skip
+            return {
+                "code": "200",
+                "msg": "Operating succeeded!",
+                "data": rows,
+                "page": {"total": len(self.devices), "page": start, "size": size},
+            }
         return {"code": "10001", "msg": "unknown API"}
 
 

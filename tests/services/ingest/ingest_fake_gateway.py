@@ -98,7 +98,7 @@ def make_server(recorder: Recorder, port: int) -> ThreadingHTTPServer:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             if self.path != "/v1/frames":
-                status, payload, extra = 404, {"error": "not_found"}, {}
+                status, payload, extra = 404, {"error": "not_found"}, dict[str, str]()
             else:
                 status, payload, extra = recorder.handle(self.headers, body)
             data = json.dumps(payload).encode()

@@ -49,11 +49,36 @@ class RtspTestServer:
     def start(self) -> RtspTestServer:
         udp_port = self._udp.getsockname()[1]
         cmd = [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", str(self.clip),
-            "-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(self.fps),
-            "-bf", "0", "-r", str(self.fps), "-pix_fmt", "yuv420p", "-f", "rtp", "-sdp_file", str(self.sdp_path),
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-re",
+            "-stream_loop",
+            "-1",
+            "-i",
+            str(self.clip),
+            "-an",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-tune",
+            "zerolatency",
+            "-g",
+            str(self.fps),
+            "-bf",
+            "0",
+            "-r",
+            str(self.fps),
+            "-pix_fmt",
+            "yuv420p",
+            "-f",
+            "rtp",
+            "-sdp_file",
+            str(self.sdp_path),
             f"rtp://127.0.0.1:{udp_port}?pkt_size=1200",
-        ]  # fmt: skip
+        ]
         self._ffmpeg = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not (self.sdp_path.exists() and self.sdp_path.stat().st_size > 0):

@@ -18,10 +18,19 @@ SECRET = "s3cr3t-camera-key-9f2b"
 
 
 def base(**camera: Any) -> dict[str, Any]:
-    cam = {"id": "kr-north", "village": "kr", "name": "North", "key_env": "KEY",
-           "source": {"type": "rtsp", "url": "rtsp://10.0.0.5:554/h264/ch1/main/av_stream"}, **camera}  # fmt: skip
-    return {"agent": {"gateway_url": "http://127.0.0.1:8000"}, "villages": [{"id": "kr", "name": "K"}],
-            "cameras": [cam]}  # fmt: skip
+    cam = {
+        "id": "kr-north",
+        "village": "kr",
+        "name": "North",
+        "key_env": "KEY",
+        "source": {"type": "rtsp", "url": "rtsp://10.0.0.5:554/h264/ch1/main/av_stream"},
+        **camera,
+    }
+    return {
+        "agent": {"gateway_url": "http://127.0.0.1:8000"},
+        "villages": [{"id": "kr", "name": "K"}],
+        "cameras": [cam],
+    }
 
 
 def problems(raw: dict[str, Any], env: dict[str, str] | None = None) -> list[str]:
@@ -48,21 +57,35 @@ def test_error_names_camera_index_id_and_field() -> None:
         ({"jpeg_quality": 5}, "cameras[0] (id=kr-north): jpeg_quality: must be >= 30"),
         ({"colour": "red"}, "cameras[0] (id=kr-north): colour: unknown field (not allowed here)"),
         ({"source": {"type": "webcam"}}, "cameras[0] (id=kr-north): source: unknown or missing source type"),
-        ({"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
-         "cameras[0] (id=kr-north): source.url: must not carry a password"),
-        ({"source": {"type": "rtsp", "url": "http://x"}}, "cameras[0] (id=kr-north): source.url: does not match"),
+        (
+            {"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
+            "cameras[0] (id=kr-north): source.url: must not carry a password",
+        ),
+        (
+            {"source": {"type": "rtsp", "url": "http://x"}},
+            "cameras[0] (id=kr-north): source.url: does not match",
+        ),
         ({"roi": {"x": 0.5, "w": 0.8}}, "cameras[0] (id=kr-north): roi: rectangle must lie inside the frame"),
-        ({"privacy_masks": [{"polygon": [[0, 0], [1, 1]]}]},
-         "cameras[0] (id=kr-north): privacy_masks[0]: polygon needs at least 3 points"),
-        ({"motion": {"min_area_fraction": 2}}, "cameras[0] (id=kr-north): motion.min_area_fraction: must be < 1"),
+        (
+            {"privacy_masks": [{"polygon": [[0, 0], [1, 1]]}]},
+            "cameras[0] (id=kr-north): privacy_masks[0]: polygon needs at least 3 points",
+        ),
+        (
+            {"motion": {"min_area_fraction": 2}},
+            "cameras[0] (id=kr-north): motion.min_area_fraction: must be < 1",
+        ),
         ({"village": "nowhere"}, "cameras[0] (id=kr-north): village: unknown village 'nowhere'"),
         ({"key_env": None}, "cameras[0] (id=kr-north): key: give exactly one of key_env or key_file"),
-        ({"source": {"type": "ezviz_cloud", "account": "ghost", "device_serial": "BD1"}},
-         "cameras[0] (id=kr-north): source.account: unknown EZVIZ account 'ghost'"),
-        ({"source": {"type": "file", "path": "/nonexistent/clip.mp4"}},
-         "cameras[0] (id=kr-north): source.path: no such file"),
+        (
+            {"source": {"type": "ezviz_cloud", "account": "ghost", "device_serial": "BD1"}},
+            "cameras[0] (id=kr-north): source.account: unknown EZVIZ account 'ghost'",
+        ),
+        (
+            {"source": {"type": "file", "path": "/nonexistent/clip.mp4"}},
+            "cameras[0] (id=kr-north): source.path: no such file",
+        ),
     ],
-)  # fmt: skip
+)
 def test_field_errors(change: dict[str, Any], expected: str) -> None:
     raw = base(**change)
     found = problems(raw)
@@ -71,7 +94,9 @@ def test_field_errors(change: dict[str, Any], expected: str) -> None:
 
 def test_missing_secret_env_is_reported_without_value() -> None:
     found = problems(base(key_env="VARTA_CAM_KR_NORTH_KEY"), env={})
-    assert found == ["cameras[0] (id=kr-north): key_env: environment variable VARTA_CAM_KR_NORTH_KEY is not set or empty"]
+    assert found == [
+        "cameras[0] (id=kr-north): key_env: environment variable VARTA_CAM_KR_NORTH_KEY is not set or empty"
+    ]
 
 
 def test_duplicate_ids_and_all_problems_at_once() -> None:
@@ -90,8 +115,9 @@ def test_secret_from_file(tmp_path: Path) -> None:
     assert cfg.cameras[0].key.get_secret_value() == SECRET
 
 
-def test_secrets_never_in_repr_dump_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture,
-                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_secrets_never_in_repr_dump_or_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = base()
     raw["cameras"][0]["source"].update(username="admin", password_env="PW")
     raw["ezviz_accounts"] = [{"name": "c", "app_key": "ak", "app_secret_env": "APPSEC"}]
@@ -117,11 +143,18 @@ def test_secrets_never_in_repr_dump_or_logs(tmp_path: Path, caplog: pytest.LogCa
         assert secret not in text
 
 
-def test_example_yaml_validates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_example_yaml_validates(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = yaml.safe_load(EXAMPLE.read_text())
-    for name in ("VARTA_EZVIZ_COUNCIL_SECRET", "VARTA_CAM_KR_NORTH_RTSP_PASSWORD", "VARTA_CAM_KR_NORTH_KEY",
-                 "VARTA_CAM_ZE_SCHOOL_KEY", "VARTA_CAM_ZE_BRIDGE_PUSH_KEY", "VARTA_CAM_ZE_BRIDGE_KEY"):  # fmt: skip
+    for name in (
+        "VARTA_EZVIZ_COUNCIL_SECRET",
+        "VARTA_CAM_KR_NORTH_RTSP_PASSWORD",
+        "VARTA_CAM_KR_NORTH_KEY",
+        "VARTA_CAM_ZE_SCHOOL_KEY",
+        "VARTA_CAM_ZE_BRIDGE_PUSH_KEY",
+        "VARTA_CAM_ZE_BRIDGE_KEY",
+    ):
         monkeypatch.setenv(name, "x" + name)
     # the file secrets point at /run/secrets: use local files instead for the test
     for cam in raw["cameras"]:

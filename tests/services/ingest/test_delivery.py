@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -93,7 +94,7 @@ def test_unavailable_spools_honours_retry_after_and_replays_in_order(
     time.sleep(1.5)
     times = list(rec.attempts)
     assert len(times) >= 2
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.9, gaps  # Retry-After: 1 honoured between attempts
     rec.fail_status = None
     for i in range(10, 15):
@@ -106,7 +107,7 @@ def test_unavailable_spools_honours_retry_after_and_replays_in_order(
 
 def test_connection_refused_then_gateway_appears(tmp_path: Path) -> None:
     port = free_port()
-    d, metrics, spool = make_delivery(tmp_path, port)
+    d, _metrics, spool = make_delivery(tmp_path, port)
     for i in range(5):
         d.submit(frame(i))
     wait_for(lambda: len(spool) == 5, 5, what="spooled")

@@ -35,8 +35,14 @@ def fake() -> Iterator[FakeEzviz]:
 
 
 def account(fake: FakeEzviz, secret: str = "app-secret-1", renew_before_s: float = 3600) -> EzvizAccount:
-    acc = EzvizAccount(name="council", api_url=fake.base, app_key="appkey-1", app_secret_env="X",
-                       renew_before_s=renew_before_s, timeout_s=5)  # fmt: skip
+    acc = EzvizAccount(
+        name="council",
+        api_url=fake.base,
+        app_key="appkey-1",
+        app_secret_env="X",
+        renew_before_s=renew_before_s,
+        timeout_s=5,
+    )
     from pydantic import SecretStr
 
     acc._app_secret = SecretStr(secret)
@@ -56,8 +62,12 @@ def test_capture_fetches_token_once_and_decodes_picture(fake: FakeEzviz) -> None
     assert all(f is not None and f.image.shape == (120, 160, 3) for f in frames)
     assert fake.codes(TOKEN) == ["200"] and fake.codes(CAPTURE) == ["200"] * 3
     assert health.state == HealthState.STREAMING
-    sent = [form for path, form, _ in fake.calls if path == CAPTURE][0]
-    assert sent["deviceSerial"] == "BD0000001" and sent["channelNo"] == "1" and sent["accessToken"].startswith("at.")
+    sent = next(form for path, form, _ in fake.calls if path == CAPTURE)
+    assert (
+        sent["deviceSerial"] == "BD0000001"
+        and sent["channelNo"] == "1"
+        and sent["accessToken"].startswith("at.")
+    )
 
 
 def test_token_renewed_before_expiry(fake: FakeEzviz) -> None:
@@ -113,18 +123,32 @@ def test_rate_limit_is_classified(fake: FakeEzviz) -> None:
     assert exc.value.code == "10028" and exc.value.kind == "rate_limited" and not exc.value.permanent
 
 
-def test_device_list_pages_and_cli(fake: FakeEzviz, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_device_list_pages_and_cli(
+    fake: FakeEzviz, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     devices = EzvizClient(account(fake)).devices(page_size=3)
     assert [d.serial for d in devices] == [f"BD{i:07d}" for i in range(1, 8)]
     assert [d.online for d in devices][:3] == [True, True, False]
     cfg = {
         "agent": {"gateway_url": "http://127.0.0.1:1"},
-        "ezviz_accounts": [{"name": "council", "api_url": fake.base, "app_key": "appkey-1",
-                            "app_secret_env": "VARTA_TEST_EZVIZ_SECRET"}],
-        "cameras": [{"id": "ez", "village": "v", "name": "n", "key_env": "VARTA_TEST_EZVIZ_SECRET",
-                     "source": {"type": "ezviz_cloud", "account": "council", "device_serial": "BD0000001"}}],
-    }  # fmt: skip
+        "ezviz_accounts": [
+            {
+                "name": "council",
+                "api_url": fake.base,
+                "app_key": "appkey-1",
+                "app_secret_env": "VARTA_TEST_EZVIZ_SECRET",
+            }
+        ],
+        "cameras": [
+            {
+                "id": "ez",
+                "village": "v",
+                "name": "n",
+                "key_env": "VARTA_TEST_EZVIZ_SECRET",
+                "source": {"type": "ezviz_cloud", "account": "council", "device_serial": "BD0000001"},
+            }
+        ],
+    }
     path = tmp_path / "c.yaml"
     path.write_text(yaml.safe_dump(cfg))
     monkeypatch.setenv("VARTA_TEST_EZVIZ_SECRET", "app-secret-1")

@@ -83,8 +83,13 @@ def camera() -> Iterator[tuple[DigestCamera, int]]:
 
 
 def make(port: int, password: str) -> tuple[HttpSnapshotReader, CameraHealth]:
-    src = HttpSnapshotSource(type="http_snapshot", url=f"http://127.0.0.1:{port}{PATH}", auth="digest",
-                             username="varta", password_env="P")  # fmt: skip
+    src = HttpSnapshotSource(
+        type="http_snapshot",
+        url=f"http://127.0.0.1:{port}{PATH}",
+        auth="digest",
+        username="varta",
+        password_env="P",
+    )
     src._password = SecretStr(password)
     health = CameraHealth("hik", IngestMetrics())
     return HttpSnapshotReader("hik", src, health), health
@@ -101,7 +106,7 @@ def test_digest_auth_snapshot(camera: tuple[DigestCamera, int]) -> None:
 
 
 def test_wrong_password_marks_failed(camera: tuple[DigestCamera, int]) -> None:
-    cam, port = camera
+    _cam, port = camera
     r, health = make(port, "nope")
     r._stop.set()  # no backoff sleep in the test
     assert r.read(5) is None

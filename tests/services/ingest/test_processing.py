@@ -84,8 +84,11 @@ def test_motion_only_inside_mask_or_outside_roi_sends_nothing(road_clip: Path) -
 
 def test_masked_pixels_are_exactly_zero_before_encoding(road_clip: Path) -> None:
     base = first_frame(road_clip)
-    cam = camera(roi={"x": 0.0, "y": 0.25, "w": 1.0, "h": 0.75}, motion={"enabled": False},
-                 privacy_masks=[{"rect": {"x": 0.5, "y": 0.5, "w": 0.25, "h": 0.25}}])  # fmt: skip
+    cam = camera(
+        roi={"x": 0.0, "y": 0.25, "w": 1.0, "h": 0.75},
+        motion={"enabled": False},
+        privacy_masks=[{"rect": {"x": 0.5, "y": 0.5, "w": 0.25, "h": 0.25}}],
+    )
     crop = FrameProcessor(cam).process(base, T0).send[0][1]
     assert crop.shape == (270, 640, 3)
     assert not crop[90:180, 320:480].any()
@@ -104,18 +107,31 @@ def test_privacy_masks_are_black_in_what_the_gateway_receives(road_clip: Path, t
     rec = Recorder(tmp_path / "arrivals.jsonl", {"cam-m": "k"}, save_dir=tmp_path / "received")
     server, _ = serve(rec, gw_port)
     cam = {
-        "id": "cam-m", "village": "v", "name": "masked", "key_env": "K", "fps": 5, "motion": {"enabled": False},
+        "id": "cam-m",
+        "village": "v",
+        "name": "masked",
+        "key_env": "K",
+        "fps": 5,
+        "motion": {"enabled": False},
         "source": {"type": "file", "path": str(road_clip)},
         "roi": {"x": 0.0, "y": 0.25, "w": 1.0, "h": 0.75},
-        "privacy_masks": [{"rect": {"x": 0.5, "y": 0.5, "w": 0.25, "h": 0.25}},
-                          {"polygon": [[0.0, 0.25], [0.3, 0.25], [0.0, 0.55]]}],
-    }  # fmt: skip
+        "privacy_masks": [
+            {"rect": {"x": 0.5, "y": 0.5, "w": 0.25, "h": 0.25}},
+            {"polygon": [[0.0, 0.25], [0.3, 0.25], [0.0, 0.55]]},
+        ],
+    }
     cfg = parse_config(
-        {"agent": {"gateway_url": f"http://127.0.0.1:{gw_port}", "spool": {"path": str(tmp_path / "s.db")},
-                   "http": {"port": free_port()}},
-         "villages": [{"id": "v", "name": "V"}], "cameras": [cam]},
+        {
+            "agent": {
+                "gateway_url": f"http://127.0.0.1:{gw_port}",
+                "spool": {"path": str(tmp_path / "s.db")},
+                "http": {"port": free_port()},
+            },
+            "villages": [{"id": "v", "name": "V"}],
+            "cameras": [cam],
+        },
         env={"K": "k"},
-    )  # fmt: skip
+    )
     agent = Agent(cfg)
     try:
         agent.run(exit_when_done=True)
@@ -128,6 +144,7 @@ def test_privacy_masks_are_black_in_what_the_gateway_receives(road_clip: Path, t
     # frame -> 90..180 of the crop) and the polygon's corner near the crop's top-left
     for f in files:
         img = cv2.imread(str(f))
+        assert img is not None
         assert img.shape == (270, 640, 3)
         inner = img[98:172, 328:472]  # inside the rect, 8 px (one JPEG block) away from its edge
         assert inner.max() <= 16 and inner.mean() < 1.5

@@ -22,14 +22,28 @@ def test_push_endpoint_auth_validation_and_delivery(tmp_path: Path) -> None:
     rec = Recorder(tmp_path / "arrivals.jsonl", {"gate": "gw-key"}, save_dir=tmp_path / "rx")
     server, _ = serve(rec, gw_port)
     cfg = parse_config(
-        {"agent": {"gateway_url": f"http://127.0.0.1:{gw_port}", "spool": {"path": str(tmp_path / "s.db")},
-                   "http": {"port": http_port}},
-         "villages": [{"id": "v", "name": "V"}],
-         "cameras": [{"id": "gate", "village": "v", "name": "Gate", "key_env": "GW", "fps": 10,
-                      "motion": {"enabled": False}, "privacy_masks": [{"rect": {"x": 0, "y": 0, "w": 0.5, "h": 1}}],
-                      "source": {"type": "push", "key_env": "PUSH", "max_bytes": 200000}}]},
+        {
+            "agent": {
+                "gateway_url": f"http://127.0.0.1:{gw_port}",
+                "spool": {"path": str(tmp_path / "s.db")},
+                "http": {"port": http_port},
+            },
+            "villages": [{"id": "v", "name": "V"}],
+            "cameras": [
+                {
+                    "id": "gate",
+                    "village": "v",
+                    "name": "Gate",
+                    "key_env": "GW",
+                    "fps": 10,
+                    "motion": {"enabled": False},
+                    "privacy_masks": [{"rect": {"x": 0, "y": 0, "w": 0.5, "h": 1}}],
+                    "source": {"type": "push", "key_env": "PUSH", "max_bytes": 200000},
+                }
+            ],
+        },
         env={"GW": "gw-key", "PUSH": "push-key"},
-    )  # fmt: skip
+    )
     agent = Agent(cfg)
     agent.start()
     try:
@@ -53,6 +67,7 @@ def test_push_endpoint_auth_validation_and_delivery(tmp_path: Path) -> None:
         arrival = rec.arrivals()[0]
         assert arrival["capture_time"].startswith("2026-05-01T10:00:00") and arrival["camera"] == "gate"
         got = cv2.imread(str(next((tmp_path / "rx").glob("*.jpg"))))
+        assert got is not None
         assert got[:, :90].max() <= 16 and got[:, 110:].min() > 150  # left half masked before sending
         health = httpx.get(f"http://127.0.0.1:{http_port}/healthz").json()
         assert health["cameras"]["gate"]["state"] == "streaming"
