@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+import cv2
 import pytest
 from PIL import Image
 from svc_helpers import assert_error, encode, jpeg_claiming, reencode, shared_file, synthetic_frame
@@ -42,6 +43,24 @@ def test_reads_plate_from_raw_body(plates_service, ext: str) -> None:
     assert abs(box["x"] + box["w"] / 2 - 497) < 60 and abs(box["y"] + box["h"] / 2 - 363) < 30
     assert plate["format"] == "unknown"  # a foreign plate comes back normalised, never dropped
     assert {"read", "queue", "decode", "infer", "total"} <= set(body["timings_ms"])
+
+
+def test_reads_rendered_ukrainian_plates(plates_service) -> None:
+    """Ukrainian plates rendered by the project (current format, 40-70 px high), sent as JPEG."""
+    from recognizers.synth import render_plate
+
+    exact = 0
+    for seed in range(6):
+        plate = render_plate(seed, layout="current", height_range=(40, 70))
+        data = encode(".jpg", plate.image_bgr, cv2.IMWRITE_JPEG_QUALITY, 92)
+        response = plates_service.client.post("/v1/recognize", content=data)
+        assert response.status_code == 200, response.text
+        hit = [p for p in response.json()["plates"] if p["text"] == plate.text]
+        if hit:
+            exact += 1
+            assert hit[0]["format"] == "current" and hit[0]["region"]["code"] == plate.text[:2]
+            assert hit[0]["region"]["name_uk"] and hit[0]["region"]["name_en"]
+    assert exact >= 5, f"{exact} of 6 rendered plates read exactly"
 
 
 def test_content_type_is_not_trusted(plates_service) -> None:
