@@ -227,11 +227,11 @@ class EzvizAccount(_Strict):
 
 class HttpSettings(_Strict):
     host: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=0, le=65535)] = 9108
+    port: Annotated[int, Field(ge=0, le=65535)] = 8090
 
 
 class SpoolSettings(_Strict):
-    path: Path = Path("/var/lib/varta/ingest/spool.db")
+    path: Path = Path("/var/lib/varta-ingest/spool.db")
     max_bytes: Annotated[int, Field(gt=0)] = 2 * 1024**3
     max_records: Annotated[int, Field(gt=0)] = 200_000
 
@@ -345,15 +345,24 @@ def _resolve_camera(cam: Camera, env: Mapping[str, str], base: Path, accounts: s
     return problems
 
 
+GATEWAY_URL_ENV = "VARTA_INGEST_GATEWAY_URL"
+
+
 def parse_config(raw: Any, env: Mapping[str, str] | None = None, base: Path | None = None) -> IngestConfig:
-    """Validate an already-loaded YAML document; raise ConfigError listing every problem."""
+    """Validate an already-loaded YAML document; raise ConfigError listing every problem.
+
+    ``VARTA_INGEST_GATEWAY_URL`` in the environment overrides ``agent.gateway_url`` (Compose sets it).
+    """
     if not isinstance(raw, dict):
         raise ConfigError(["config: the file must hold a mapping with agent, villages and cameras"])
+    env = os.environ if env is None else env
+    if env.get(GATEWAY_URL_ENV) and isinstance(raw.get("agent", {}), dict):
+        raw = {**raw, "agent": {**raw.get("agent", {}), "gateway_url": env[GATEWAY_URL_ENV]}}
     try:
         cfg = IngestConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, raw)) from None
-    problems = _resolve(cfg, os.environ if env is None else env, base or Path.cwd())
+    problems = _resolve(cfg, env, base or Path.cwd())
     if problems:
         raise ConfigError(problems)
     return cfg

@@ -179,3 +179,9 @@ def test_check_command_prints_problems(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("agent: [unclosed")
     assert cli.main(["check", "--config", str(path)]) == 2
     assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_gateway_url_from_environment() -> None:
+    cfg = parse_config(base(), env={"KEY": SECRET, "VARTA_INGEST_GATEWAY_URL": "http://gateway:8080"})
+    assert cfg.agent.gateway_url == "http://gateway:8080"
+    assert cfg.agent.http.port == 8090  # the port the Dockerfile exposes and Compose health-checks
