@@ -321,7 +321,7 @@ def _resolve_camera(cam: Camera, env: Mapping[str, str], base: Path, accounts: s
     except ValueError as exc:
         problems.append(str(exc))
     src = cam.source
-    if isinstance(src, RtspSource | HttpSnapshotSource) and (src.password_env):
+    if isinstance(src, RtspSource | HttpSnapshotSource) and (src.password_env or src.password_file):
         try:
             src._password = read_secret(
                 src.password_env, _rel(src.password_file, base), env, "source.password"

@@ -81,6 +81,17 @@ def test_error_names_camera_index_id_and_field() -> None:
             "cameras[0] (id=kr-north): source.account: unknown EZVIZ account 'ghost'",
         ),
         (
+            {
+                "source": {
+                    "type": "rtsp",
+                    "url": "rtsp://10.0.0.5/x",
+                    "username": "admin",
+                    "password_file": "/nope/pw",
+                }
+            },
+            "cameras[0] (id=kr-north): source.password_file: cannot read /nope/pw",
+        ),
+        (
             {"source": {"type": "file", "path": "/nonexistent/clip.mp4"}},
             "cameras[0] (id=kr-north): source.path: no such file",
         ),
