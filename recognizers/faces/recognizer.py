@@ -43,9 +43,9 @@ class FaceRecognizer:
         pack = load_pack(self.settings)
         self.pack_name = pack.name
         self.embedding_dim = pack.embedder.dim
-        warm = np.full((1080, 1920, 3), 127, np.uint8)
-        pack.detector.detect(warm)
-        pack.embedder.embed(np.full((112, 112, 3), 127, np.uint8))
+        if self.settings.warmup:
+            pack.detector.detect(np.full((1080, 1920, 3), 127, np.uint8))
+            pack.embedder.embed(np.full((112, 112, 3), 127, np.uint8))
         self._pack = pack
         log.info("face pack %s loaded (%s + %s, %d-d)", pack.name, pack.detector.name, pack.embedder.name,
                  pack.embedder.dim)

@@ -38,4 +38,5 @@ class FaceSettings(BaseSettings):
         description="faces below this quality are returned (with their quality) but never embedded",
     )  # fmt: skip
     max_faces: int = Field(default=64, ge=1, description="at most this many faces per frame, best first")
+    warmup: bool = Field(default=True, description="run one 1080p frame through the pack in load()")
     threads: int | None = Field(default=None, ge=1, description="inference threads (default: all cores)")
