@@ -119,6 +119,8 @@ def test_both_yunet_runtimes_agree(lfw_by_person: dict[str, list[Path]]) -> None
     b = FaceRecognizer(FaceSettings(yunet_backend="opencv"))
     a.load()
     b.load()
+    # onnxruntime needs the `onnx` package (a declared dependency) to make YuNet's input size dynamic
+    assert a._pack is not None and a._pack.detector.backend == "onnxruntime"
     for path in lfw_by_person["Gerhard_Schroeder"][:5]:
         fa, fb = a.analyze(read(path)), b.analyze(read(path))
         assert [f.bbox for f in fa] == [f.bbox for f in fb]
