@@ -64,6 +64,8 @@ class GatewayProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_env = env or {}
         self.ready_timeout_s = ready_timeout_s
+        # /readiness fails while a recognizer is down; /healthz answers once the lifespan has run
+        self.ready_path = "/readiness"
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "gateway.log"
 
@@ -90,7 +92,7 @@ class GatewayProcess:
             if self.proc is None or self.proc.poll() is not None:
                 raise RuntimeError(f"gateway exited at start; log:\n{self.log_tail()}")
             try:
-                if httpx.get(f"{self.url}/readiness", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -1,0 +1,174 @@
+"""A community's gateway end to end: real frames, real models, real HTTP, one process."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from gateway.bench import GatewayProcess, frame_headers
+
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
+
+def post(site: Any, cam: str, data: bytes, key: str, camera_key: str | None = None) -> httpx.Response:
+    headers = frame_headers(cam, camera_key or site.keys[cam], key)
+    return site.drv.http.post("/v1/frames", content=data, headers=headers)
+
+
+def get(site: Any, path: str, who: str = "police", **params: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {site.keys[who]}", "X-Purpose": "test", "X-Case-Number": "T-1"}
+    return site.drv.http.get(path, headers=headers, params=params)
+
+
+def alerts(site: Any, who: str = "police", **params: Any) -> list[dict[str, Any]]:
+    r = get(site, "/v1/alerts", who, **params)
+    assert r.status_code == 200, r.text
+    return list(r.json()["data"])
+
+
+def test_different_photo_of_enrolled_person_raises_exactly_one_alert(site: Any, lfw: Any) -> None:
+    r = post(site, "cam-a", lfw("Colin_Powell", 10), "face-1")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [(a["kind"], a["entry_id"]) for a in body["alerts"]] == [("face", site.ids["colin"])]
+    assert any(f["matched"] for f in body["faces"]) and "embedding" not in r.text
+    face_alerts = alerts(site, kind="face")
+    assert [a["entry_id"] for a in face_alerts] == [site.ids["colin"]]
+    site.ids["face_alert"] = face_alerts[0]["id"]
+
+
+def test_face_alert_shows_evidence_beside_enrolled_photo(site: Any) -> None:
+    alert_id = site.ids["face_alert"]
+    detail = get(site, f"/v1/alerts/{alert_id}").json()
+    assert detail["entry"]["label"] == "Colin Powell" and detail["confirmations_required"] == 2
+    links = detail["evidence"]
+    assert links["frame_crop"] and links["frame"] and links["enrolled_photo"], links
+    for file in ("crop.jpg", "frame.jpg", "enrolled.jpg"):
+        r = get(site, f"/v1/alerts/{alert_id}/evidence/{file}")
+        assert r.status_code == 200 and r.content[:2] == b"\xff\xd8", file
+    assert get(site, f"/v1/alerts/{alert_id}", "council").status_code == 404  # police list: not theirs
+
+
+def test_face_alert_needs_two_different_officers(site: Any) -> None:
+    alert_id = site.ids["face_alert"]
+    path = f"/v1/alerts/{alert_id}/reviews"
+
+    def review(who: str, decision: str = "confirm") -> httpx.Response:
+        headers = {"Authorization": f"Bearer {site.keys[who]}"}
+        return site.drv.http.post(path, headers=headers, json={"decision": decision})
+
+    assert review("council").status_code in (403, 404)
+    first = review("police")
+    assert first.status_code == 201 and first.json()["status"] == "new"
+    assert review("police").status_code == 409  # the same officer cannot confirm twice
+    second = review("police2")
+    assert second.status_code == 201 and second.json()["status"] == "confirmed"
+
+
+def test_no_authorisation_no_face_alert(site: Any, lfw: Any) -> None:
+    r = post(site, "cam-b", lfw("Colin_Powell", 10), "face-b")
+    body = r.json()
+    assert r.status_code == 200 and body["alerts"] == []
+    assert "face_matching" in body["skipped"] and len(body["faces"]) >= 1
+
+
+def test_rendered_ukrainian_plate_raises_plate_alert(site: Any, ua_frame: Any) -> None:
+    r = post(site, "cam-b", ua_frame("KA7781CT"), "plate-1")
+    body = r.json()
+    assert r.status_code == 200, r.text
+    assert [(a["kind"], a["entry_id"], a["rule"]) for a in body["alerts"]] == [
+        ("plate", site.ids["KA7781CT"], "exact")
+    ]
+    site.ids["plate_frame"] = r.json()
+
+
+def test_one_character_confusion_hits_through_fuzzy(site: Any, ua_frame: Any) -> None:
+    r = post(site, "cam-a", ua_frame("AA1234BO"), "plate-2")
+    body = r.json()
+    hits = [(a["entry_id"], a["rule"]) for a in body["alerts"]]
+    assert hits == [(site.ids["AA1234B0"], "fuzzy")], body
+
+
+def test_retried_frame_raises_nothing_new(site: Any, ua_frame: Any) -> None:
+    before = alerts(site, who="council")
+    first = site.ids["plate_frame"]
+    r = post(site, "cam-b", ua_frame("KA7781CT"), "plate-1")
+    assert r.status_code == 200 and r.json()["duplicate"] is True
+    assert r.json()["frame_id"] == first["frame_id"] and r.json()["alerts"] == first["alerts"]
+    assert alerts(site, who="council") == before
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (b"", 422, "empty_image"),
+        (b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + bytes(range(256)) * 8, 422, "corrupt_image"),
+        ("huge", 413, "image_too_many_pixels"),
+    ],
+)
+def test_bad_images_get_4xx_with_codes(
+    site: Any, jpeg_claiming: Any, data: Any, status: int, code: str
+) -> None:
+    if data == "huge":
+        data = jpeg_claiming(20_000, 10_000)  # 200 megapixels
+    r = post(site, "cam-a", data, f"bad-{code}")
+    assert r.status_code == status, r.text
+    assert r.json()["error"] == code and r.json()["detail_uk"]
+
+
+def test_camera_key_for_another_camera_is_403(site: Any, lfw: Any) -> None:
+    r = post(site, "cam-a", lfw("Colin_Powell", 11), "other", camera_key=site.keys["cam-b"])
+    assert r.status_code == 403 and r.json()["error"] == "forbidden"
+
+
+def test_sightings_search_needs_purpose_for_police_and_is_audited(site: Any) -> None:
+    bare = site.drv.http.get(
+        "/v1/sightings",
+        params={"plate": "KA7781CT"},
+        headers={"Authorization": f"Bearer {site.keys['police']}"},
+    )
+    assert bare.status_code == 422 and bare.json()["error"] == "purpose_required"
+    exact = get(site, "/v1/sightings", plate="KA 7781 CT").json()
+    wild = get(site, "/v1/sightings", plate="KA77??CT").json()
+    assert exact["count"] == 1 and wild["count"] == 1 and exact["data"][0]["plate_text"] == "KA7781CT"
+
+
+def test_unmatched_face_embedding_is_stored_nowhere(site: Any, lfw: Any) -> None:
+    from recognizers.common.image import decode_image
+    from recognizers.faces.recognizer import FaceRecognizer
+
+    photo = lfw("Tony_Blair", 1)
+    r = post(site, "cam-a", photo, "stranger")
+    body = r.json()
+    assert r.status_code == 200 and body["faces"] and not any(f["matched"] for f in body["faces"])
+    rec = FaceRecognizer()
+    rec.load()
+    vectors = [np.asarray(f.embedding, np.float32) for f in rec.analyze(decode_image(photo))]
+    assert vectors
+    blobs = [p.read_bytes() for p in site.proc.data_dir.rglob("*") if p.is_file() and p.suffix != ".log"]
+    for v in vectors:
+        needles = [v[:4].tobytes(), v[:4].astype(np.float64).tobytes(), repr(float(v[0]))[:10].encode()]
+        for blob in blobs:
+            assert not any(n in blob for n in needles)
+    # no evidence at all for a frame with no sighting and no hit
+    assert not list(site.proc.data_dir.rglob(f"*{body['frame_id']}*"))
+
+
+def test_data_survives_restart(site: Any) -> None:
+    before_alerts = alerts(site) + alerts(site, who="council")
+    before_sightings = get(site, "/v1/sightings").json()
+    site.proc.stop()
+    site.proc = GatewayProcess(site.proc.data_dir).start()
+    site.drv.http.close()
+    site.drv.http = httpx.Client(base_url=site.proc.url, timeout=120)
+    after = alerts(site) + alerts(site, who="council")
+    assert [(a["id"], a["status"]) for a in after] == [(a["id"], a["status"]) for a in before_alerts]
+    assert len(after) >= 2  # the face and plate alerts of this session
+    assert get(site, "/v1/sightings").json()["count"] == before_sightings["count"] > 0
+    con = sqlite3.connect(site.proc.data_dir / "varta.db")
+    assert con.execute("select count(*) from frames").fetchone()[0] > 0
+    con.close()
