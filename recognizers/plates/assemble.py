@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from recognizers.plates.reader import TextRead
-from shared.plate_grammar import ParsedPlate, PlateFormat, correct, is_plausible, parse
+from shared.plate_grammar import CONFUSABLE, ParsedPlate, PlateFormat, correct, is_plausible, parse
 
 _WEAK = 0.6  # a character read with less confidence than this may be an artefact (strip, emblem, border)
 _UNSURE = 0.9  # below this a digit/letter look-alike may be resolved by its neighbours (foreign plates)
 _MAX_LEAD_DROP = 2
+_RUNNER_UP = 0.05  # a look-alike the model gave at least this probability counts as seen
 _LOOKALIKE = {"0": "O", "O": "0", "1": "I", "I": "1"}
 _FLAG_COST = 0.5  # the "UA" printed under the flag of a current plate, read as two letters
 _MAX_COST = 3.0  # a reading this much less likely than the text as read (e^-3 ~ 5 %) is not preferred
@@ -115,15 +116,18 @@ def _drop_cost(conf: float) -> float:
     return math.log(conf / (1.0 - conf))
 
 
-def harmonise(text: str, conf: list[float]) -> str:
+def harmonise(text: str, conf: list[float], alts: list[list[tuple[str, float]]]) -> str:
     """Foreign plates: an unsure O/0 or I/1 takes the kind (letter or digit) of its neighbours.
 
-    Plates print letters and digits in runs; a look-alike is changed only when the model was unsure and
-    every neighbour is of the other kind than what was read (and none is itself a look-alike).
+    Plates print letters and digits in runs; a look-alike is changed only when the model was unsure,
+    itself saw the look-alike as a runner-up, and every neighbour is of the other kind than what was
+    read (none of them a look-alike itself).
     """
     chars = list(text)
     for i, ch in enumerate(text):
         if ch not in _LOOKALIKE or conf[i] >= _UNSURE:
+            continue
+        if not any(a == _LOOKALIKE[ch] and p >= _RUNNER_UP for a, p in alts[i]):
             continue
         neigh = [text[j] for j in (i - 1, i + 1) if 0 <= j < len(text)]
         if not neigh or any(c in _LOOKALIKE for c in neigh):
@@ -143,8 +147,11 @@ def _char_conf(parsed_text: str, kept_text: str, kept_conf: list[float], kept_al
     for ch, read, c, alts in zip(parsed_text, kept_text, kept_conf, kept_alts, strict=True):
         if ch == read:
             out.append(c)
-        else:
-            out.append(next((p for a, p in alts if a == ch), min(c, 1.0 - c)))
+            continue
+        # a glyph-alike the format demands keeps the evidence of the glyph, discounted by the confusion
+        alt = next((p for a, p in alts if a == ch), 0.0)
+        fix = CONFUSABLE.get((read, ch))
+        out.append(max(alt, c * math.exp(-fix) if fix is not None else 0.0))
     return out
 
 
@@ -162,7 +169,7 @@ def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates:
                 if not weak_only:
                     continue  # only weak characters may be dropped from a non-structured plate
                 if p.corrections == 0 and len(p.text) == len(conf):
-                    p = parse(harmonise(p.text, conf), lines=lines)
+                    p = parse(harmonise(p.text, conf, alts), lines=lines)
             cost = p.cost + drop_cost
             t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
             if not plate_like(p.text):
@@ -204,12 +211,22 @@ def stacked(top: Line, bottom: Line) -> bool:
     return overlap >= 0.6 * narrower
 
 
-def join(top: TextRead, bottom: TextRead) -> TextRead:
+def side_by_side(left: Line, right: Line) -> bool:
+    """Two boxes of one plate line split by the detector (a wide gap, an emblem, a bolt)."""
+    h = max(left.height, right.height)
+    if not 0.6 <= left.height / max(right.height, 1e-6) <= 1.6:
+        return False
+    cy_l, cy_r = (left.y0 + left.y1) / 2, (right.y0 + right.y1) / 2
+    gap = right.x0 - left.x1
+    return abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and left.x0 < right.x0
+
+
+def join(first: TextRead, second: TextRead, sep: str = " / ") -> TextRead:
     return TextRead(
-        top.text + bottom.text,
-        f"{top.raw} / {bottom.raw}",
-        top.char_conf + bottom.char_conf,
-        top.alternatives + bottom.alternatives,
+        first.text + second.text,
+        f"{first.raw}{sep}{second.raw}",
+        first.char_conf + second.char_conf,
+        first.alternatives + second.alternatives,
     )
 
 
@@ -219,25 +236,33 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
     used: set[int] = set()
     out: list[Reading] = []
     order = sorted(range(len(lines)), key=lambda i: lines[i].y0)
-    for i in order:
-        for j in order:
-            if i == j or i in used or j in used or not stacked(lines[i], lines[j]):
-                continue
-            joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates)
-            if joined is not None:
-                out.append(joined)
-                used.update((i, j))
+    for two_line in (True, False):
+        for i in order:
+            for j in order:
+                if i == j or i in used or j in used:
+                    continue
+                if not (stacked if two_line else side_by_side)(lines[i], lines[j]):
+                    continue
+                joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates, two_line)
+                if joined is not None:
+                    out.append(joined)
+                    used.update((i, j))
     out.extend(r for i, r in singles.items() if r is not None and i not in used)
     return _dedupe(out)
 
 
-def _joined(top: Line, bottom: Line, r_top: Reading | None, r_bot: Reading | None, k: int) -> Reading | None:
+def _joined(
+    top: Line, bottom: Line, r_top: Reading | None, r_bot: Reading | None, k: int, two_line: bool
+) -> Reading | None:
+    """Join two boxes (stacked: a two-line plate; side by side: a split line) if that reads better."""
     pts = np.concatenate([top.points, bottom.points])
-    joined = best_reading(join(top.read, bottom.read), pts, 2, k)
+    text = join(top.read, bottom.read, " / " if two_line else " ")
+    joined = best_reading(text, pts, 2 if two_line else 1, k)
     if joined is None:
         return None
     if tier(joined.parsed) == _STRUCTURED_TIER:
-        return joined
+        parts = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) == _STRUCTURED_TIER]
+        return None if parts and not two_line else joined
     alone = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) < _UNKNOWN_TIER]
     if alone or len(joined.parsed.text) > 10:
         return None

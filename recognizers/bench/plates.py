@@ -1,0 +1,261 @@
+"""Plate half of ``varta bench recognizers``: Varta's plate recognizer and its peers, same data, same run.
+
+Figures (see /work/shared/data/README.md for the scoring): exact-read and detection rate on the EU
+photos, exact-read rate on rendered Ukrainian plates (overall and by plate height in pixels), and
+milliseconds per 1280x720 and 1920x1080 frame (median, p95). Peers: rapidocr at its default settings on
+the whole frame, and Tesseract 5 (``--psm 11``) on the whole frame; their text lines (and runs of 1-3
+words) are normalised and scored the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from recognizers.plates import PlateRecognizer, PlateSettings
+from recognizers.synth import SynthPlate, render_dataset
+from shared.schemas import BBox
+
+log = logging.getLogger(__name__)
+
+EU_DIR = "plates_eu_openalpr"
+CLIPS_DIR = "video_clips"
+BACKGROUND_CLIPS = ("bgslibrary_video.avi", "MOT17-13-SDP-raw.h265", "opencv_vtest.avi")
+HEIGHT_BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("<16", 0, 16),
+    ("16-23", 16, 24),
+    ("24-31", 24, 32),
+    ("32-47", 32, 48),
+    ("48-63", 48, 64),
+    ("64+", 64, 10_000),
+)
+SEED = 20241124
+N_SPEED_FRAMES = 20
+N_PEER_RENDERED = 50
+N_PEER_SPEED_FRAMES = 6
+
+Reader = Callable[[np.ndarray], list[tuple[str, BBox | None]]]
+
+
+def norm_label(text: str) -> str:
+    """Scoring form: upper case, spaces, dashes and dots removed."""
+    return text.upper().replace(" ", "").replace("-", "").replace(".", "")
+
+
+def load_eu(shared: Path) -> list[tuple[np.ndarray, str, BBox]]:
+    root = shared / EU_DIR
+    with (root / "labels.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for row in rows:
+        img = cv2.imread(str(root / row["file"]), cv2.IMREAD_COLOR)
+        if img is None:
+            raise FileNotFoundError(root / row["file"])
+        box = BBox(x=int(row["plate_x"]), y=int(row["plate_y"]), w=int(row["plate_w"]), h=int(row["plate_h"]))
+        out.append((img, norm_label(row["plate_text_O_to_0_fixed"]), box))
+    return out
+
+
+def background_frames(shared: Path | None, per_clip: int = 4) -> list[np.ndarray]:
+    """A few frames of the road clips, as scenes for rendered plates (never copied anywhere)."""
+    frames: list[np.ndarray] = []
+    if shared is None:
+        return frames
+    for name in BACKGROUND_CLIPS:
+        cap = cv2.VideoCapture(str(shared / CLIPS_DIR / name))
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or 100
+        for k in range(per_clip):
+            cap.set(cv2.CAP_PROP_POS_FRAMES, k * max(1, count // per_clip))
+            ok, frame = cap.read()
+            if ok and frame is not None:
+                frames.append(frame)
+        cap.release()
+    return frames
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return min(a.x + a.w, b.x + b.w) > max(a.x, b.x) and min(a.y + a.h, b.y + b.h) > max(a.y, b.y)
+
+
+def _score(reads: list[tuple[str, BBox | None]], label: str, box: BBox | None) -> tuple[bool, bool]:
+    exact = any(text == label for text, _ in reads)
+    detected = box is not None and any(b is not None and _overlaps(b, box) for _, b in reads)
+    return exact, detected
+
+
+def _rate(hits: Iterable[bool]) -> float | None:
+    values = list(hits)
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _ms_stats(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"median": None, "p95": None}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median": round(statistics.median(ordered), 1), "p95": round(p95, 1)}
+
+
+EuSet = list[tuple[np.ndarray, str, BBox]]
+
+
+def speed_frames(eu: EuSet, rendered: list[SynthPlate], n: int) -> list[np.ndarray]:
+    """Real-ish frames with about one plate each: EU photos if present, else rendered scenes."""
+    sources = [img for img, _, _ in eu] or [s.image_bgr for s in rendered]
+    step = max(1, len(sources) // n)
+    return sources[::step][:n]
+
+
+def time_reader(read: Reader, frames: list[np.ndarray], size: tuple[int, int]) -> dict[str, Any]:
+    resized = [cv2.resize(f, size, interpolation=cv2.INTER_LINEAR) for f in frames]
+    read(resized[0])  # warm-up
+    wall: list[float] = []
+    cpu0 = time.process_time()
+    for frame in resized:
+        t0 = time.perf_counter()
+        read(frame)
+        wall.append((time.perf_counter() - t0) * 1000)
+    stats: dict[str, Any] = _ms_stats(wall)
+    stats["cpu_ms"] = round((time.process_time() - cpu0) * 1000 / max(1, len(resized)), 1)
+    stats["n"] = len(resized)
+    return stats
+
+
+def evaluate(
+    read: Reader,
+    eu: list[tuple[np.ndarray, str, BBox]],
+    rendered: list[SynthPlate],
+    frames: list[np.ndarray],
+) -> dict[str, Any]:
+    eu_scores = [_score(read(img), label, box) for img, label, box in eu]
+    ua_hits = [_score(read(s.image_bgr), s.text, None)[0] for s in rendered]
+    out: dict[str, Any] = {
+        "eu_exact_read": _rate(e for e, _ in eu_scores),
+        "eu_detected": _rate(d for _, d in eu_scores),
+        "eu_n": len(eu),
+        "eu_exact_read_count": sum(e for e, _ in eu_scores),
+        "ua_rendered_exact_read": _rate(ua_hits),
+        "ua_rendered_n": len(rendered),
+        "read_rate_by_height": by_height(rendered, ua_hits),
+        "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
+    }
+    speed_720 = time_reader(read, frames, (1280, 720))
+    speed_1080 = time_reader(read, frames, (1920, 1080))
+    out["ms_per_frame_720p"] = {k: speed_720[k] for k in ("median", "p95")}
+    out["ms_per_frame_1080p"] = {k: speed_1080[k] for k in ("median", "p95")}
+    out["cpu_ms_per_frame"] = {"720p": speed_720["cpu_ms"], "1080p": speed_1080["cpu_ms"]}
+    out["speed_frames_n"] = speed_720["n"]
+    return out
+
+
+def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for name, lo, hi in HEIGHT_BUCKETS:
+        out[name] = _rate(h for s, h in zip(rendered, hits, strict=True) if lo <= s.plate_height_px < hi)
+    return out
+
+
+def by_format(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
+    layouts = [str(s.conditions.get("layout", s.format)) for s in rendered]
+    return {
+        f: _rate(h for lay, h in zip(layouts, hits, strict=True) if lay == f) for f in sorted(set(layouts))
+    }
+
+
+def varta_reader(recognizer: PlateRecognizer) -> Reader:
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        return [(p.text, p.bbox) for p in recognizer.recognize(img)]
+
+    return read
+
+
+def text_candidates(lines: list[tuple[str, BBox | None]]) -> list[tuple[str, BBox | None]]:
+    """Peers' scoring: every line and every run of 1-3 words of a line, normalised."""
+    out: list[tuple[str, BBox | None]] = []
+    for text, box in lines:
+        words = text.split()
+        out.append((norm_label(text), box))
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                out.append((norm_label("".join(words[i : i + n])), box))
+    return out
+
+
+def rapidocr_reader() -> Reader:
+    from rapidocr import RapidOCR
+
+    engine = RapidOCR()
+
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        res: Any = engine(img)
+        lines: list[tuple[str, BBox | None]] = []
+        for txt, pts in zip(res.txts or (), res.boxes if res.boxes is not None else (), strict=False):
+            p = np.asarray(pts)
+            x0, y0 = max(0, int(p[:, 0].min())), max(0, int(p[:, 1].min()))
+            box = BBox(x=x0, y=y0, w=int(p[:, 0].max()) - x0, h=int(p[:, 1].max()) - y0)
+            lines.append((str(txt), box))
+        return text_candidates(lines)
+
+    return read
+
+
+def tesseract_reader() -> Reader:
+    import pytesseract
+
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        data = pytesseract.image_to_data(img, config="--psm 11", output_type=pytesseract.Output.DICT)
+        lines: dict[tuple[int, int, int], list[int]] = {}
+        for i, word in enumerate(data["text"]):
+            if word.strip():
+                key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+                lines.setdefault(key, []).append(i)
+        out: list[tuple[str, BBox | None]] = []
+        for idx in lines.values():
+            x0 = min(data["left"][i] for i in idx)
+            y0 = min(data["top"][i] for i in idx)
+            x1 = max(data["left"][i] + data["width"][i] for i in idx)
+            y1 = max(data["top"][i] + data["height"][i] for i in idx)
+            text = " ".join(data["text"][i] for i in idx)
+            out.append((text, BBox(x=max(0, x0), y=max(0, y0), w=x1 - x0, h=y1 - y0)))
+        return text_candidates(out)
+
+    return read
+
+
+def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
+    """Measure Varta's plate recognizer and the peers; returns {"plates": {...}, "peers": {...}}."""
+    shared = shared_data if shared_data is not None and (shared_data / EU_DIR).is_dir() else None
+    eu = load_eu(shared) if shared is not None else []
+    t0 = time.perf_counter()
+    rendered = render_dataset(n_rendered, SEED, backgrounds=background_frames(shared))
+    log.info("rendered %d plates in %.1f s", len(rendered), time.perf_counter() - t0)
+    frames = speed_frames(eu, rendered, N_SPEED_FRAMES)
+    recognizer = PlateRecognizer(PlateSettings())
+    recognizer.load()
+    plates = evaluate(varta_reader(recognizer), eu, rendered, frames)
+    plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
+    plates["det_long_side"] = recognizer.settings.det_long_side
+    plates["loadavg_1m"] = round(os.getloadavg()[0], 2)
+    if shared is None:
+        plates["note"] = "shared data absent: EU figures not measured; speed on rendered scenes"
+    peers: dict[str, Any] = {}
+    peer_rendered = rendered[:: max(1, len(rendered) // N_PEER_RENDERED)][:N_PEER_RENDERED]
+    peer_frames = frames[:N_PEER_SPEED_FRAMES]
+    for name, make in (("rapidocr_default", rapidocr_reader), ("tesseract", tesseract_reader)):
+        try:
+            figures = evaluate(make(), eu, peer_rendered, peer_frames)
+        except Exception as exc:  # a missing peer must not lose Varta's own figures
+            log.exception("peer %s failed", name)
+            figures = {"error": f"{type(exc).__name__}: {exc}"}
+        figures["note"] = f"rendered subset of {len(peer_rendered)}, {len(peer_frames)} speed frames"
+        peers[name] = figures
+    return {"plates": plates, "peers": peers}

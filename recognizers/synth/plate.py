@@ -1,0 +1,110 @@
+"""Draw one Ukrainian plate, flat and sharp, at high resolution (DSTU 4278 look, DIN-like font)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = ("DejaVuSansCondensed-Bold.ttf", "DejaVuSans-Bold.ttf")
+
+# RGB colours
+WHITE = (245, 245, 240)
+BLACK = (15, 15, 18)
+BLUE = (0, 87, 183)
+YELLOW = (255, 215, 0)
+RED = (200, 20, 30)
+
+PX_PER_MM = 2.0  # drawing scale: a 520 mm plate is 1040 px wide
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a plate looks: background, characters, left strip (flag + "UA"), layout."""
+
+    background: tuple[int, int, int] = WHITE
+    ink: tuple[int, int, int] = BLACK
+    strip: bool = True
+    two_line: bool = False
+
+
+def font_path() -> Path:
+    for name in FONT_FILES:
+        if (FONT_DIR / name).is_file():
+            return FONT_DIR / name
+    raise FileNotFoundError(f"no DejaVu bold font in {FONT_DIR} (Debian package fonts-dejavu-core)")
+
+
+@lru_cache(maxsize=32)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path()), size)
+
+
+def _fit_text(draw: ImageDraw.ImageDraw, text: str, box_w: float, box_h: float) -> ImageFont.FreeTypeFont:
+    """Largest font whose capitals are box_h tall and whose text fits box_w (condensed like DIN)."""
+    size = int(box_h * 1.38)
+    while size > 6:
+        font = _font(size)
+        x0, y0, x1, _y1 = draw.textbbox((0, 0), text, font=font, anchor="ls")
+        if x1 - x0 <= box_w and -y0 <= box_h * 1.02:
+            return font
+        size -= 2
+    return _font(6)
+
+
+def _strip(draw: ImageDraw.ImageDraw, x: float, y: float, w: float, h: float) -> None:
+    """Blue strip with the flag on top and "UA" below, as on current plates."""
+    draw.rectangle([x, y, x + w, y + h], fill=BLUE)
+    fw, fh = w * 0.7, h * 0.3
+    fx, fy = x + (w - fw) / 2, y + h * 0.12
+    draw.rectangle([fx, fy, fx + fw, fy + fh / 2], fill=BLUE, outline=WHITE, width=1)
+    draw.rectangle([fx, fy + fh / 2, fx + fw, fy + fh], fill=YELLOW)
+    font = _font(max(8, int(min(h * 0.3, w * 0.5))))
+    draw.text((x + w / 2, y + h * 0.88), "UA", font=font, fill=WHITE, anchor="ms")
+
+
+def _line(
+    draw: ImageDraw.ImageDraw,
+    groups: list[str],
+    box: tuple[float, float, float, float],
+    ink: tuple[int, int, int],
+    font: ImageFont.FreeTypeFont | None = None,
+) -> ImageFont.FreeTypeFont:
+    """One line of character groups, centred in box (x, y, w, h), baseline at y + h."""
+    x, y, w, h = box
+    text = " ".join(groups)
+    font = font or _fit_text(draw, text, w, h)
+    draw.text((x + w / 2, y + h), text, font=font, fill=ink, anchor="ms")
+    return font
+
+
+def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None) -> np.ndarray:
+    """RGB image of a plate. One-line: 520x112 mm. Two-line (moto/trailer): 280x200 mm."""
+    if style.two_line:
+        w_mm, h_mm = 280, 200
+    else:
+        w_mm, h_mm = 520, 112
+    w, h = int(w_mm * PX_PER_MM), int(h_mm * PX_PER_MM)
+    img = Image.new("RGB", (w, h), style.background)
+    draw = ImageDraw.Draw(img)
+    m = 4 * PX_PER_MM
+    frame = [m / 2, m / 2, w - m / 2, h - m / 2]
+    draw.rounded_rectangle(frame, radius=int(6 * PX_PER_MM), outline=style.ink, width=int(2.5 * PX_PER_MM))
+    strip_w = 46 * PX_PER_MM if style.strip else 0.0
+    if style.two_line:
+        half = (h - 2 * m) / 2
+        if style.strip:
+            _strip(draw, m + 2, m + 2, strip_w, half - 4)
+        font = _line(draw, bottom or [], (m + 6, m + half * 1.1, w - 2 * m - 12, half * 0.72), style.ink)
+        top_box = (m + strip_w + 6, m + half * 0.14, w - 2 * m - strip_w - 12, half * 0.72)
+        _line(draw, groups, top_box, style.ink, font)
+    else:
+        if style.strip:
+            _strip(draw, m + 2, m + 2, strip_w, h - 2 * m - 4)
+        text_h = 58 * PX_PER_MM
+        _line(draw, groups, (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h), style.ink)
+    return np.asarray(img)

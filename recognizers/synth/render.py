@@ -1,0 +1,211 @@
+"""Ukrainian plates pasted into scenes with camera degradations, deterministic by seed.
+
+A plate is drawn flat (``plate.draw_plate``), warped with a random perspective (yaw, pitch, roll) to a
+target height in pixels, pasted on a car-coloured panel in a scene (procedural clutter, or a crop of a
+real frame supplied by the caller), and the whole frame is degraded: blur (defocus or motion), low light,
+sensor noise and JPEG compression.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from recognizers.synth.plate import draw_plate
+from recognizers.synth.texts import LAYOUTS, plate_text
+from shared.schemas import BBox
+
+HEIGHT_RANGE = (14, 100)
+
+
+@dataclass
+class SynthPlate:
+    image_bgr: np.ndarray
+    text: str
+    format: str
+    plate_height_px: int
+    bbox: BBox
+    conditions: dict[str, Any] = field(default_factory=dict)
+    lines: int = 1
+
+
+def clutter_scene(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+    """A road-ish procedural background: gradient sky/asphalt, blocks, lines, blobs."""
+    ends = np.stack([rng.uniform(60, 200, 3), rng.uniform(30, 120, 3)]).astype(np.uint8)[:, None, :]
+    img = cv2.resize(ends, (width, height), interpolation=cv2.INTER_LINEAR)
+    for _ in range(int(rng.integers(8, 25))):
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        w, h = int(rng.integers(20, width // 3)), int(rng.integers(10, height // 3))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        cv2.rectangle(img, (x, y), (x + w, y + h), colour, -1)
+    for _ in range(int(rng.integers(5, 15))):
+        p1 = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        p2 = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        cv2.line(img, p1, p2, tuple(int(c) for c in rng.integers(0, 255, 3)), int(rng.integers(1, 6)))
+    for _ in range(int(rng.integers(3, 10))):
+        c = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        cv2.circle(img, c, int(rng.integers(5, 60)), tuple(int(v) for v in rng.integers(0, 255, 3)), -1)
+    return add_noise(img, 6.0, int(rng.integers(0, 2**31 - 1)))
+
+
+def add_noise(img: np.ndarray, sigma: float, seed: int) -> np.ndarray:
+    """Gaussian sensor noise (OpenCV's generator, seeded: deterministic)."""
+    cv2.setRNGSeed(seed)
+    noise = np.empty(img.shape, np.int16)
+    cv2.randn(noise, np.zeros(1), np.full(1, sigma))
+    return cv2.add(img.astype(np.int16), noise, dtype=cv2.CV_16S).clip(0, 255).astype(np.uint8)
+
+
+def _scene(rng: np.random.Generator, size: tuple[int, int], backgrounds: Sequence[np.ndarray]) -> np.ndarray:
+    width, height = size
+    if backgrounds and rng.random() < 0.7:
+        bg = backgrounds[int(rng.integers(0, len(backgrounds)))]
+        bh, bw = bg.shape[:2]
+        scale = max(width / bw, height / bh) * rng.uniform(1.0, 1.6)
+        big = cv2.resize(bg, (math.ceil(bw * scale), math.ceil(bh * scale)))
+        y = int(rng.integers(0, big.shape[0] - height + 1))
+        x = int(rng.integers(0, big.shape[1] - width + 1))
+        return big[y : y + height, x : x + width].copy()
+    return clutter_scene(rng, width, height)
+
+
+def _warp_plate(
+    plate_rgb: np.ndarray, target_h: int, yaw: float, pitch: float, roll: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Warp the flat plate: returns (BGR patch, alpha mask, the plate's 4 corners in the patch)."""
+    ph, pw = plate_rgb.shape[:2]
+    s = target_h / ph
+    w, h = pw * s, ph * s
+    corners = np.array([[-w / 2, -h / 2, 0], [w / 2, -h / 2, 0], [w / 2, h / 2, 0], [-w / 2, h / 2, 0]])
+    ry, rp, rr = (math.radians(a) for a in (yaw, pitch, roll))
+    rot_y = np.array([[math.cos(ry), 0, math.sin(ry)], [0, 1, 0], [-math.sin(ry), 0, math.cos(ry)]])
+    rot_x = np.array([[1, 0, 0], [0, math.cos(rp), -math.sin(rp)], [0, math.sin(rp), math.cos(rp)]])
+    rot_z = np.array([[math.cos(rr), -math.sin(rr), 0], [math.sin(rr), math.cos(rr), 0], [0, 0, 1]])
+    pts3 = corners @ (rot_z @ rot_x @ rot_y).T
+    focal = 4.0 * w
+    proj = pts3[:, :2] * (focal / (focal + pts3[:, 2:3]))
+    proj -= proj.min(axis=0) - 2
+    out_w, out_h = math.ceil(proj[:, 0].max()) + 3, math.ceil(proj[:, 1].max()) + 3
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    m = cv2.getPerspectiveTransform(src, proj.astype(np.float32))
+    bgr = cv2.cvtColor(plate_rgb, cv2.COLOR_RGB2BGR)
+    # area-average the big drawing down first so thin strokes do not alias
+    shrink = max(1.0, 1.0 / max(s, 1e-6) / 2)
+    if shrink > 1:
+        small_size = (max(8, int(pw / shrink)), max(8, int(ph / shrink)))
+        small = cv2.resize(bgr, small_size, interpolation=cv2.INTER_AREA)
+        scale_back = np.diag([pw / small.shape[1], ph / small.shape[0], 1.0])
+        m, bgr = m @ scale_back, small
+    patch = cv2.warpPerspective(bgr, m, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    opaque = np.full(bgr.shape[:2], 255, np.uint8)
+    mask = cv2.warpPerspective(opaque, m, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    return patch, mask, proj.astype(np.float32)
+
+
+def _degrade(img: np.ndarray, rng: np.random.Generator, cond: dict[str, Any]) -> np.ndarray:
+    out = img
+    blur = str(cond["blur"])
+    if blur == "gaussian":
+        sigma = float(rng.uniform(0.4, 1.3))
+        cond["blur_sigma"] = round(sigma, 2)
+        out = cv2.GaussianBlur(out, (0, 0), sigma)
+    elif blur == "motion":
+        k = int(rng.integers(3, 7))
+        kernel = np.zeros((k, k), np.float32)
+        kernel[k // 2, :] = 1.0 / k
+        rot = cv2.getRotationMatrix2D((k / 2 - 0.5, k / 2 - 0.5), float(rng.uniform(-30, 30)), 1.0)
+        kernel = np.asarray(cv2.warpAffine(kernel, rot, (k, k)), np.float32)
+        kernel /= max(float(kernel.sum()), 1e-6)
+        cond["motion_px"] = k
+        out = cv2.filter2D(out, -1, kernel)
+    if cond["low_light"]:
+        gain = float(rng.uniform(0.25, 0.5))
+        cond["light_gain"] = round(gain, 2)
+        lut = (255.0 * (np.arange(256) / 255.0) ** 1.3 * gain).clip(0, 255).astype(np.uint8)
+        out = cv2.LUT(out, lut)
+    sigma_n = float(cond["noise_sigma"])
+    if sigma_n > 0:
+        out = add_noise(out, sigma_n, int(rng.integers(0, 2**31 - 1)))
+    quality = int(cond["jpeg_quality"])
+    ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    decoded = cv2.imdecode(enc, cv2.IMREAD_COLOR) if ok else None
+    return np.asarray(decoded) if decoded is not None else out
+
+
+def _conditions(rng: np.random.Generator, height_range: tuple[int, int]) -> dict[str, Any]:
+    lo, hi = height_range
+    # log-uniform: small plates (the hard, procurement-relevant case) are well represented
+    h = round(math.exp(rng.uniform(math.log(lo), math.log(hi + 1))))
+    return {
+        "plate_height_px": min(max(h, lo), hi),
+        "yaw_deg": round(float(rng.uniform(-35, 35)), 1),
+        "pitch_deg": round(float(rng.uniform(-20, 20)), 1),
+        "roll_deg": round(float(rng.normal(0, 3)), 1),
+        "blur": str(rng.choice(["none", "gaussian", "motion"], p=[0.45, 0.35, 0.2])),
+        "low_light": bool(rng.random() < 0.2),
+        "noise_sigma": round(float(rng.choice([0.0, rng.uniform(2, 10)])), 1),
+        "jpeg_quality": int(rng.integers(25, 95)),
+    }
+
+
+def render_plate(
+    seed: int,
+    size: tuple[int, int] = (1280, 720),
+    backgrounds: Sequence[np.ndarray] = (),
+    layout: str | None = None,
+    height_range: tuple[int, int] = HEIGHT_RANGE,
+) -> SynthPlate:
+    """One plate in one scene, fully determined by ``seed``."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    names, weights = zip(*LAYOUTS, strict=True)
+    layout = layout or prng.choices(names, weights)[0]
+    text, groups, bottom, style = plate_text(prng, layout)
+    cond = _conditions(rng, height_range)
+    cond["layout"] = layout
+    scene = _scene(rng, size, backgrounds)
+    patch, mask, corners = _warp_plate(
+        draw_plate(groups, style, bottom),
+        int(cond["plate_height_px"]),
+        float(cond["yaw_deg"]),
+        float(cond["pitch_deg"]),
+        float(cond["roll_deg"]),
+    )
+    ph, pw = patch.shape[:2]
+    width, height = size
+    x = int(rng.integers(0, max(1, width - pw)))
+    y = int(rng.integers(height // 4, max(height // 4 + 1, height - ph)))
+    _car_panel(scene, rng, x, y, pw, ph)
+    alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
+    roi = scene[y : y + ph, x : x + pw].astype(np.float32)
+    scene[y : y + ph, x : x + pw] = (patch * alpha + roi * (1 - alpha)).astype(np.uint8)
+    image = _degrade(scene, rng, cond)
+    xs, ys = corners[:, 0] + x, corners[:, 1] + y
+    bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
+    fmt = layout.removesuffix("_two_line")
+    lines = 2 if bottom else 1
+    return SynthPlate(image, text, fmt, bbox.h, bbox, cond, lines)
+
+
+def _car_panel(scene: np.ndarray, rng: np.random.Generator, x: int, y: int, pw: int, ph: int) -> None:
+    """A car-coloured panel around the plate (bumper), so the plate sits on a vehicle-like surface."""
+    colour = tuple(int(c) for c in rng.integers(10, 240, 3))
+    mx, my = int(pw * rng.uniform(0.4, 1.5)), int(ph * rng.uniform(0.5, 2.0))
+    cv2.rectangle(scene, (x - mx, y - my), (x + pw + mx, y + ph + my), colour, -1)
+
+
+def render_dataset(
+    n: int,
+    seed: int,
+    size: tuple[int, int] = (1280, 720),
+    backgrounds: Sequence[np.ndarray] = (),
+    height_range: tuple[int, int] = HEIGHT_RANGE,
+) -> list[SynthPlate]:
+    """``n`` rendered plates across formats and conditions; the same (n, seed) gives the same set."""
+    return [render_plate(seed * 100_003 + i, size, backgrounds, None, height_range) for i in range(n)]
