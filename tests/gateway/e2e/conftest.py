@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from gateway.bench import GatewayDriver, GatewayProcess, shared_data
@@ -39,7 +38,7 @@ class Site:
     ids: dict[str, Any] = field(default_factory=dict)
 
 
-def build_site(proc: GatewayProcess) -> Site:
+def build_site(proc: GatewayProcess, ua: UaPlates) -> Site:
     drv = GatewayDriver(proc.url, proc.admin_key)
     site = Site(proc, drv)
     site.keys["cam-a"] = drv.camera("cam-a")  # face matching authorised
@@ -49,9 +48,9 @@ def build_site(proc: GatewayProcess) -> Site:
     site.keys["police2"] = drv.org_key("police", "police", "officer 2")
     plates = drv.watchlist(site.keys["council"], "plates", "stolen")
     site.ids["plates"] = plates
-    site.ids["KA7781CT"] = drv.plate(site.keys["council"], plates, "KA 7781 CT")
-    # typed with a digit zero where the plate has the letter O: only fuzzy matching finds it
-    site.ids["AA1234B0"] = drv.plate(site.keys["council"], plates, "AA1234B0")
+    site.ids["exact"] = drv.plate(site.keys["council"], plates, ua.exact_text)
+    # typed with a digit where the plate has a letter (O/0, B/8, I/1): only fuzzy matching finds it
+    site.ids["fuzzy"] = drv.plate(site.keys["council"], plates, ua.fuzzy_entry)
     persons = drv.watchlist(site.keys["police"], "persons", "wanted")
     site.ids["persons"] = persons
     entry = drv.person(site.keys["police"], persons, "Colin Powell")
@@ -73,46 +72,50 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="package")
-def site(site_dir: Path) -> Iterator[Site]:
+def site(site_dir: Path, ua: UaPlates) -> Iterator[Site]:
     need_shared_data()
     proc = GatewayProcess(site_dir).start()
-    s = build_site(proc)
+    s = build_site(proc, ua)
     yield s
     s.drv.close()
     proc.stop()
 
 
-def render_ua_frame(text: str) -> bytes:
-    """A 1280x720 frame with a Ukrainian-style plate (blue UA band, black text) on a car-grey body."""
-    from PIL import Image, ImageDraw, ImageFont
+TWINS = {"O": "0", "B": "8", "I": "1"}
 
+
+@dataclass(frozen=True)
+class UaPlates:
+    """Two Ukrainian plates rendered by the project's renderer (recognizers.synth), as JPEG frames."""
+
+    exact_text: str
+    exact_jpeg: bytes
+    fuzzy_text: str  # what the plate shows
+    fuzzy_entry: str  # what the operator typed: one letter as its digit twin (O->0, B->8, I->1)
+    fuzzy_jpeg: bytes
+
+
+def _confused(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch in TWINS:
+            return text[:i] + TWINS[ch] + text[i + 1 :]
+    raise ValueError(f"{text} has no confusable letter")
+
+
+def render_ua_plates(exact_seed: int = 9, fuzzy_seed: int = 7) -> UaPlates:
     from recognizers.common.image import encode_jpeg
+    from recognizers.synth import render_plate
 
-    font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
-    img = Image.new("RGB", (1280, 720), (88, 92, 96))
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((360, 300, 920, 560), fill=(40, 44, 52))  # the car's rear
-    x, y, w, h = 440, 440, 400, 84
-    draw.rectangle((x - 3, y - 3, x + w + 3, y + h + 3), fill=(20, 20, 20))
-    draw.rectangle((x, y, x + w, y + h), fill=(245, 245, 245))
-    draw.rectangle((x, y, x + 36, y + h), fill=(0, 70, 170))
-    draw.text((x + 8, y + 44), "UA", font=ImageFont.truetype(font_path, 16), fill=(250, 220, 0))
-    shown = f"{text[:2]} {text[2:6]} {text[6:]}"
-    size = 64
-    while draw.textlength(shown, font=ImageFont.truetype(font_path, size)) > w - 60:
-        size -= 2
-    draw.text((x + 48, y + 8), shown, font=ImageFont.truetype(font_path, size), fill=(10, 10, 10))
-    bgr = np.asarray(img)[:, :, ::-1].copy()
-    return encode_jpeg(bgr, 90)
+    a = render_plate(exact_seed, layout="current", height_range=(50, 90))
+    b = render_plate(fuzzy_seed, layout="current", height_range=(50, 90))
+    return UaPlates(
+        a.text, encode_jpeg(a.image_bgr, 90), b.text, _confused(b.text), encode_jpeg(b.image_bgr, 90)
+    )
 
 
-@pytest.fixture(scope="session")
-def ua_frame() -> Any:
-    try:  # the project's own renderer, with its fonts and plate geometry, when present
-        from recognizers.synth import render_frame  # type: ignore[attr-defined]
-    except ImportError:
-        return render_ua_frame
-    return render_frame
+@pytest.fixture(scope="package")
+def ua() -> UaPlates:
+    return render_ua_plates()
 
 
 @pytest.fixture(name="lfw", scope="session")

@@ -33,36 +33,34 @@ def started(tmp: Path, env: dict[str, str]) -> tuple[GatewayProcess, GatewayDriv
     return proc, drv, drv.camera("cam-x")
 
 
-def test_faces_down_plates_still_run(tmp_path: Path, ua_frame: Any) -> None:
+def test_faces_down_plates_still_run(tmp_path: Path, ua: Any) -> None:
     proc, drv, key = started(tmp_path, {"VARTA_FACES_URL": dead_url()})
     try:
         council = drv.org_key("council", "council")
         wl = drv.watchlist(council, "plates", "stolen")
-        drv.plate(council, wl, "KA7781CT")
-        r = drv.http.post(
-            "/v1/frames", content=ua_frame("KA7781CT"), headers=frame_headers("cam-x", key, "f1")
-        )
+        drv.plate(council, wl, ua.exact_text)
+        r = drv.http.post("/v1/frames", content=ua.exact_jpeg, headers=frame_headers("cam-x", key, "f1"))
         body = r.json()
         assert r.status_code == 200, r.text
-        assert [p["text"] for p in body["plates"]] == ["KA7781CT"] and len(body["alerts"]) == 1
+        assert [p["text"] for p in body["plates"]] == [ua.exact_text] and len(body["alerts"]) == 1
         assert "faces" in body["skipped"] and body["skip_reasons"]["faces"]["reason_uk"]
     finally:
         drv.close()
         proc.stop()
 
 
-def test_both_down_is_503_and_nothing_is_stored(tmp_path: Path, ua_frame: Any) -> None:
+def test_both_down_is_503_and_nothing_is_stored(tmp_path: Path, ua: Any) -> None:
     proc, drv, key = started(tmp_path, {"VARTA_FACES_URL": dead_url(), "VARTA_PLATES_URL": dead_url()})
     try:
         headers = frame_headers("cam-x", key, "f1")
-        r = drv.http.post("/v1/frames", content=ua_frame("KA7781CT"), headers=headers)
+        r = drv.http.post("/v1/frames", content=ua.exact_jpeg, headers=headers)
         assert r.status_code == 503, r.text
         assert int(r.headers["Retry-After"]) > 0 and r.json()["error"] == "recognizers_unavailable"
         for table in ("frames", "sightings", "plate_reads", "alerts"):
             assert rows(tmp_path, table) == 0, table
         evidence = tmp_path / "evidence"
         assert not evidence.exists() or not [p for p in evidence.rglob("*") if p.is_file()]
-        again = drv.http.post("/v1/frames", content=ua_frame("KA7781CT"), headers=headers)
+        again = drv.http.post("/v1/frames", content=ua.exact_jpeg, headers=headers)
         assert again.status_code == 503  # the key was not consumed: still processed afresh
     finally:
         drv.close()

@@ -76,27 +76,29 @@ def test_no_authorisation_no_face_alert(site: Any, lfw: Any) -> None:
     assert "face_matching" in body["skipped"] and len(body["faces"]) >= 1
 
 
-def test_rendered_ukrainian_plate_raises_plate_alert(site: Any, ua_frame: Any) -> None:
-    r = post(site, "cam-b", ua_frame("KA7781CT"), "plate-1")
+def test_rendered_ukrainian_plate_raises_plate_alert(site: Any, ua: Any) -> None:
+    r = post(site, "cam-b", ua.exact_jpeg, "plate-1")
     body = r.json()
     assert r.status_code == 200, r.text
     assert [(a["kind"], a["entry_id"], a["rule"]) for a in body["alerts"]] == [
-        ("plate", site.ids["KA7781CT"], "exact")
+        ("plate", site.ids["exact"], "exact")
     ]
     site.ids["plate_frame"] = r.json()
 
 
-def test_one_character_confusion_hits_through_fuzzy(site: Any, ua_frame: Any) -> None:
-    r = post(site, "cam-a", ua_frame("AA1234BO"), "plate-2")
+def test_one_character_confusion_hits_through_fuzzy(site: Any, ua: Any) -> None:
+    r = post(site, "cam-a", ua.fuzzy_jpeg, "plate-2")
     body = r.json()
+    assert [p["text"] for p in body["plates"]] == [ua.fuzzy_text]
     hits = [(a["entry_id"], a["rule"]) for a in body["alerts"]]
-    assert hits == [(site.ids["AA1234B0"], "fuzzy")], body
+    assert hits == [(site.ids["fuzzy"], "fuzzy")], body
+    assert body["plates"][0]["hits"][0]["pattern"] == ua.fuzzy_entry
 
 
-def test_retried_frame_raises_nothing_new(site: Any, ua_frame: Any) -> None:
+def test_retried_frame_raises_nothing_new(site: Any, ua: Any) -> None:
     before = alerts(site, who="council")
     first = site.ids["plate_frame"]
-    r = post(site, "cam-b", ua_frame("KA7781CT"), "plate-1")
+    r = post(site, "cam-b", ua.exact_jpeg, "plate-1")
     assert r.status_code == 200 and r.json()["duplicate"] is True
     assert r.json()["frame_id"] == first["frame_id"] and r.json()["alerts"] == first["alerts"]
     assert alerts(site, who="council") == before
@@ -125,16 +127,23 @@ def test_camera_key_for_another_camera_is_403(site: Any, lfw: Any) -> None:
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
 
 
-def test_sightings_search_needs_purpose_for_police_and_is_audited(site: Any) -> None:
+def test_sightings_search_needs_purpose_for_police_and_is_audited(site: Any, ua: Any) -> None:
     bare = site.drv.http.get(
         "/v1/sightings",
-        params={"plate": "KA7781CT"},
+        params={"plate": ua.exact_text},
         headers={"Authorization": f"Bearer {site.keys['police']}"},
     )
     assert bare.status_code == 422 and bare.json()["error"] == "purpose_required"
-    exact = get(site, "/v1/sightings", plate="KA 7781 CT").json()
-    wild = get(site, "/v1/sightings", plate="KA77??CT").json()
-    assert exact["count"] == 1 and wild["count"] == 1 and exact["data"][0]["plate_text"] == "KA7781CT"
+    text = ua.exact_text
+    spaced = f"{text[:2]} {text[2:6]} {text[6:]}"
+    exact = get(site, "/v1/sightings", plate=spaced).json()
+    wild = get(site, "/v1/sightings", plate=f"{text[:4]}??{text[6:]}").json()
+    assert exact["count"] == 1 and wild["count"] == 1 and exact["data"][0]["plate_text"] == text
+    admin = {"Authorization": f"Bearer {site.proc.admin_key}"}
+    audit = site.drv.http.get("/v1/audit", headers=admin, params={"action": "sightings.search"})
+    assert audit.status_code == 200, audit.text
+    rows = audit.json()["data"]
+    assert any(r["result_count"] == 1 and r["case_number"] == "T-1" for r in rows), rows
 
 
 def test_unmatched_face_embedding_is_stored_nowhere(site: Any, lfw: Any) -> None:
