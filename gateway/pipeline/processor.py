@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,17 @@ logger = logging.getLogger(__name__)
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
 FACE_ALERT_WINDOW = timedelta(seconds=60)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        t = time.perf_counter()
+        self.laps[name] = round((t - self._t) * 1e3, 2)
+        self._t = t
 
 
 @dataclass(frozen=True)
@@ -81,18 +93,28 @@ class FrameProcessor:
             raise InvalidInput(
                 "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"
             )
+        watch = Stopwatch()
         ctx, stored = await anyio.to_thread.run_sync(self._prepare, sub, now)
         if stored is not None:
             return stored
+        watch.lap("prepare")
         limits = ImageLimits(max_bytes=self.app.settings.limits.max_frame_bytes)
         array = await anyio.to_thread.run_sync(decode_image, sub.data, limits)
         image = FrameImage(sub.data, array)
+        watch.lap("decode")
         recognition = await recognize(self.app.recognizers, image, ctx)
+        watch.lap("recognize")
         lock = self._locks.setdefault(sub.camera_id, asyncio.Lock())
         async with lock:  # passes and alert dedup see a camera's frames one at a time
+            watch.lap("wait_camera")
             result, plan = await anyio.to_thread.run_sync(self._commit, sub, ctx, recognition, image, now)
+        watch.lap("match_store")
         if plan is not None and plan.new_alerts:
             await anyio.to_thread.run_sync(self._audit_matches, principal, plan)
+            watch.lap("audit")
+        if not result.duplicate:
+            result.timings_ms = watch.laps
+        logger.debug("frame %s of %s: %s", result.frame_id, sub.camera_id, watch.laps)
         return result
 
     def _check_scope(self, principal: Principal, sub: FrameSubmission) -> None:

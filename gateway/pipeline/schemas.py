@@ -58,3 +58,6 @@ class FrameResult(BaseModel):
     )
     skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
     alerts: list[AlertRef] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
+    )
