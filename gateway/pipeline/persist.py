@@ -47,11 +47,8 @@ def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: date
     rows = session.execute(select(PersonEntry.id, PersonEntry.valid_until).where(PersonEntry.id.in_(ids)))
     valid = {i for i, until in rows if until is None or until > now}
     points = {h.point_id for h in hits if h.point_id}
-    photo_of = dict(
-        session.execute(select(PersonPhoto.point_id, PersonPhoto.id).where(PersonPhoto.point_id.in_(points)))
-        .tuples()
-        .all()
-    )
+    q = select(PersonPhoto.point_id, PersonPhoto.id).where(PersonPhoto.point_id.in_(points))
+    photo_of = {point: photo for point, photo in session.execute(q)}
     for f in faces:
         if f.hit is None:
             continue

@@ -84,8 +84,10 @@ class World:
     down = staticmethod(down)
     T0 = T0
 
-    def __init__(self, tmp: Path) -> None:
-        self.settings = GatewaySettings(environment="dev", data_dir=tmp, load_recognizers=False)
+    def __init__(self, tmp: Path, db_url: str) -> None:
+        self.settings = GatewaySettings(
+            environment="dev", data_dir=tmp, database_url=db_url, load_recognizers=False
+        )
         engine = make_engine(self.settings.db_url)
         Base.metadata.create_all(engine)
         sessions = make_session_factory(engine)
@@ -116,11 +118,15 @@ class World:
         return ids
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path)
-    yield w
-    w.ctx.engine.dispose()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path: Path, harness: Any) -> Iterator[World]:
+    """The same pipeline on SQLite and on a throw-away PostgreSQL database."""
+    with harness.database(request.param, tmp_path) as url:
+        w = World(tmp_path, url)
+        try:
+            yield w
+        finally:
+            w.ctx.engine.dispose()
 
 
 def _submit(self: World, key: str, ts: datetime = T0, data: bytes | None = None, camera: str = "cam1") -> Any:
