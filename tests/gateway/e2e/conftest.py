@@ -36,6 +36,37 @@ class Site:
     drv: GatewayDriver
     keys: dict[str, str] = field(default_factory=dict)
     ids: dict[str, Any] = field(default_factory=dict)
+    db_url: str = ""
+
+    def _engine(self) -> Any:
+        from sqlalchemy import create_engine
+
+        return create_engine(self.db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def count(self, table: str) -> int:
+        from sqlalchemy import text
+
+        engine = self._engine()
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())
+        finally:
+            engine.dispose()
+
+    def dump(self) -> str:
+        """Every row of every table, as text."""
+        import gateway.db.events
+        import gateway.db.models  # noqa: F401
+        from gateway.db.base import Base
+
+        engine = self._engine()
+        try:
+            with engine.connect() as conn:
+                return "\n".join(
+                    str(row) for table in Base.metadata.sorted_tables for row in conn.execute(table.select())
+                )
+        finally:
+            engine.dispose()
 
 
 def build_site(proc: GatewayProcess, ua: UaPlates) -> Site:
@@ -71,14 +102,20 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("site")
 
 
-@pytest.fixture(scope="package")
-def site(site_dir: Path, ua: UaPlates) -> Iterator[Site]:
+@pytest.fixture(scope="package", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest, site_dir: Path, ua: UaPlates, harness: Any) -> Iterator[Site]:
+    """One community gateway per database backend (the same scenario runs on both)."""
     need_shared_data()
-    proc = GatewayProcess(site_dir).start()
-    s = build_site(proc, ua)
-    yield s
-    s.drv.close()
-    proc.stop()
+    data_dir = site_dir / request.param
+    with harness.database(request.param, data_dir) as url:
+        proc = GatewayProcess(data_dir, env={"VARTA_DATABASE_URL": url}).start()
+        s = build_site(proc, ua)
+        s.db_url = url
+        try:
+            yield s
+        finally:
+            s.drv.close()
+            s.proc.stop()
 
 
 TWINS = {"O": "0", "B": "8", "I": "1"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import httpx
@@ -159,6 +158,9 @@ def test_unmatched_face_embedding_is_stored_nowhere(site: Any, lfw: Any) -> None
     vectors = [np.asarray(f.embedding, np.float32) for f in rec.analyze(decode_image(photo))]
     assert vectors
     blobs = [p.read_bytes() for p in site.proc.data_dir.rglob("*") if p.is_file() and p.suffix != ".log"]
+    dump = site.dump()
+    assert "Colin Powell" in dump  # the dump sees the database
+    blobs.append(dump.encode())
     for v in vectors:
         needles = [v[:4].tobytes(), v[:4].astype(np.float64).tobytes(), repr(float(v[0]))[:10].encode()]
         for blob in blobs:
@@ -167,17 +169,52 @@ def test_unmatched_face_embedding_is_stored_nowhere(site: Any, lfw: Any) -> None
     assert not list(site.proc.data_dir.rglob(f"*{body['frame_id']}*"))
 
 
+def test_multipart_field_image_is_accepted(site: Any, ua: Any) -> None:
+    headers = frame_headers("cam-b", site.keys["cam-b"], "multipart-1")
+    del headers["Content-Type"]
+    files = {"image": ("frame.jpg", ua.exact_jpeg, "image/jpeg")}
+    r = site.drv.http.post("/v1/frames", headers=headers, files=files)
+    assert r.status_code == 200, r.text
+    assert [p["text"] for p in r.json()["plates"]] == [ua.exact_text]
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Idempotency-Key", ""),
+        ("Idempotency-Key", "x" * 129),
+        ("X-Capture-Time", "yesterday"),
+        ("X-Capture-Time", "2026-11-24T08:00:00"),
+    ],  # no time zone
+)
+def test_bad_headers_are_422(site: Any, lfw: Any, header: str, value: str) -> None:
+    headers = frame_headers("cam-a", site.keys["cam-a"], "hdr")
+    headers[header] = value
+    r = site.drv.http.post("/v1/frames", content=lfw("Colin_Powell", 12), headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail_uk"]
+
+
+def test_unknown_or_missing_key_is_401(site: Any, lfw: Any) -> None:
+    headers = frame_headers("cam-a", "vk_" + "x" * 40, "nokey")
+    assert (
+        site.drv.http.post("/v1/frames", content=lfw("Colin_Powell", 12), headers=headers).status_code == 401
+    )
+    del headers["Authorization"]
+    assert (
+        site.drv.http.post("/v1/frames", content=lfw("Colin_Powell", 12), headers=headers).status_code == 401
+    )
+
+
 def test_data_survives_restart(site: Any) -> None:
     before_alerts = alerts(site) + alerts(site, who="council")
     before_sightings = get(site, "/v1/sightings").json()
     site.proc.stop()
-    site.proc = GatewayProcess(site.proc.data_dir).start()
+    site.proc = GatewayProcess(site.proc.data_dir, env={"VARTA_DATABASE_URL": site.db_url}).start()
     site.drv.http.close()
     site.drv.http = httpx.Client(base_url=site.proc.url, timeout=120)
     after = alerts(site) + alerts(site, who="council")
     assert [(a["id"], a["status"]) for a in after] == [(a["id"], a["status"]) for a in before_alerts]
     assert len(after) >= 2  # the face and plate alerts of this session
     assert get(site, "/v1/sightings").json()["count"] == before_sightings["count"] > 0
-    con = sqlite3.connect(site.proc.data_dir / "varta.db")
-    assert con.execute("select count(*) from frames").fetchone()[0] > 0
-    con.close()
+    assert site.count("frames") > 0 and site.count("alerts") == len(after)
