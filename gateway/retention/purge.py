@@ -78,8 +78,10 @@ def _purge_hits(session: Session, store: EvidenceStore, cutoff: datetime, report
             session.delete(a)  # reviews go with it (ORM cascade)
         session.commit()
         paths -= _alert_paths(session)
-        frame_paths = session.execute(select(Frame.evidence)).scalars().all()
-        paths -= {p for ev in frame_paths for p in (ev or [])}
+        # files of a frame that is still kept (frames usually go long before hits) stay with it
+        frame_ids = {a.frame_id for a in alerts}
+        kept = session.scalars(select(Frame.evidence).where(Frame.id.in_(frame_ids))).all()
+        paths -= {p for ev in kept for p in (ev or [])}
         report.files += store.remove(sorted(paths))
         report.alerts += len(alerts)
     r = session.execute(delete(PlateReadRow).where(PlateReadRow.captured_at < cutoff))
