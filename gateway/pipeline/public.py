@@ -3,14 +3,54 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.db.events import Alert, AlertReview, Sighting
 
+SIGHTING_EXAMPLE: dict[str, Any] = {
+    "id": "9b2f6c1e0d3a4b5c8e7f6a5b4c3d2e1f",
+    "camera_id": "gate-north",
+    "pass_id": "4d3c2b1a0f9e8d7c6b5a493827160504",
+    "plate_text": "KA7781CT",
+    "plate_format": "current",
+    "region_code": "KA",
+    "region_name": "Kyiv",
+    "confidence": 0.97,
+    "first_seen": "2026-11-24T08:15:00Z",
+    "last_seen": "2026-11-24T08:15:02Z",
+    "n_reads": 4,
+    "has_hit": True,
+}
+ALERT_EXAMPLE: dict[str, Any] = {
+    "id": "5ea76cef54524e31b445046d34e1a93a",
+    "kind": "face",
+    "status": "new",
+    "camera_id": "gate-north",
+    "entry_id": 12,
+    "watchlist_id": 3,
+    "watchlist_version": 7,
+    "rule": "face",
+    "distance": None,
+    "similarity": 0.71,
+    "read_text": None,
+    "matched_text": None,
+    "captured_at": "2026-11-24T08:15:00Z",
+    "created_at": "2026-11-24T08:15:00Z",
+    "confirmations": 1,
+    "confirmations_required": 2,
+    "evidence": {
+        "frame_crop": "https://varta.example/v1/alerts/5ea76cef54524e31b445046d34e1a93a/evidence/crop.jpg",
+        "frame": "https://varta.example/v1/alerts/5ea76cef54524e31b445046d34e1a93a/evidence/frame.jpg",
+        "enrolled_photo": "https://varta.example/v1/alerts/5ea76cef54524e31b445046d34e1a93a/evidence/enrolled.jpg",
+    },
+}
+
 
 class SightingPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [SIGHTING_EXAMPLE]})
+
     id: str
     camera_id: str
     pass_id: str
@@ -56,6 +96,8 @@ class EvidenceLinks(BaseModel):
 
 
 class AlertPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ALERT_EXAMPLE]})
+
     id: str
     kind: str
     status: str
@@ -120,6 +162,11 @@ class AlertsPublic(BaseModel):
 
 
 class ReviewCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"decision": "reject", "note": "not this person: different scar"}]},
+    )
+
     decision: Literal["confirm", "reject"] = Field(
         description="confirm: it is this vehicle/person; reject: it is not (recorded, closes the alert)"
     )
