@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 EU_DIR = "plates_eu_openalpr"
 CLIPS_DIR = "video_clips"
-BACKGROUND_CLIPS = ("bgslibrary_video.avi", "MOT17-13-SDP-raw.h265", "opencv_vtest.avi")
+BACKGROUND_CLIPS = ("bgslibrary_video.avi", "bgslibrary_video03.avi", "opencv_vtest.avi")
 HEIGHT_BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("<16", 0, 16),
     ("16-23", 16, 24),
@@ -72,11 +72,11 @@ def background_frames(shared: Path | None, per_clip: int = 4) -> list[np.ndarray
         return frames
     for name in BACKGROUND_CLIPS:
         cap = cv2.VideoCapture(str(shared / CLIPS_DIR / name))
-        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or 100
-        for k in range(per_clip):
-            cap.set(cv2.CAP_PROP_POS_FRAMES, k * max(1, count // per_clip))
+        for k in range(per_clip * 40):  # sequential reads: every 40th frame
             ok, frame = cap.read()
-            if ok and frame is not None:
+            if not ok or frame is None:
+                break
+            if k % 40 == 0:
                 frames.append(frame)
         cap.release()
     return frames

@@ -37,6 +37,7 @@ class Line:
 
     points: np.ndarray
     read: TextRead
+    half: bool = False  # a half of a square box, only ever read as one line of a two-line plate
 
     @property
     def x0(self) -> float:
@@ -202,13 +203,23 @@ def stacked(top: Line, bottom: Line) -> bool:
         return False
     gap = bottom.y0 - top.y1
     h = max(top.height, bottom.height)
-    if gap > 0.6 * h or gap < -0.5 * h:
+    if gap > 0.6 * h or gap < -0.75 * h:  # DB boxes are unclipped: stacked lines overlap
         return False
     if not 0.5 <= top.height / max(bottom.height, 1e-6) <= 2.0:
         return False
     overlap = min(top.x1, bottom.x1) - max(top.x0, bottom.x0)
     narrower = min(top.x1 - top.x0, bottom.x1 - bottom.x0)
-    return overlap >= 0.6 * narrower
+    return overlap >= 0.6 * narrower and not _nested(top, bottom)
+
+
+def _nested(a: Line, b: Line) -> bool:
+    """Boxes that mostly cover each other are alternatives (a box and its half), not two lines."""
+    iw = min(a.x1, b.x1) - max(a.x0, b.x0)
+    ih = min(a.y1, b.y1) - max(a.y0, b.y0)
+    if iw <= 0 or ih <= 0:
+        return False
+    smaller = min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0))
+    return iw * ih > 0.6 * smaller
 
 
 def side_by_side(left: Line, right: Line) -> bool:
@@ -218,7 +229,8 @@ def side_by_side(left: Line, right: Line) -> bool:
         return False
     cy_l, cy_r = (left.y0 + left.y1) / 2, (right.y0 + right.y1) / 2
     gap = right.x0 - left.x1
-    return abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and left.x0 < right.x0
+    beside = abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and left.x0 < right.x0
+    return beside and not _nested(left, right)
 
 
 def join(first: TextRead, second: TextRead, sep: str = " / ") -> TextRead:
@@ -236,7 +248,7 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
     used: set[int] = set()
     out: list[Reading] = []
     order = sorted(range(len(lines)), key=lambda i: lines[i].y0)
-    for two_line in (True, False):
+    for two_line, structured_only in ((True, True), (False, True), (True, False), (False, False)):
         for i in order:
             for j in order:
                 if i == j or i in used or j in used:
@@ -244,10 +256,10 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
                 if not (stacked if two_line else side_by_side)(lines[i], lines[j]):
                     continue
                 joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates, two_line)
-                if joined is not None:
+                if joined is not None and (tier(joined.parsed) == _STRUCTURED_TIER or not structured_only):
                     out.append(joined)
                     used.update((i, j))
-    out.extend(r for i, r in singles.items() if r is not None and i not in used)
+    out.extend(r for i, r in singles.items() if r is not None and i not in used and not lines[i].half)
     return _dedupe(out)
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MAX_ASPECT = 16.0  # text boxes longer than this (w/h) are not plate lines
+_TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
 
 
 class PlateRecognizer:
@@ -70,10 +71,14 @@ class PlateRecognizer:
         t1 = time.perf_counter()
         offset = np.array([ox, oy], np.float32)
         points = [b.points + offset for b in boxes]
+        n_boxes = len(points)
+        points += [half for p in points if _squarish(p) for half in _halves(p)]
         crops = [self.reader.crop(image_bgr, p) for p in points]
         reads = self.reader.read(crops) if crops else []
         t2 = time.perf_counter()
-        lines = [Line(p, r) for p, r in zip(points, reads, strict=True) if r.text]
+        lines = [
+            Line(p, r, k >= n_boxes) for k, (p, r) in enumerate(zip(points, reads, strict=True)) if r.text
+        ]
         readings = assemble(lines, self.settings.max_candidates)
         h, w = image_bgr.shape[:2]
         out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= self.settings.min_confidence]
@@ -89,6 +94,20 @@ class PlateRecognizer:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
         keep.sort(key=lambda b: -b.score * b.height)
         return keep[: self.settings.max_text_boxes]
+
+
+def _squarish(points: np.ndarray) -> bool:
+    """A box this close to square may hold both lines of a two-line plate merged by the detector."""
+    w = float(np.linalg.norm(points[1] - points[0]))
+    h = float(np.linalg.norm(points[3] - points[0]))
+    return h >= 2 * _MIN_TEXT_PX and w / max(h, 1e-6) < _TWO_LINE_ASPECT
+
+
+def _halves(points: np.ndarray) -> list[np.ndarray]:
+    """Top and bottom halves of a (tl, tr, br, bl) box, read as two lines."""
+    tl, tr, br, bl = points
+    ml, mr = (tl + bl) / 2, (tr + br) / 2
+    return [np.stack([tl, tr, mr, ml]), np.stack([ml, mr, br, bl])]
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from recognizers.synth.plate import draw_plate
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.schemas import BBox
 
-HEIGHT_RANGE = (14, 100)
+HEIGHT_RANGE = (12, 100)  # of the flat plate; plate_height_px is the warped plate's box height
 
 
 @dataclass
