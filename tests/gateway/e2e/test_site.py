@@ -68,6 +68,18 @@ def test_face_alert_needs_two_different_officers(site: Any) -> None:
     assert second.status_code == 201 and second.json()["status"] == "confirmed"
 
 
+def test_not_this_vehicle_is_a_recorded_rejection(site: Any, ua: Any) -> None:
+    r = post(site, "cam-b", ua.fuzzy_jpeg, "plate-reject")
+    alert_id = r.json()["alerts"][0]["alert_id"]
+    path = f"/v1/alerts/{alert_id}/reviews"
+    council = {"Authorization": f"Bearer {site.keys['council']}"}
+    rejected = site.drv.http.post(path, headers=council, json={"decision": "reject", "note": "not this car"})
+    assert rejected.status_code == 201 and rejected.json()["status"] == "rejected"
+    assert rejected.json()["reviews"][0]["note"] == "not this car"
+    again = site.drv.http.post(path, headers=council, json={"decision": "confirm"})
+    assert again.status_code == 409
+
+
 def test_no_authorisation_no_face_alert(site: Any, lfw: Any) -> None:
     r = post(site, "cam-b", lfw("Colin_Powell", 10), "face-b")
     body = r.json()

@@ -136,3 +136,13 @@ def test_match_is_audited(world: Any) -> None:
         rows = s.scalars(select(AuditRecord).where(AuditRecord.action == "match.plate")).all()
     assert [r.target for r in rows] == [f"alert:{result.alerts[0].alert_id}"]
     assert rows[0].watchlist_version == 1
+
+
+def test_disabled_camera_is_refused(world: Any) -> None:
+    from gateway.db.models import Camera
+
+    with world.ctx.sessions() as s, s.begin():
+        s.get(Camera, "cam1").enabled = False
+    with pytest.raises(ScopeDenied) as info:
+        asyncio.run(world.submit("k1"))
+    assert "disabled" in info.value.detail and count(world, Frame) == 0
