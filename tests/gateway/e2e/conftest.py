@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import signal
 import struct
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from gateway.bench import GatewayDriver, GatewayProcess, shared_data
+from gateway.bench import GatewayDriver, GatewayProcess, free_port, shared_data
 
 DATA = shared_data()
 LFW = DATA / "faces_lfw_5people" / "images"
@@ -37,6 +43,7 @@ class Site:
     keys: dict[str, str] = field(default_factory=dict)
     ids: dict[str, Any] = field(default_factory=dict)
     db_url: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
     def _engine(self) -> Any:
         from sqlalchemy import create_engine
@@ -102,15 +109,61 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("site")
 
 
-@pytest.fixture(scope="package", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@contextmanager
+def recognizer_services() -> Iterator[dict[str, str]]:
+    """The plate and face recognizers as their own HTTP services (as in Compose)."""
+    procs: list[subprocess.Popen[bytes]] = []
+    urls: dict[str, str] = {}
+    varta = str(Path(sys.executable).with_name("varta"))
+    try:
+        for kind in ("plates", "faces"):
+            port = free_port()
+            cmd = [varta, "recognizer", "serve", kind, "--port", str(port), "--log-level", "warning"]
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls[kind] = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        for url in urls.values():
+            while not _ready(url):
+                if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                    raise RuntimeError("recognizer services did not start")
+                time.sleep(0.3)
+        yield urls
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(30)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readiness", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+SITES = [
+    "sqlite",  # the one-process default: recognizers in-process, SQLite
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    "http",  # recognizers as separate services (HttpRecognizers), SQLite
+]
+
+
+@pytest.fixture(scope="package", params=SITES)
 def site(request: pytest.FixtureRequest, site_dir: Path, ua: UaPlates, harness: Any) -> Iterator[Site]:
-    """One community gateway per database backend (the same scenario runs on both)."""
+    """The same community scenario on every backend combination."""
     need_shared_data()
-    data_dir = site_dir / request.param
-    with harness.database(request.param, data_dir) as url:
-        proc = GatewayProcess(data_dir, env={"VARTA_DATABASE_URL": url}).start()
+    kind = str(request.param)
+    data_dir = site_dir / kind
+    with ExitStack() as stack:
+        url = stack.enter_context(harness.database("postgres" if kind == "postgres" else "sqlite", data_dir))
+        env = {"VARTA_DATABASE_URL": url}
+        if kind == "http":
+            urls = stack.enter_context(recognizer_services())
+            env |= {"VARTA_PLATES_URL": urls["plates"], "VARTA_FACES_URL": urls["faces"]}
+        proc = GatewayProcess(data_dir, env=env).start()
         s = build_site(proc, ua)
-        s.db_url = url
+        s.db_url, s.env = url, env
         try:
             yield s
         finally:

@@ -222,7 +222,7 @@ def test_data_survives_restart(site: Any) -> None:
     before_alerts = alerts(site) + alerts(site, who="council")
     before_sightings = get(site, "/v1/sightings").json()
     site.proc.stop()
-    site.proc = GatewayProcess(site.proc.data_dir, env={"VARTA_DATABASE_URL": site.db_url}).start()
+    site.proc = GatewayProcess(site.proc.data_dir, env=site.env).start()
     site.drv.http.close()
     site.drv.http = httpx.Client(base_url=site.proc.url, timeout=120)
     after = alerts(site) + alerts(site, who="council")
