@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.errors import Unavailable
+from gateway.clients import RecognizerRejected
+from gateway.errors import DomainError, InvalidInput, TooLarge, Unavailable, UnsupportedMedia
 from gateway.pipeline.context import CameraContext
 from gateway.pipeline.ports import RecognizersLike
 from gateway.pipeline.schemas import SkipReason
@@ -22,6 +23,31 @@ NOT_AUTHORISED = SkipReason(
     reason="face matching is off: no active face authorisation (with a person list) covers this camera",
     reason_uk="розпізнавання облич вимкнено: немає чинного дозволу (зі списком осіб) для цієї камери",
 )
+
+
+class _Refused(DomainError):
+    """A recognizer refused the frame (its 4xx): the camera's error, answered with the same code."""
+
+    def __init__(self, exc: RecognizerRejected) -> None:
+        DomainError.__init__(self, exc.detail, exc.detail_uk or exc.detail)
+        self.code = exc.error
+
+
+class RefusedTooLarge(_Refused, TooLarge):
+    pass
+
+
+class RefusedMedia(_Refused, UnsupportedMedia):
+    pass
+
+
+class RefusedInvalid(_Refused, InvalidInput):
+    pass
+
+
+def rejected(exc: RecognizerRejected) -> DomainError:
+    cls = {413: RefusedTooLarge, 415: RefusedMedia}.get(exc.status, RefusedInvalid)
+    return cls(exc)
 
 
 class RecognizersUnavailable(Unavailable):
@@ -65,6 +91,8 @@ async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) ->
     for kind, res in zip(calls, results, strict=True):
         if isinstance(res, ImageError):
             raise res
+        if isinstance(res, RecognizerRejected):
+            raise rejected(res)
         if isinstance(res, BaseException):
             if not isinstance(res, Exception):
                 raise res  # cancellation and the like

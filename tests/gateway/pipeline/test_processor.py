@@ -146,3 +146,15 @@ def test_disabled_camera_is_refused(world: Any) -> None:
     with pytest.raises(ScopeDenied) as info:
         asyncio.run(world.submit("k1"))
     assert "disabled" in info.value.detail and count(world, Frame) == 0
+
+
+def test_recognizer_refusal_is_the_cameras_4xx(world: Any) -> None:
+    from gateway.clients import RecognizerRejected
+    from gateway.errors import DomainError, status_of
+
+    refusal = RecognizerRejected("plates", 413, "image_too_many_pixels", "too big", "завеликий")
+    world.recognizers.plates_script = [refusal]
+    with pytest.raises(DomainError) as info:
+        asyncio.run(world.submit("k1"))
+    assert status_of(info.value) == 413 and info.value.code == "image_too_many_pixels"
+    assert info.value.body()["detail_uk"] == "завеликий" and count(world, Frame) == 0
