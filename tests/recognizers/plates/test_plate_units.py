@@ -1,0 +1,133 @@
+"""Fast unit tests of the plate pipeline's pure parts (no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recognizers.plates.assemble import Line, assemble, best_reading, harmonise, stacked
+from recognizers.plates.detector import boxes_from_map, order_points
+from recognizers.plates.reader import ALPHABET, TextRead, expand_box, fold_table
+from recognizers.plates.settings import PlateSettings
+
+
+def _read(text: str, conf: list[float] | None = None, raw: str | None = None) -> TextRead:
+    conf = conf or [0.99] * len(text)
+    alts = [[(c, p)] for c, p in zip(text, conf, strict=True)]
+    return TextRead(text, raw or text, conf, alts)
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def test_settings_read_env_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VARTA_PLATES__DET_LONG_SIDE", "800")
+    assert PlateSettings().det_long_side == 800
+    with pytest.raises(ValueError):
+        PlateSettings(unknown_knob=1)  # type: ignore[call-arg]
+
+
+def test_order_points_from_any_order() -> None:
+    pts = np.array([[10, 20], [0, 0], [10, 0], [0, 20]], np.float32)
+    assert order_points(pts).tolist() == [[0, 0], [10, 0], [10, 20], [0, 20]]
+
+
+def test_db_postprocess_finds_and_unclips_a_text_blob() -> None:
+    prob = np.zeros((64, 128), np.float32)
+    prob[28:36, 20:100] = 0.9  # a shrunk text kernel
+    boxes = boxes_from_map(prob, 0.3, 0.5, 1.6, 100)
+    assert len(boxes) == 1
+    pts, score = boxes[0]
+    assert score > 0.7  # mean probability inside the (dilated) region
+    w, h = np.ptp(pts[:, 0]), np.ptp(pts[:, 1])
+    assert w > 80 and 8 < h < 24  # expanded beyond the kernel in both directions
+
+
+def test_db_postprocess_ignores_weak_and_tiny_regions() -> None:
+    prob = np.zeros((64, 128), np.float32)
+    prob[10:12, 10:12] = 0.9
+    prob[30:40, 20:100] = 0.35  # above thresh, below box_thresh
+    assert boxes_from_map(prob, 0.3, 0.5, 1.6, 100) == []
+
+
+def test_fold_table_maps_case_and_width_variants_to_plate_characters() -> None:
+    chars = ["<blank>", "a", "A", "Ａ", "0", "-", "中", " "]
+    idx, group = fold_table(chars)
+    mapping = dict(zip(idx.tolist(), group.tolist(), strict=True))
+    a = ALPHABET.index("A") + 1
+    assert mapping[1] == mapping[2] == mapping[3] == a
+    assert mapping[4] == ALPHABET.index("0") + 1
+    assert 6 not in mapping  # a Chinese character folds into "other"
+
+
+def test_expand_box_grows_along_its_axes() -> None:
+    grown = expand_box(_box(10, 10, 50, 20), 0.5, 0.0)
+    assert grown[:, 0].min() == pytest.approx(5) and grown[:, 0].max() == pytest.approx(55)
+
+
+def test_current_plate_is_parsed_with_region() -> None:
+    r = best_reading(_read("AA1234BB"), _box(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "AA1234BB" and r.parsed.format == "current"
+    assert r.parsed.region is not None and r.parsed.region.name_en == "Kyiv City"
+
+
+def test_ua_strip_read_as_letters_is_dropped() -> None:
+    r = best_reading(_read("UAAA1234BB"), _box(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "AA1234BB"
+
+
+def test_weak_leading_character_of_foreign_plate_is_dropped_strong_one_kept() -> None:
+    weak = best_reading(_read("RRK755AJ", [0.3] + [0.99] * 7), _box(0, 0, 100, 20), 1, 3)
+    assert weak is not None and weak.parsed.text == "RK755AJ" and weak.parsed.format == "unknown"
+    strong = best_reading(_read("WSQ3021"), _box(0, 0, 100, 20), 1, 3)
+    assert strong is not None and strong.parsed.text == "WSQ3021"
+
+
+def test_format_driven_correction_keeps_confidence() -> None:
+    read = _read("AA12348B")
+    read.alternatives[6] = [("8", 0.9), ("B", 0.08)]
+    r = best_reading(read, _box(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "AA1234BB"
+    assert r.confidence > 0.5 and len(r.char_conf) == 8
+
+
+def test_non_plate_text_is_dropped() -> None:
+    assert best_reading(_read("X"), _box(0, 0, 10, 10), 1, 3) is None
+    assert best_reading(_read("ABCDEFGHIJKLMN"), _box(0, 0, 10, 10), 1, 3) is None
+
+
+def test_harmonise_only_unsure_lookalikes_with_runner_up() -> None:
+    alts = [[("X", 1.0)]] * 6 + [[("0", 0.7), ("O", 0.25)]]
+    assert harmonise("PP587A0", [1.0] * 6 + [0.7], alts) == "PP587AO"
+    assert harmonise("PP587A0", [1.0] * 6 + [0.95], alts) == "PP587A0"  # sure: kept
+    no_runner = [[("X", 1.0)]] * 6 + [[("0", 0.7), ("D", 0.2)]]
+    assert harmonise("PP587A0", [1.0] * 6 + [0.7], no_runner) == "PP587A0"
+
+
+def test_two_stacked_lines_join_into_one_two_line_plate() -> None:
+    top = Line(_box(100, 100, 160, 130), _read("AA"))
+    bottom = Line(_box(95, 128, 165, 158), _read("1234KX"))
+    assert stacked(top, bottom) and not stacked(bottom, top)
+    out = assemble([bottom, top])
+    assert [(r.parsed.text, r.lines) for r in out] == [("AA1234KX", 2)]
+
+
+def test_far_apart_lines_are_not_joined() -> None:
+    a = Line(_box(100, 100, 160, 130), _read("AA"))
+    b = Line(_box(400, 300, 480, 330), _read("1234KX"))
+    texts = sorted(r.parsed.text for r in assemble([a, b]))
+    assert "AA1234KX" not in texts and "1234KX" in texts
+
+
+def test_split_line_joined_side_by_side() -> None:
+    left = Line(_box(100, 100, 140, 120), _read("AA"))
+    right = Line(_box(150, 100, 250, 120), _read("1234KX"))
+    assert [r.parsed.text for r in assemble([left, right])] == ["AA1234KX"]
+
+
+def test_duplicates_are_merged() -> None:
+    a = Line(_box(100, 100, 200, 120), _read("AA1234BB"))
+    b = Line(_box(101, 101, 201, 121), _read("AA1234BB", [0.9] * 8))
+    out = assemble([a, b])
+    assert len(out) == 1 and out[0].confidence > 0.95

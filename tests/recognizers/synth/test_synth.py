@@ -1,0 +1,78 @@
+"""The Ukrainian plate renderer: valid texts, determinism, geometry and conditions."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from recognizers.synth import render_dataset, render_plate
+from recognizers.synth.plate import Style, draw_plate
+from recognizers.synth.render import clutter_scene
+from recognizers.synth.texts import LAYOUTS, plate_text
+from shared.plate_grammar import parse
+
+
+@pytest.mark.parametrize("layout", [name for name, _ in LAYOUTS])
+def test_texts_are_valid_for_their_format(layout: str) -> None:
+    rng = random.Random(3)
+    for _ in range(40):
+        text, groups, bottom, _style = plate_text(rng, layout)
+        parsed = parse(text)
+        assert parsed.valid and parsed.text == text
+        assert parsed.format.value == layout.removesuffix("_two_line")
+        printed = "".join(groups) + "".join(bottom or [])
+        assert printed.replace("-", "") == text
+
+
+def test_dataset_is_deterministic_by_seed() -> None:
+    a = render_dataset(6, seed=5)
+    b = render_dataset(6, seed=5)
+    c = render_dataset(6, seed=6)
+    assert [s.text for s in a] == [s.text for s in b]
+    assert all(np.array_equal(x.image_bgr, y.image_bgr) for x, y in zip(a, b, strict=True))
+    assert [s.text for s in a] != [s.text for s in c]
+
+
+def test_dataset_covers_formats_sizes_and_conditions() -> None:
+    ds = render_dataset(120, seed=1)
+    assert {s.conditions["layout"] for s in ds} == {name for name, _ in LAYOUTS}
+    heights = [s.plate_height_px for s in ds]
+    assert min(heights) < 20 and max(heights) > 60
+    assert {s.conditions["blur"] for s in ds} == {"none", "gaussian", "motion"}
+    assert any(s.conditions["low_light"] for s in ds) and not all(s.conditions["low_light"] for s in ds)
+    assert len({s.conditions["jpeg_quality"] for s in ds}) > 10
+    assert {s.lines for s in ds} == {1, 2}
+
+
+def test_plate_box_is_inside_the_frame_and_holds_the_plate() -> None:
+    for seed in range(10):
+        s = render_plate(seed)
+        h, w = s.image_bgr.shape[:2]
+        b = s.bbox
+        assert s.image_bgr.dtype == np.uint8 and s.image_bgr.shape == (720, 1280, 3)
+        assert b.x >= 0 and b.y >= 0 and b.x + b.w <= w and b.y + b.h <= h
+        assert b.h == s.plate_height_px and b.w > 0
+
+
+def test_real_backgrounds_are_used_when_given() -> None:
+    bg = np.full((360, 640, 3), (10, 200, 30), np.uint8)
+    plates = [render_plate(seed, backgrounds=[bg]) for seed in range(6)]
+    green = [float(np.mean(p.image_bgr[:40, :, 1])) for p in plates]
+    assert max(green) > 120  # at least one scene came from the supplied frame
+
+
+def test_flat_plate_drawing_layouts() -> None:
+    one = draw_plate(["AA", "1234", "BB"], Style())
+    two = draw_plate(["AA"], Style(two_line=True), ["1234", "BB"])
+    assert one.shape[1] / one.shape[0] == pytest.approx(520 / 112, rel=0.01)
+    assert two.shape[1] / two.shape[0] == pytest.approx(280 / 200, rel=0.01)
+    # the blue strip is on the left of a current plate
+    left = one[one.shape[0] // 2, 20:60].astype(int)
+    assert (left[:, 2] > left[:, 0] + 80).any()
+
+
+def test_clutter_scene_shape() -> None:
+    img = clutter_scene(np.random.default_rng(0), 320, 200)
+    assert img.shape == (200, 320, 3) and img.dtype == np.uint8
