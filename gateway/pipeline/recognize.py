@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,9 +72,15 @@ def _unavailable(kind: str, exc: BaseException) -> SkipReason:
     )
 
 
-async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) -> Recognition:
+async def recognize(clients: RecognizersLike | None, image: Any, ctx: CameraContext) -> Recognition:
     """Run what the camera has enabled. Raises ``RecognizersUnavailable`` when nothing could run."""
     out = Recognition()
+    if clients is None:
+        raise RecognizersUnavailable(
+            "The recognizers are not loaded (yet); nothing was stored. Retry later.",
+            "Розпізнавачі ще не завантажені; нічого не збережено. Повторіть пізніше.",
+            retry_after=10,
+        )
     calls: dict[str, Awaitable[Sequence[Any]]] = {}
     if ctx.plates_enabled:
         calls["plates"] = clients.plates(image, ctx.roi)
@@ -88,6 +95,7 @@ async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) ->
         out.skipped["faces"] = DISABLED
     results = await asyncio.gather(*calls.values(), return_exceptions=True)
     failed = 0
+    retry_after = 5.0
     for kind, res in zip(calls, results, strict=True):
         if isinstance(res, ImageError):
             raise res
@@ -99,6 +107,8 @@ async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) ->
             logger.warning("recognizer %s failed for camera %s: %s", kind, ctx.camera_id, res)
             out.skipped[kind] = _unavailable(kind, res)
             failed += 1
+            hint = getattr(res, "retry_after_s", None)
+            retry_after = max(retry_after, float(hint)) if hint else retry_after
         elif kind == "plates":
             out.plates = list(res)
         else:
@@ -107,6 +117,7 @@ async def recognize(clients: RecognizersLike, image: Any, ctx: CameraContext) ->
         raise RecognizersUnavailable(
             "No recognizer could process the frame; nothing was stored. Retry later.",
             "Жоден розпізнавач не зміг обробити кадр; нічого не збережено. Повторіть пізніше.",
+            retry_after=min(300, math.ceil(retry_after)),
         )
     if "faces" in out.skipped:
         out.skipped.pop("face_matching", None)
