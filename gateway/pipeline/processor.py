@@ -87,7 +87,7 @@ class FrameProcessor:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
-        self._check_scope(principal, sub)
+        await anyio.to_thread.run_sync(self._check_scope, principal, sub)
         now = self.clock()
         if sub.captured_at > now + MAX_CLOCK_SKEW:
             raise InvalidInput(
