@@ -17,7 +17,7 @@ from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 log = logging.getLogger(__name__)
 
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
-_MAX_ASPECT = 16.0  # text boxes longer than this (w/h) are not plate lines
+_MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
 _TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
 
 

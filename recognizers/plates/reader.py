@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from recognizers.common.ort import create_session
+from recognizers.plates.session import plate_session
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class TextReader:
         threads: int | None = None,
         dict_file: Path | None = None,
     ) -> None:
-        self.session = create_session(model, threads)
+        self.session = plate_session(model, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.height = height
         self.batch = batch
@@ -123,14 +123,26 @@ class TextReader:
     def read(self, crops: list[np.ndarray]) -> list[TextRead]:
         """Read crops (BGR, already at the recognizer height); order is preserved."""
         results: list[TextRead | None] = [None] * len(crops)
-        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1])
-        for start in range(0, len(order), self.batch):
-            chunk = order[start : start + self.batch]
+        for chunk in self._batches(crops):
             tensor, widths = self._batch_tensor([crops[i] for i in chunk])
             probs = self.session.run(None, {self.input_name: tensor})[0]
             for j, i in enumerate(chunk):
                 results[i] = self.decode(probs[j], widths[j])
         return [r for r in results if r is not None]
+
+    def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
+        """Crops grouped by width (at most ``batch`` each, widest at most 1.5x the narrowest): padding
+        a short plate to the width of a long sign line would cost more than a separate run."""
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1])
+        batches: list[list[int]] = []
+        for i in order:
+            last = batches[-1] if batches else None
+            narrowest = max(crops[last[0]].shape[1], self.height * _MIN_RATIO) if last else 0
+            if last and len(last) < self.batch and crops[i].shape[1] <= 1.5 * narrowest:
+                last.append(i)
+            else:
+                batches.append([i])
+        return batches
 
     def _batch_tensor(self, crops: list[np.ndarray]) -> tuple[np.ndarray, list[float]]:
         width = max(max(c.shape[1] for c in crops), round(self.height * _MIN_RATIO))
