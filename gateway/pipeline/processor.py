@@ -27,7 +27,7 @@ from gateway.context import AppContext
 from gateway.db.events import Alert, Frame, new_id
 from gateway.db.models import Camera
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound, ScopeDenied
+from gateway.errors import InvalidInput, NotFound, ScopeDenied, Unavailable
 from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
 FACE_ALERT_WINDOW = timedelta(seconds=60)
+
+
+class GatewayBusy(Unavailable):
+    code = "gateway_busy"
 
 
 class Stopwatch:
@@ -79,14 +83,31 @@ class FrameProcessor:
         grouper: Any,
         evidence: EvidenceStore | None = None,
         clock: Callable[[], datetime] = utcnow,
+        max_in_flight: int = 32,
     ) -> None:
         self.app = app
         self.clock = clock
+        # a bounded queue: past this many frames in the works, answer 503 so the camera spools
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
         self.grouper = grouper
         self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
+        if self.in_flight >= self.max_in_flight:
+            raise GatewayBusy(
+                f"The gateway is busy ({self.in_flight} frames in the works); nothing stored. Retry later.",
+                f"Шлюз перевантажений ({self.in_flight} кадрів в обробці); нічого не збережено.",
+                retry_after=2,
+            )
+        self.in_flight += 1
+        try:
+            return await self._process(principal, sub)
+        finally:
+            self.in_flight -= 1
+
+    async def _process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
         await anyio.to_thread.run_sync(self._check_scope, principal, sub)
         now = self.clock()
         if sub.captured_at > now + MAX_CLOCK_SKEW:

@@ -158,3 +158,33 @@ def test_recognizer_refusal_is_the_cameras_4xx(world: Any) -> None:
         asyncio.run(world.submit("k1"))
     assert status_of(info.value) == 413 and info.value.code == "image_too_many_pixels"
     assert info.value.body()["detail_uk"] == "завеликий" and count(world, Frame) == 0
+
+
+def test_overload_is_503_not_an_unbounded_queue(world: Any) -> None:
+    from gateway.pipeline.processor import GatewayBusy
+
+    gate = asyncio.Event()
+
+    class Slow:
+        async def plates(self, image: Any, roi: Any = None) -> list[Any]:
+            await gate.wait()
+            return []
+
+        async def faces(self, image: Any, embeddings: bool = True) -> list[Any]:
+            await gate.wait()
+            return []
+
+    world.ctx.recognizers = Slow()
+    world.processor.max_in_flight = 2
+
+    async def scenario() -> list[Any]:
+        first = [asyncio.create_task(world.submit(f"k{i}")) for i in range(2)]
+        await asyncio.sleep(0.3)  # both are waiting on the recognizers now
+        with pytest.raises(GatewayBusy) as info:
+            await world.submit("k3")
+        assert info.value.headers["Retry-After"] == "2"
+        gate.set()
+        return list(await asyncio.gather(*first))
+
+    done = asyncio.run(scenario())
+    assert len(done) == 2 and count(world, Frame) == 2 and world.processor.in_flight == 0
