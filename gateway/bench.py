@@ -451,8 +451,15 @@ def main(argv: list[str] | None = None) -> int:
             f"set up {len(cams)} cameras, {len(plan.watch_plates) + args.decoys} plates, "
             f"{len(plan.enrol)} people"
         )
+        load_before = os.getloadavg()[0]
         samples = asyncio.run(run_load(proc.url, keys, plan, args.fps, args.duration))
         gw = summarise(samples)
+        # the machine may be shared: say how busy it was, beside the figures
+        gw["machine"] = {
+            "cpus": os.cpu_count(),
+            "load_1m_before": load_before,
+            "load_1m_after": os.getloadavg()[0],
+        }
         gw["offered_fps"] = args.fps * len(cams)
         rss = proc.peak_rss_mb()
     _say(
