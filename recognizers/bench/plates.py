@@ -178,15 +178,21 @@ def varta_reader(recognizer: PlateRecognizer) -> Reader:
     return read
 
 
+def peer_text(text: str) -> str:
+    """A peer's text filtered to what a plate can hold: upper-case ASCII letters and digits only
+    (rapidocr reads a Slovak coat of arms as ':' or '&'; the label has no such character)."""
+    return "".join(c for c in norm_label(text) if c.isascii() and c.isalnum())
+
+
 def text_candidates(lines: list[tuple[str, BBox | None]]) -> list[tuple[str, BBox | None]]:
-    """Peers' scoring: every line and every run of 1-3 words of a line, normalised."""
+    """Peers' scoring: every line and every run of 1-3 words of a line, filtered like a plate."""
     out: list[tuple[str, BBox | None]] = []
     for text, box in lines:
         words = text.split()
-        out.append((norm_label(text), box))
+        out.append((peer_text(text), box))
         for n in (1, 2, 3):
             for i in range(len(words) - n + 1):
-                out.append((norm_label("".join(words[i : i + n])), box))
+                out.append((peer_text("".join(words[i : i + n])), box))
     return out
 
 
