@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from recognizers.common.ort import default_threads
+from recognizers.common.ort import create_session
 from recognizers.faces.base import PackError, RawFace, downscale
 
 log = logging.getLogger(__name__)
@@ -81,18 +81,8 @@ def decode(
 
 
 def _session(model: bytes, threads: int | None) -> ort.InferenceSession:
-    """Same options as ``recognizers.common.ort.create_session``, from bytes in memory."""
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads or default_threads()
-    opts.inter_op_num_threads = 1
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.log_severity_level = 3
-    # no busy-waiting after a run: the spinning threads would take the cores from OpenCV's SFace
-    # thread pool that runs right after (measured: embedding 16-23 ms with spinning, 9 ms without)
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
-        return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
+        return create_session(model, threads)
     except Exception as exc:  # onnxruntime raises its own exception types
         raise PackError(f"YuNet could not be loaded by onnxruntime: {exc}") from exc
 

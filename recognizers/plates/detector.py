@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import pyclipper
 
-from recognizers.plates.session import plate_session
+from recognizers.common.ort import create_session
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class TextDetector:
         mean: tuple[float, float, float] = (0.5, 0.5, 0.5),
         std: tuple[float, float, float] = (0.5, 0.5, 0.5),
     ) -> None:
-        self.session = plate_session(model, threads)
+        self.session = create_session(model, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.long_side = long_side
         self.thresh = thresh

@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from recognizers.plates.session import plate_session
+from recognizers.common.ort import create_session
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class TextReader:
         threads: int | None = None,
         dict_file: Path | None = None,
     ) -> None:
-        self.session = plate_session(model, threads)
+        self.session = create_session(model, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.height = height
         self.batch = batch
