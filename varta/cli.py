@@ -16,6 +16,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str, str]] = {
     ("recognizer",): ("recognizers.cli", "serve_main", "run one recognizer as its own HTTP service"),
     ("recognize",): ("recognizers.cli", "recognize_main", "recognize plates or faces in image files"),
     ("models",): ("recognizers.models.cli", "main", "list, pull and verify model files"),
+    ("synth",): ("recognizers.synth.cli", "main", "render a test frame with a Ukrainian plate"),
     ("ingest",): ("services.ingest.cli", "main", "run the camera ingest agent"),
     ("bench", "recognizers"): ("recognizers.bench.cli", "main", "benchmark the recognizers and peers"),
     ("bench", "gateway"): ("gateway.bench", "main", "benchmark the gateway and matching"),
