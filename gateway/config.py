@@ -57,6 +57,25 @@ class EnrolmentSettings(BaseModel):
     min_quality: float = Field(default=0.35, ge=0.0, le=1.0, description="minimum FaceQuality.score")
 
 
+class PipelineSettings(BaseModel):
+    """The frame pipeline's own bounds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    face_alert_window_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="seconds within which the same person at the same camera raises one face alert, not more",
+    )
+    max_frames_in_flight: int = Field(
+        default=32,
+        ge=1,
+        le=10_000,
+        description="frames in the works at once; past it a camera gets 503 gateway_busy and spools",
+    )
+
+
 class UploadLimits(BaseModel):
     """Byte, row and member caps for everything a client uploads."""
 
@@ -105,6 +124,7 @@ class GatewaySettings(BaseSettings):
     match: MatchSettings = Field(default_factory=MatchSettings)
     enrolment: EnrolmentSettings = Field(default_factory=EnrolmentSettings)
     limits: UploadLimits = Field(default_factory=UploadLimits)
+    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
 
     @model_validator(mode="after")
     def _fill_paths_and_check_secrets(self) -> GatewaySettings:
