@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.audit.log import AuditWriter
 from gateway.config import GatewaySettings
+from gateway.metrics import GatewayMetrics
 
 
 @dataclass
@@ -32,3 +33,4 @@ class AppContext:
     watchlist_lock: threading.Lock = field(default_factory=threading.Lock)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # other parts' long-lived objects
+    metrics: GatewayMetrics = field(default_factory=GatewayMetrics)  # this app's own Prometheus registry

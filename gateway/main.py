@@ -11,7 +11,7 @@ import anyio
 from fastapi import FastAPI
 
 from gateway import errors, startup
-from gateway.api import audit, authorisations, cameras, health, keys, watchlists
+from gateway.api import audit, authorisations, cameras, health, keys, metrics, watchlists
 from gateway.audit.log import AuditWriter
 from gateway.config import GatewaySettings
 from gateway.context import AppContext
@@ -53,7 +53,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions)
     )
     errors.install(app)
-    for module in (health, keys, cameras, watchlists, authorisations, audit):
+    for module in (health, metrics, keys, cameras, watchlists, authorisations, audit):
         app.include_router(module.router)
     for name in OPTIONAL_ROUTERS:
         try:
