@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from starlette.datastructures import UploadFile
 
+from gateway.context import AppContext
 from gateway.deps import CameraDep, CtxDep
 from gateway.errors import InvalidInput, TooLarge, UnsupportedMedia
 from gateway.pipeline import FrameResult, FrameSubmission
@@ -118,13 +119,23 @@ async def post_frame(
     `duplicate: true` and raises nothing new. When no recognizer can run the answer is 503 with
     `Retry-After` and nothing is stored.
     """
-    if not _CAMERA.match(x_camera_id):
+    # counted by the key's own camera (never the claimed header): the label set stays bounded
+    with ctx.metrics.frame_outcome(principal.camera_id or "unknown") as outcome:
+        sub = await _submission(request, ctx, x_camera_id, x_capture_time, idempotency_key)
+        result = await get_processor(ctx).process(principal, sub)
+        outcome.duplicate = result.duplicate
+    return result
+
+
+async def _submission(
+    request: Request, ctx: AppContext, camera_id: str, capture_time: str, idempotency_key: str
+) -> FrameSubmission:
+    if not _CAMERA.match(camera_id):
         raise InvalidInput("X-Camera-Id", "1-64 letters, digits or _ . : -", "1-64 літер, цифр або _ . : -")
     if not _KEY.match(idempotency_key):
         raise InvalidInput(
             "Idempotency-Key", "1-128 printable ASCII characters", "1-128 друкованих символів ASCII"
         )
-    captured_at = _parse_time(x_capture_time)
+    captured_at = _parse_time(capture_time)
     data = await _read_image(request, ctx.settings.limits.max_frame_bytes)
-    sub = FrameSubmission(x_camera_id, captured_at, idempotency_key, data)
-    return await get_processor(ctx).process(principal, sub)
+    return FrameSubmission(camera_id, captured_at, idempotency_key, data)

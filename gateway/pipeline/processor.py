@@ -33,14 +33,13 @@ from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
 from gateway.pipeline.match import match_faces, match_plates
 from gateway.pipeline.persist import FramePlan, drop_expired_face_hits, evidence_names, persist
-from gateway.pipeline.recognize import Recognition, recognize
+from gateway.pipeline.recognize import Recognition, recognize, skip_code
 from gateway.pipeline.schemas import FrameResult
 from recognizers.common.image import ImageLimits, decode_image
 
 logger = logging.getLogger(__name__)
 
 MAX_CLOCK_SKEW = timedelta(hours=1)
-FACE_ALERT_WINDOW = timedelta(seconds=60)
 
 
 class GatewayBusy(Unavailable):
@@ -50,12 +49,15 @@ class GatewayBusy(Unavailable):
 class Stopwatch:
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
-        self._t = time.perf_counter()
+        self._start = self._t = time.perf_counter()
 
     def lap(self, name: str) -> None:
         t = time.perf_counter()
         self.laps[name] = round((t - self._t) * 1e3, 2)
         self._t = t
+
+    def total(self) -> dict[str, float]:
+        return {**self.laps, "total": round((time.perf_counter() - self._start) * 1e3, 2)}
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,14 @@ class FrameProcessor:
         grouper: Any,
         evidence: EvidenceStore | None = None,
         clock: Callable[[], datetime] = utcnow,
-        max_in_flight: int = 32,
+        max_in_flight: int | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
+        bounds = app.settings.pipeline
         # a bounded queue: past this many frames in the works, answer 503 so the camera spools
-        self.max_in_flight = max_in_flight
+        self.max_in_flight = max_in_flight or bounds.max_frames_in_flight
+        self.face_alert_window = timedelta(seconds=bounds.face_alert_window_s)
         self.in_flight = 0
         self.grouper = grouper
         self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
@@ -102,19 +106,26 @@ class FrameProcessor:
                 retry_after=2,
             )
         self.in_flight += 1
+        self.app.metrics.in_flight.inc()
         try:
-            return await self._process(principal, sub)
+            result = await self._process(principal, sub)
         finally:
             self.in_flight -= 1
+            pass
+        if not result.duplicate:
+            skipped = {name: skip_code(reason) for name, reason in result.skip_reasons.items()}
+            kinds = [a.kind for a in result.alerts if a.new]
+            self.app.metrics.observe_frame(result.timings_ms, skipped, kinds)
+        return result
 
     async def _process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
+        watch = Stopwatch()
         await anyio.to_thread.run_sync(self._check_scope, principal, sub)
         now = self.clock()
         if sub.captured_at > now + MAX_CLOCK_SKEW:
             raise InvalidInput(
                 "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"
             )
-        watch = Stopwatch()
         ctx, stored = await anyio.to_thread.run_sync(self._prepare, sub, now)
         if stored is not None:
             return stored
@@ -125,16 +136,18 @@ class FrameProcessor:
         watch.lap("decode")
         recognition = await recognize(self.app.recognizers, image, ctx)
         watch.lap("recognize")
+        watch.laps.update(recognition.timings_ms)  # plates, faces: each recognizer's own time
         lock = self._locks.setdefault(sub.camera_id, asyncio.Lock())
         async with lock:  # passes and alert dedup see a camera's frames one at a time
             watch.lap("wait_camera")
-            result, plan = await anyio.to_thread.run_sync(self._commit, sub, ctx, recognition, image, now)
-        watch.lap("match_store")
+            result, plan = await anyio.to_thread.run_sync(
+                self._commit, sub, ctx, recognition, image, now, watch
+            )
         if plan is not None and plan.new_alerts:
             await anyio.to_thread.run_sync(self._audit_matches, principal, plan)
             watch.lap("audit")
         if not result.duplicate:
-            result.timings_ms = watch.laps
+            result.timings_ms = watch.total()
         logger.debug("frame %s of %s: %s", result.frame_id, sub.camera_id, watch.laps)
         return result
 
@@ -167,17 +180,25 @@ class FrameProcessor:
             return load_context(session, camera, sub.captured_at, now), None
 
     def _commit(
-        self, sub: FrameSubmission, ctx: CameraContext, rec: Recognition, image: FrameImage, now: datetime
+        self,
+        sub: FrameSubmission,
+        ctx: CameraContext,
+        rec: Recognition,
+        image: FrameImage,
+        now: datetime,
+        watch: Stopwatch,
     ) -> tuple[FrameResult, FramePlan | None]:
         with self.app.sessions() as session:
             found = _find_frame(session, sub.camera_id, sub.idempotency_key)
             if found is not None:  # a concurrent retry got here first
                 return _duplicate(found), None
             plan = self._plan(session, sub, ctx, rec, now)
+            watch.lap("match")
             self._write_evidence(plan, image)
             try:
-                result = persist(session, plan, FACE_ALERT_WINDOW)
+                result = persist(session, plan, self.face_alert_window)
                 session.commit()
+                watch.lap("store")
             except IntegrityError:
                 session.rollback()
                 self.evidence.remove(list(plan.evidence.values()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,22 @@ class Recognition:
     plates: list[PlateRead] | None = None  # None: did not run
     faces: list[FaceDetection] | None = None
     skipped: dict[str, SkipReason] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)  # each recognizer's own wall time
+
+
+def skip_code(reason: SkipReason) -> str:
+    """A short, bounded code for a skip reason (metrics labels): disabled, not_authorised, unavailable."""
+    if reason == DISABLED:
+        return "disabled"
+    return "not_authorised" if reason == NOT_AUTHORISED else "unavailable"
+
+
+async def _timed(call: Awaitable[Sequence[Any]], kind: str, timings: dict[str, float]) -> Sequence[Any]:
+    t = time.perf_counter()
+    try:
+        return await call
+    finally:
+        timings[kind] = round((time.perf_counter() - t) * 1e3, 2)
 
 
 def _unavailable(kind: str, exc: BaseException) -> SkipReason:
@@ -83,12 +100,12 @@ async def recognize(clients: RecognizersLike | None, image: Any, ctx: CameraCont
         )
     calls: dict[str, Awaitable[Sequence[Any]]] = {}
     if ctx.plates_enabled:
-        calls["plates"] = clients.plates(image, ctx.roi)
+        calls["plates"] = _timed(clients.plates(image, ctx.roi), "plates", out.timings_ms)
     else:
         out.skipped["plates"] = DISABLED
     if ctx.faces_enabled:
         # without an authorisation faces are only detected (counted), never embedded
-        calls["faces"] = clients.faces(image, embeddings=ctx.face_matching)
+        calls["faces"] = _timed(clients.faces(image, embeddings=ctx.face_matching), "faces", out.timings_ms)
         if not ctx.face_matching:
             out.skipped["face_matching"] = NOT_AUTHORISED
     else:
