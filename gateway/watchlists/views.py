@@ -74,3 +74,11 @@ def entries_page(session: Session, wl: Watchlist, q: str | None, offset: int, li
         select(PersonEntry).where(pcond).order_by(PersonEntry.id).offset(offset).limit(limit)
     )
     return EntriesPublic(persons=[person_public(e) for e in prow], count=total, watchlist_version=wl.version)
+
+
+def sniff_image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"

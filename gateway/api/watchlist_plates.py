@@ -1,0 +1,56 @@
+"""/v1/watchlists/{id}/plates: plate entries, one at a time or as a CSV."""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import APIRouter, UploadFile
+
+from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
+from gateway.deps import CtxDep, ListEditorDep, SessionDep
+from gateway.errors import ERROR_RESPONSES
+from gateway.watchlists import plate_actions
+from gateway.watchlists.schemas import BulkResult, PlateEntryCreate, PlateEntryPublic
+
+router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
+
+
+@router.post(
+    "/{watchlist_id}/plates",
+    response_model=PlateEntryPublic,
+    status_code=201,
+    responses=ERROR_RESPONSES,
+    summary="Add a plate or wildcard pattern (AA12??BB)",
+)
+def add_plate(
+    watchlist_id: int, body: PlateEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+) -> PlateEntryPublic:
+    return plate_actions.add(ctx, editor, session, watchlist_id, body)
+
+
+@router.delete(
+    "/{watchlist_id}/plates/{entry_id}",
+    status_code=204,
+    responses=ERROR_RESPONSES,
+    summary="Remove a plate entry",
+)
+def delete_plate(
+    watchlist_id: int, entry_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+) -> None:
+    plate_actions.delete(ctx, editor, session, watchlist_id, entry_id)
+
+
+@router.post(
+    "/{watchlist_id}/plates/bulk",
+    response_model=BulkResult,
+    responses=UPLOAD_ERRORS,
+    summary="Upload plates as CSV (UTF-8; columns plate,reason,valid_until,notes)",
+)
+async def bulk_plates(
+    watchlist_id: int,
+    file: UploadFile,
+    editor: ListEditorDep,
+    ctx: CtxDep,
+    mode: ModeQuery = "all_or_nothing",
+) -> BulkResult:
+    data = await read_capped(file, ctx.settings.limits.max_csv_bytes)
+    return await anyio.to_thread.run_sync(plate_actions.upload, ctx, editor, watchlist_id, data, mode)
