@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,8 @@ from gateway.watchlists.schemas import (
     WatchlistPublic,
     WatchlistUpdate,
 )
+
+EntryT = TypeVar("EntryT", PlateEntry, PersonEntry)
 
 
 def bump(wl: Watchlist) -> None:
@@ -112,6 +116,27 @@ def update_watchlist(session: Session, principal: Principal, wid: int, data: Wat
     return wl
 
 
+def _entry_fields(
+    wl: Watchlist, data: PlateEntryCreate | PersonEntryCreate, created_by: int | None
+) -> dict[str, Any]:
+    """What plate and person entries share."""
+    return {
+        "watchlist_id": wl.id,
+        "reason": data.reason,
+        "valid_until": data.valid_until,
+        "notes": data.notes,
+        "created_by": created_by,
+    }
+
+
+def _added(session: Session, wl: Watchlist, entry: EntryT, bump_version: bool) -> EntryT:
+    session.add(entry)
+    if bump_version:
+        bump(wl)
+    session.flush()
+    return entry
+
+
 def add_plate_entry(
     session: Session,
     wl: Watchlist,
@@ -126,20 +151,8 @@ def add_plate_entry(
         pattern, wildcard = normalize_pattern(data.plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from exc
-    entry = PlateEntry(
-        watchlist_id=wl.id,
-        pattern=pattern,
-        is_wildcard=wildcard,
-        reason=data.reason,
-        valid_until=data.valid_until,
-        notes=data.notes,
-        created_by=created_by,
-    )
-    session.add(entry)
-    if bump_version:
-        bump(wl)
-    session.flush()
-    return entry
+    entry = PlateEntry(pattern=pattern, is_wildcard=wildcard, **_entry_fields(wl, data, created_by))
+    return _added(session, wl, entry, bump_version)
 
 
 def add_person_entry(
@@ -152,19 +165,8 @@ def add_person_entry(
 ) -> PersonEntry:
     if wl.kind != "persons":
         raise InvalidInput("watchlist", "this is a plates list", "це список номерів")
-    entry = PersonEntry(
-        watchlist_id=wl.id,
-        label=data.label,
-        reason=data.reason,
-        valid_until=data.valid_until,
-        notes=data.notes,
-        created_by=created_by,
-    )
-    session.add(entry)
-    if bump_version:
-        bump(wl)
-    session.flush()
-    return entry
+    entry = PersonEntry(label=data.label, **_entry_fields(wl, data, created_by))
+    return _added(session, wl, entry, bump_version)
 
 
 def get_plate_entry(session: Session, wl: Watchlist, entry_id: int) -> PlateEntry:

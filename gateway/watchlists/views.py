@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import PersonEntry, PlateEntry, Watchlist
 from gateway.watchlists.patterns import normalize_pattern
-from gateway.watchlists.schemas import EntriesPublic, PersonEntryPublic, PhotoPublic, PlateEntryPublic
+from gateway.watchlists.schemas import EntriesPublic, PersonEntryPublic, PlateEntryPublic
 
 
 def plate_public(e: PlateEntry) -> PlateEntryPublic:
-    return PlateEntryPublic(
-        id=e.id,
-        watchlist_id=e.watchlist_id,
-        pattern=e.pattern,
-        is_wildcard=e.is_wildcard,
-        reason=e.reason,
-        valid_until=e.valid_until,
-        notes=e.notes,
-        created_at=e.created_at,
-    )
+    return PlateEntryPublic.model_validate(e, from_attributes=True)
 
 
 def person_public(e: PersonEntry) -> PersonEntryPublic:
-    return PersonEntryPublic(
-        id=e.id,
-        watchlist_id=e.watchlist_id,
-        label=e.label,
-        reason=e.reason,
-        valid_until=e.valid_until,
-        notes=e.notes,
-        created_at=e.created_at,
-        photos=[
-            PhotoPublic(
-                id=p.id,
-                entry_id=p.entry_id,
-                width=p.width,
-                height=p.height,
-                quality=p.quality,
-                face_size_px=p.face_size_px,
-                created_at=p.created_at,
-            )
-            for p in e.photos
-        ],
-    )
+    return PersonEntryPublic.model_validate(e, from_attributes=True)
 
 
 def _plate_filter(q: str) -> str:
@@ -54,26 +27,28 @@ def _plate_filter(q: str) -> str:
         return q.upper()
 
 
+def _page(session: Session, model: Any, cond: Any, offset: int, limit: int) -> tuple[int, list[Any]]:
+    total = session.scalar(select(func.count()).select_from(model).where(cond)) or 0
+    rows = session.scalars(select(model).where(cond).order_by(model.id).offset(offset).limit(limit))
+    return total, list(rows)
+
+
 def entries_page(session: Session, wl: Watchlist, q: str | None, offset: int, limit: int) -> EntriesPublic:
     if wl.kind == "plates":
         cond = PlateEntry.watchlist_id == wl.id
         if q:
             cond = cond & PlateEntry.pattern.like(f"%{_plate_filter(q)}%")
-        total = session.scalar(select(func.count()).select_from(PlateEntry).where(cond)) or 0
-        rows = session.scalars(
-            select(PlateEntry).where(cond).order_by(PlateEntry.id).offset(offset).limit(limit)
-        )
+        total, plates = _page(session, PlateEntry, cond, offset, limit)
         return EntriesPublic(
-            plates=[plate_public(e) for e in rows], count=total, watchlist_version=wl.version
+            plates=[plate_public(e) for e in plates], count=total, watchlist_version=wl.version
         )
     pcond = PersonEntry.watchlist_id == wl.id
     if q:
         pcond = pcond & func.lower(PersonEntry.label).contains(q.lower())
-    total = session.scalar(select(func.count()).select_from(PersonEntry).where(pcond)) or 0
-    prow = session.scalars(
-        select(PersonEntry).where(pcond).order_by(PersonEntry.id).offset(offset).limit(limit)
+    total, persons = _page(session, PersonEntry, pcond, offset, limit)
+    return EntriesPublic(
+        persons=[person_public(e) for e in persons], count=total, watchlist_version=wl.version
     )
-    return EntriesPublic(persons=[person_public(e) for e in prow], count=total, watchlist_version=wl.version)
 
 
 def sniff_image_type(data: bytes) -> str:
