@@ -20,7 +20,11 @@ _MIN_P = 1e-6
 # not propose then weighs like an alternative of about 1/5 (strong pair) or 1/12
 # (medium pair) of the best probability, so real OCR candidates win over priors.
 _FIX_WEIGHT_WITH_ALTS = 5.0
-_MAX_POPS = 256  # best-first expansions per template: bounds the work on junk text
+_MAX_POPS = 256
+#: A structured reading ranked (cost + format prior) above this, about e^-3 = 5 % as likely as the text
+#: as read, comes after the text as read: e.g. "1234BB" (the bottom line of a two-line plate) with no
+#: OCR hint of an 8 stays as read rather than becoming the military "1234B8".
+MAX_RANK_COST = 3.0  # best-first expansions per template: bounds the work on junk text
 
 # (chosen char, cost, is a confusion fix, differs from the text as read)
 _Option = tuple[str, float, int, int]
@@ -123,8 +127,11 @@ def correct(
     ``char_alternatives`` holds, per character of ``text`` (raw or normalised),
     the OCR's candidate characters with their probabilities. Valid readings come
     first, structured formats before personalised plates, then by cost (OCR
-    evidence plus confusion fixes) and number of changed characters. The text
-    as read (normalised) is always among the results, as ``unknown`` if need be.
+    evidence plus confusion fixes) plus the format's prior (``ParsedPlate.prior``:
+    rare formats need stronger evidence) and number of changed characters; a
+    structured reading that costs more than ``MAX_RANK_COST`` comes after the
+    text as read. The text as read (normalised) is always among the results, as
+    ``unknown`` if need be.
     """
     norm = normalize(text)
     as_read = parse(norm, lines=lines)
@@ -136,10 +143,10 @@ def correct(
         if len(template) != len(norm):
             continue
         for p in _search(fmt, template, cands, norm, top_k, budget, lines, fix_weight):
-            ranked.setdefault((p.text, p.format), ((0, p.cost, p.corrections, order), p))
+            ranked.setdefault((p.text, p.format), ((0, p.cost + p.prior, p.corrections, order), p))
     best = [p for _, p in sorted(ranked.values(), key=lambda kp: kp[0])][:top_k]
-    if as_read.valid and as_read.format is PlateFormat.PERSONALISED:
-        best.append(as_read)  # a structured reading within the correction budget wins
-    elif not any(p.text == as_read.text and p.format is as_read.format for p in best):
-        best.append(as_read)
-    return best
+    likely = [p for p in best if p.cost + p.prior <= MAX_RANK_COST]
+    unlikely = [p for p in best if p.cost + p.prior > MAX_RANK_COST]
+    if not any(p.text == as_read.text and p.format is as_read.format for p in best):
+        likely.append(as_read)  # a structured reading within budget wins over a personalised one
+    return likely + unlikely

@@ -37,6 +37,27 @@ class ParsedPlate:
     #: ranking cost of this reading (0 for the text as read; set by ``correct``)
     cost: float = 0.0
 
+    @property
+    def prior(self) -> float:
+        """Ranking cost of the format itself: how much rarer on the road than a current plate (nats)."""
+        return FORMAT_PRIOR[self.format]
+
+
+#: Format priors in nats, added to a reading's cost when readings are ranked. Current plates are by far
+#: the most common on Ukrainian roads; 1995 plates are being replaced, transit plates are short-lived,
+#: diplomatic and military plates are rare. The values are tempered (about half the log of the
+#: frequency ratio), so OCR evidence still decides: a rare format read as-is wins, but one glyph fix
+#: into a rare format no longer beats the text as read.
+FORMAT_PRIOR: dict[PlateFormat, float] = {
+    PlateFormat.CURRENT: 0.0,
+    PlateFormat.LEGACY_1995: 0.5,
+    PlateFormat.TRANSIT: 1.0,
+    PlateFormat.DIPLOMATIC: 2.0,
+    PlateFormat.MILITARY: 2.0,
+    PlateFormat.PERSONALISED: 0.0,  # ranked in a tier of its own
+    PlateFormat.UNKNOWN: 0.0,
+}
+
 
 _L = "[ABCEHIKMOPTX]"
 _ANY_LETTER = "[ABCEHIKMOPTXА-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates)

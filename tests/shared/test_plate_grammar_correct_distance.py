@@ -318,3 +318,63 @@ def test_early_exit_on_length_gap_and_speed() -> None:
     bounded = (time.perf_counter() - t0) / n
     assert full < 200e-6  # about 20 us on the 2-core CI machine; generous bound
     assert bounded < full
+
+
+# --- format priors: rare formats need stronger evidence -------------------------------------------
+
+
+def test_priors_order_formats_by_how_common_they_are() -> None:
+    from shared.plate_grammar.formats import FORMAT_PRIOR
+
+    assert FORMAT_PRIOR[F.CURRENT] == 0.0
+    assert FORMAT_PRIOR[F.CURRENT] < FORMAT_PRIOR[F.LEGACY_1995] < FORMAT_PRIOR[F.TRANSIT]
+    assert FORMAT_PRIOR[F.TRANSIT] < FORMAT_PRIOR[F.DIPLOMATIC] == FORMAT_PRIOR[F.MILITARY]
+    assert all(FORMAT_PRIOR[f] >= 0 for f in F)
+    assert parse("1234A5").prior == FORMAT_PRIOR[F.MILITARY]
+
+
+def _clear_alts(text: str, sure: float = 0.95) -> list[list[tuple[str, float]]]:
+    """OCR alternatives that saw each character clearly, with a faint unrelated runner-up."""
+    return [[(c, sure), ("X" if c != "X" else "K", 0.01)] for c in text]
+
+
+@pytest.mark.parametrize(
+    ("read", "rare"),
+    [
+        ("1234BB", "1234B8"),  # bottom line of a two-line plate: not a military plate
+        ("SG47471", "S647471"),  # a foreign plate: not diplomatic
+        ("1234AO", "1234A0"),
+    ],
+)
+def test_one_unhinted_fix_into_a_rare_format_loses_to_the_text_as_read(read: str, rare: str) -> None:
+    out = correct(read, _clear_alts(read))
+    assert out[0].text == read and out[0].format in (F.UNKNOWN, F.PERSONALISED)
+    assert any(p.text == rare for p in out)  # still offered, as a lower candidate
+
+
+def test_a_rare_format_wins_when_the_ocr_saw_the_glyph() -> None:
+    alts = _clear_alts("1234BB")
+    alts[5] = [("B", 0.55), ("8", 0.4)]
+    assert best("1234BB", char_alternatives=alts) == ("1234B8", F.MILITARY, True)
+
+
+@pytest.mark.parametrize("text", ["1234A5", "CDP001", "DP002123", "11KA1234", "12345KA"])
+def test_a_rare_format_read_cleanly_still_wins(text: str) -> None:
+    out = correct(text, _clear_alts(text))
+    assert out[0].text == text and out[0].valid
+
+
+def test_a_fix_into_a_current_plate_beats_the_same_fix_into_a_rare_format() -> None:
+    # "AA1234BB" read with one unsure O/0: the current plate keeps its evidence, no format jump
+    read = "AA12O4BB"
+    alts = _clear_alts(read)
+    alts[4] = [("O", 0.6), ("0", 0.35)]
+    assert best(read, char_alternatives=alts) == ("AA1204BB", F.CURRENT, True)
+
+
+def test_legacy_reading_ranks_below_an_equally_cheap_current_reading() -> None:
+    from shared.plate_grammar.formats import FORMAT_PRIOR
+
+    assert FORMAT_PRIOR[F.LEGACY_1995] > 0
+    cur = correct("AA1234BB")[0]
+    assert cur.format is F.CURRENT and cur.cost + cur.prior == 0.0
