@@ -55,11 +55,13 @@ def clutter_scene(rng: np.random.Generator, width: int, height: int) -> np.ndarr
 
 
 def add_noise(img: np.ndarray, sigma: float, seed: int) -> np.ndarray:
-    """Gaussian sensor noise (OpenCV's generator, seeded: deterministic)."""
-    cv2.setRNGSeed(seed)
-    noise = np.empty(img.shape, np.int16)
-    cv2.randn(noise, np.zeros(1), np.full(1, sigma))
-    return cv2.add(img.astype(np.int16), noise, dtype=cv2.CV_16S).clip(0, 255).astype(np.uint8)
+    """Gaussian sensor noise, independent per pixel and channel (seeded: deterministic).
+
+    (OpenCV's ``randn`` with a one-element mean/std on a 3-channel array filled the first channel with
+    -32768 and the others with 0: the "noise" erased the blue channel and added no noise at all.)
+    """
+    noise = np.random.default_rng(seed).normal(0.0, sigma, img.shape).astype(np.float32)
+    return np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
 
 
 def _scene(rng: np.random.Generator, size: tuple[int, int], backgrounds: Sequence[np.ndarray]) -> np.ndarray:
