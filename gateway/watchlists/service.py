@@ -23,6 +23,7 @@ from gateway.watchlists.schemas import (
 )
 
 EntryT = TypeVar("EntryT", PlateEntry, PersonEntry)
+RowT = TypeVar("RowT", Organisation, Camera)
 
 
 def bump(wl: Watchlist) -> None:
@@ -30,24 +31,23 @@ def bump(wl: Watchlist) -> None:
     wl.updated_at = utcnow()
 
 
-def _orgs(session: Session, ids: list[str]) -> list[Organisation]:
+def _existing(session: Session, model: type[RowT], ids: list[str], kind: str, kind_uk: str) -> list[RowT]:
+    """The rows with these ids, each once, in order; 404 for the first one missing."""
     found = []
-    for org_id in dict.fromkeys(ids):
-        org = session.get(Organisation, org_id)
-        if org is None:
-            raise NotFound("organisation", org_id, "Організацію")
-        found.append(org)
+    for ident in dict.fromkeys(ids):
+        row = session.get(model, ident)
+        if row is None:
+            raise NotFound(kind, ident, kind_uk)
+        found.append(row)
     return found
+
+
+def _orgs(session: Session, ids: list[str]) -> list[Organisation]:
+    return _existing(session, Organisation, ids, "organisation", "Організацію")
 
 
 def _cameras(session: Session, ids: list[str]) -> list[Camera]:
-    found = []
-    for cam_id in dict.fromkeys(ids):
-        cam = session.get(Camera, cam_id)
-        if cam is None:
-            raise NotFound("camera", cam_id, "Камеру")
-        found.append(cam)
-    return found
+    return _existing(session, Camera, ids, "camera", "Камеру")
 
 
 def entry_count(session: Session, wl: Watchlist) -> int:
