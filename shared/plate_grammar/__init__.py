@@ -3,7 +3,7 @@
 Pure Python, no I/O. See ``formats.PlateFormat`` for the formats recognised.
 """
 
-from .correct import correct
+from .correct import correct, prior_applies
 from .distance import CONFUSABLE, plate_distance
 from .formats import ParsedPlate, PlateFormat, format_display, is_plausible, parse
 from .normalize import PLATE_LETTERS, normalize
@@ -23,4 +23,5 @@ __all__ = [
     "normalize",
     "parse",
     "plate_distance",
+    "prior_applies",
 ]

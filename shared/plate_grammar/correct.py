@@ -114,6 +114,13 @@ def _search(
     return found
 
 
+def prior_applies(text: str) -> bool:
+    """Does the text as read have an explanation of its own (a foreign plate, one line of a two-line
+    plate) that a costly reading in a rare format must beat? Text of digits only has none: no plate
+    format is all digits, so "023010" may well be the military "0230I0"."""
+    return any(c.isalpha() for c in text)
+
+
 def correct(
     text: str,
     char_alternatives: Sequence[Sequence[tuple[str, float]]] | None = None,
@@ -128,10 +135,11 @@ def correct(
     the OCR's candidate characters with their probabilities. Valid readings come
     first, structured formats before personalised plates, then by cost (OCR
     evidence plus confusion fixes) plus the format's prior (``ParsedPlate.prior``:
-    rare formats need stronger evidence) and number of changed characters; a
+    rare formats need stronger evidence) and number of changed characters. A
     structured reading that costs more than ``MAX_RANK_COST`` comes after the
-    text as read. The text as read (normalised) is always among the results, as
-    ``unknown`` if need be.
+    text as read when that has an explanation of its own (``prior_applies``).
+    The text as read (normalised) is always among the results, as ``unknown``
+    if need be.
     """
     norm = normalize(text)
     as_read = parse(norm, lines=lines)
@@ -145,8 +153,11 @@ def correct(
         for p in _search(fmt, template, cands, norm, top_k, budget, lines, fix_weight):
             ranked.setdefault((p.text, p.format), ((0, p.cost + p.prior, p.corrections, order), p))
     best = [p for _, p in sorted(ranked.values(), key=lambda kp: kp[0])][:top_k]
-    likely = [p for p in best if p.cost + p.prior <= MAX_RANK_COST]
-    unlikely = [p for p in best if p.cost + p.prior > MAX_RANK_COST]
+    if not prior_applies(norm):
+        likely, unlikely = best, []
+    else:
+        likely = [p for p in best if p.cost + p.prior <= MAX_RANK_COST]
+        unlikely = [p for p in best if p.cost + p.prior > MAX_RANK_COST]
     if not any(p.text == as_read.text and p.format is as_read.format for p in best):
         likely.append(as_read)  # a structured reading within budget wins over a personalised one
     return likely + unlikely

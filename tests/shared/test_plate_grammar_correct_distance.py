@@ -378,3 +378,12 @@ def test_legacy_reading_ranks_below_an_equally_cheap_current_reading() -> None:
     assert FORMAT_PRIOR[F.LEGACY_1995] > 0
     cur = correct("AA1234BB")[0]
     assert cur.format is F.CURRENT and cur.cost + cur.prior == 0.0
+
+
+@pytest.mark.parametrize(
+    ("read", "military"), [("023010", "0230I0"), ("831907", "8319O7"), ("187186", "1871B6")]
+)
+def test_digits_only_text_has_no_reading_of_its_own(read: str, military: str) -> None:
+    # no plate format is all digits: the only plate this can be is the military one
+
+    assert best(read, char_alternatives=_clear_alts(read)) == (military, F.MILITARY, True)
