@@ -111,7 +111,7 @@ class FrameProcessor:
             result = await self._process(principal, sub)
         finally:
             self.in_flight -= 1
-            pass
+            self.app.metrics.in_flight.dec()
         if not result.duplicate:
             skipped = {name: skip_code(reason) for name, reason in result.skip_reasons.items()}
             kinds = [a.kind for a in result.alerts if a.new]
