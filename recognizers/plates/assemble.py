@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from recognizers.plates.reader import TextRead
-from shared.plate_grammar import CONFUSABLE, ParsedPlate, PlateFormat, correct, is_plausible, parse
+from shared.plate_grammar import (
+    CONFUSABLE,
+    ParsedPlate,
+    PlateFormat,
+    correct,
+    is_plausible,
+    parse,
+    prior_applies,
+)
 
 _WEAK = 0.6  # a character read with less confidence than this may be an artefact (strip, emblem, border)
 _UNSURE = 0.9  # below this a digit/letter look-alike may be resolved by its neighbours (foreign plates)
@@ -26,7 +34,7 @@ _RUNNER_UP = 0.05  # a look-alike the model gave at least this probability count
 _LOOKALIKE = {"0": "O", "O": "0", "1": "I", "I": "1"}
 _FLAG_COST = 0.5  # the "UA" printed under the flag of a current plate, read as two letters
 _MAX_COST = 3.0  # a reading this much less likely than the text as read (e^-3 ~ 5 %) is not preferred
-_STRUCTURED_TIER = 0
+STRUCTURED_TIER = 0
 _PERSONALISED_TIER = 1
 _UNKNOWN_TIER = 2
 
@@ -76,7 +84,7 @@ class Reading:
 
 def tier(p: ParsedPlate) -> int:
     if p.valid and p.format not in (PlateFormat.PERSONALISED, PlateFormat.UNKNOWN):
-        return _STRUCTURED_TIER
+        return STRUCTURED_TIER
     if p.valid and p.format is PlateFormat.PERSONALISED:
         return _PERSONALISED_TIER
     return _UNKNOWN_TIER
@@ -166,12 +174,12 @@ def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates:
         conf = [read.char_conf[k] for k in kept]
         alts = [read.alternatives[k] for k in kept]
         for p in correct(text, alts, lines=lines):
-            if tier(p) != _STRUCTURED_TIER:
+            if tier(p) != STRUCTURED_TIER:
                 if not weak_only:
                     continue  # only weak characters may be dropped from a non-structured plate
                 if p.corrections == 0 and len(p.text) == len(conf):
                     p = parse(harmonise(p.text, conf, alts), lines=lines)
-            cost = p.cost + drop_cost
+            cost = p.cost + drop_cost + (p.prior if prior_applies(text) else 0.0)
             t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
             if not plate_like(p.text):
                 continue
@@ -256,7 +264,7 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
                 if not (stacked if two_line else side_by_side)(lines[i], lines[j]):
                     continue
                 joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates, two_line)
-                if joined is not None and (tier(joined.parsed) == _STRUCTURED_TIER or not structured_only):
+                if joined is not None and (tier(joined.parsed) == STRUCTURED_TIER or not structured_only):
                     out.append(joined)
                     used.update((i, j))
     out.extend(r for i, r in singles.items() if r is not None and i not in used and not lines[i].half)
@@ -272,8 +280,8 @@ def _joined(
     joined = best_reading(text, pts, 2 if two_line else 1, k)
     if joined is None:
         return None
-    if tier(joined.parsed) == _STRUCTURED_TIER:
-        parts = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) == _STRUCTURED_TIER]
+    if tier(joined.parsed) == STRUCTURED_TIER:
+        parts = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) == STRUCTURED_TIER]
         return None if parts and not two_line else joined
     alone = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) < _UNKNOWN_TIER]
     if alone or len(joined.parsed.text) > 10:

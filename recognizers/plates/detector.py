@@ -1,11 +1,11 @@
 """PP-OCR DB text detection on onnxruntime, with its post-processing to rotated boxes.
 
-The frame is scaled so its long side is ``long_side`` (never upscaled), padded to a multiple of 32,
-normalised and run through the DB network. The probability map is binarised, each connected region
-becomes a minimum-area rectangle, boxes whose mean probability is low are dropped, and the survivors are
-expanded ("unclipped") by ``area * unclip_ratio / perimeter`` with pyclipper, as DB's shrunk text kernels
-require. Boxes come back as 4x2 float32 corner arrays (top-left, top-right, bottom-right, bottom-left) in
-the coordinates of the image that was passed in.
+The frame is scaled so its long side is ``long_side`` (a small region may be enlarged), padded to a
+multiple of 32, normalised and run through the DB network. The probability map is binarised, each
+connected region becomes a minimum-area rectangle, boxes whose mean probability is low are dropped,
+and the survivors are expanded ("unclipped") by ``area * unclip_ratio / perimeter`` with pyclipper, as
+DB's shrunk text kernels require. Boxes come back as 4x2 float32 corner arrays (top-left, top-right,
+bottom-right, bottom-left) in the coordinates of the image that was passed in.
 """
 
 from __future__ import annotations
@@ -67,10 +67,13 @@ class TextDetector:
         self._mul = (1.0 / (255.0 * np.asarray(std, np.float32))).astype(np.float32)
         self._sub = (np.asarray(mean, np.float32) / np.asarray(std, np.float32)).astype(np.float32)
 
-    def prob_map(self, image_bgr: np.ndarray) -> tuple[np.ndarray, float]:
-        """DB probability map of the scaled image, and the scale (map px per input px)."""
+    def prob_map(self, image_bgr: np.ndarray, long_side: int | None = None) -> tuple[np.ndarray, float]:
+        """DB probability map of the scaled image, and the scale (map px per input px).
+
+        ``long_side`` overrides the configured size (a small region may be enlarged to it).
+        """
         h, w = image_bgr.shape[:2]
-        scale = self.long_side / max(h, w)
+        scale = (long_side or self.long_side) / max(h, w)
         nh, nw = max(32, round(h * scale)), max(32, round(w * scale))
         interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         resized = cv2.resize(image_bgr, (nw, nh), interpolation=interp)
@@ -81,9 +84,9 @@ class TextDetector:
         pred = self.session.run(None, {self.input_name: tensor})[0]
         return pred[0, 0, :nh, :nw], nw / w
 
-    def detect(self, image_bgr: np.ndarray) -> list[TextBox]:
-        """Text boxes in the coordinates of ``image_bgr``."""
-        prob, scale = self.prob_map(image_bgr)
+    def detect(self, image_bgr: np.ndarray, long_side: int | None = None) -> list[TextBox]:
+        """Text boxes in the coordinates of ``image_bgr`` (scaled to ``long_side``, default configured)."""
+        prob, scale = self.prob_map(image_bgr, long_side)
         boxes = boxes_from_map(prob, self.thresh, self.box_thresh, self.unclip_ratio, self.max_candidates)
         h, w = image_bgr.shape[:2]
         out = []

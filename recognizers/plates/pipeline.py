@@ -8,9 +8,10 @@ import time
 import numpy as np
 
 from recognizers.models.registry import model_path
-from recognizers.plates.assemble import Line, Reading, assemble
+from recognizers.plates import refine
+from recognizers.plates.assemble import STRUCTURED_TIER, Line, Reading, assemble, best_reading, stacked, tier
 from recognizers.plates.detector import TextBox, TextDetector
-from recognizers.plates.reader import TextReader
+from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
@@ -18,7 +19,9 @@ log = logging.getLogger(__name__)
 
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
-_TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
+_TWO_LINE_ASPECT = 2.0
+_REREAD_PAD = (0.35, 0.08)  # x, y times the line height on each side
+_MAX_REREADS = 4  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
 
 
 class PlateRecognizer:
@@ -70,15 +73,14 @@ class PlateRecognizer:
         boxes = self._plate_shaped(self.detector.detect(region))
         t1 = time.perf_counter()
         offset = np.array([ox, oy], np.float32)
-        points = [b.points + offset for b in boxes]
+        points = [b.points for b in boxes]
         n_boxes = len(points)
-        points += [half for p in points if _squarish(p) for half in _halves(p)]
-        crops = [self.reader.crop(image_bgr, p) for p in points]
-        reads = self.reader.read(crops) if crops else []
+        budget = [refine.MAX_REGIONS]
+        points += [line for p in points if _squarish(p) for line in self._split(region, p, budget)]
+        lines = self._read(image_bgr, [p + offset for p in points], n_boxes)
+        lines += self._top_lines(image_bgr, region, offset, lines, budget)
+        self._reread_wider(image_bgr, lines)
         t2 = time.perf_counter()
-        lines = [
-            Line(p, r, k >= n_boxes) for k, (p, r) in enumerate(zip(points, reads, strict=True)) if r.text
-        ]
         readings = assemble(lines, self.settings.max_candidates)
         h, w = image_bgr.shape[:2]
         out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= self.settings.min_confidence]
@@ -90,10 +92,72 @@ class PlateRecognizer:
         }
         return out
 
+    def _read(self, image_bgr: np.ndarray, points: list[np.ndarray], n_whole: int) -> list[Line]:
+        """Read boxes from the full-resolution frame; boxes from ``n_whole`` on are parts (lines) only."""
+        assert self.reader is not None
+        if not points:
+            return []
+        reads = self.reader.read([self.reader.crop(image_bgr, p) for p in points])
+        pairs = enumerate(zip(points, reads, strict=True))
+        return [Line(p, r, k >= n_whole) for k, (p, r) in pairs if r.text]
+
+    def _split(self, region: np.ndarray, points: np.ndarray, budget: list[int]) -> list[np.ndarray]:
+        """The lines of a squarish box: re-detected at higher resolution, else (also) its two halves."""
+        assert self.detector is not None
+        if budget[0] > 0:
+            budget[0] -= 1
+            found = refine.lines_in_box(self.detector, region, points)
+            if len(found) >= 2:
+                return found
+            return found + _halves(points)  # one line found: the other one may be too faint to detect
+        return _halves(points)
+
+    def _top_lines(
+        self, image: np.ndarray, region: np.ndarray, offset: np.ndarray, lines: list[Line], budget: list[int]
+    ) -> list[Line]:
+        """Lines found above a line that reads like the bottom of a two-line plate with no top line yet."""
+        assert self.detector is not None
+        found: list[np.ndarray] = []
+        for ln in lines:
+            if not refine.bottom_line(ln.read.text) or len(found) >= 2 * refine.MAX_REGIONS:
+                continue
+            if any(stacked(other, ln) and refine.top_line(other.read.text) for other in lines):
+                continue
+            found.append(refine.box_above(ln.points))
+            if not ln.half and budget[0] > 0:  # a half was re-detected already
+                budget[0] -= 1
+                found += [p + offset for p in refine.lines_above(self.detector, region, ln.points - offset)]
+        return self._read(image, found, 0)
+
+    def _reread_wider(self, image: np.ndarray, lines: list[Line]) -> None:
+        """Lines that read as a plate with a character missing or extra are read again from a wider
+        crop: the detector's box often clips a thin I or 1 at either end. The new read replaces the old
+        one only when all of it makes a structured Ukrainian plate."""
+        assert self.reader is not None
+        near = [ln for ln in lines if not ln.half and _near_plate(ln)][:_MAX_REREADS]
+        if not near:
+            return
+        wide = [expand_box(ln.points, *_REREAD_PAD) for ln in near]
+        reads = self.reader.read([self.reader.crop(image, p) for p in wide])
+        for ln, pts, read in zip(near, wide, reads, strict=True):
+            again = best_reading(read, pts, 1, 0) if read.text else None
+            # every character read is used: the wider crop recovered a clipped one, nothing was dropped
+            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
+                ln.read, ln.points = read, pts
+
     def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
         keep.sort(key=lambda b: -b.score * b.height)
         return keep[: self.settings.max_text_boxes]
+
+
+def _near_plate(line: Line) -> bool:
+    """A one-line read of 5-9 characters with a digit that does not make a structured plate as is."""
+    text = line.read.text
+    if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text):
+        return False
+    r = best_reading(line.read, line.points, 1, 0)
+    return r is None or tier(r.parsed) != STRUCTURED_TIER
 
 
 def _squarish(points: np.ndarray) -> bool:
