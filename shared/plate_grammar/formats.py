@@ -106,8 +106,9 @@ def fixes(c: str, slot: str) -> list[tuple[str, float]]:
 
 
 def fix_budget(length: int, requested: int) -> int:
-    """Confusion fixes allowed in a text of ``length``: one per four characters."""
-    return max(0, min(requested, max(1, length // 4)))
+    """Confusion fixes allowed in a text of ``length``: one per four characters, rounded (a 7-character
+    1995 plate may have both letters of its suffix read as digits, "12345OO" read "1234500")."""
+    return max(0, min(requested, max(1, (length + 1) // 4)))
 
 
 def _near_structured(text: str) -> bool:

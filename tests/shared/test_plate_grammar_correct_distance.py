@@ -387,3 +387,17 @@ def test_digits_only_text_has_no_reading_of_its_own(read: str, military: str) ->
     # no plate format is all digits: the only plate this can be is the military one
 
     assert best(read, char_alternatives=_clear_alts(read)) == (military, F.MILITARY, True)
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"), [("2581900", "25819OO"), ("9023410", "90234IO"), ("8919110", "89191IO")]
+)
+def test_seven_character_plates_allow_two_fixes(read: str, fixed: str) -> None:
+    assert best(read) == (fixed, F.LEGACY_1995, True)
+
+
+@pytest.mark.parametrize(("length", "budget"), [(3, 1), (5, 1), (6, 1), (7, 2), (8, 2), (9, 2), (11, 3)])
+def test_fix_budget_is_one_per_four_characters_rounded(length: int, budget: int) -> None:
+    from shared.plate_grammar.formats import fix_budget
+
+    assert fix_budget(length, 9) == budget
