@@ -58,6 +58,23 @@ def scrape(port: int) -> dict[tuple[str, str], float]:
     return out
 
 
+def camera_state(port: int, camera: str, state: str) -> float | None:
+    """The 0/1 value of ``varta_ingest_camera_state{camera, state}``; None when /metrics does not answer."""
+    try:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    except httpx.HTTPError:
+        return None
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            labels = s.labels
+            if s.name == "varta_ingest_camera_state" and (labels.get("camera"), labels.get("state")) == (
+                camera,
+                state,
+            ):
+                return s.value
+    return None
+
+
 def try_scrape(port: int) -> dict[tuple[str, str], float]:
     try:
         return scrape(port)

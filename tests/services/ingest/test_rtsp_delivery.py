@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import camera_state, start_agent, start_receiver, stop, try_scrape, wait_for, write_config
 from conftest import procs as procs
-from conftest import start_agent, start_receiver, stop, try_scrape, wait_for, write_config
 from ingest_fake_gateway import Recorder
 from ingest_rtsp_server import RtspTestServer, free_port
 
@@ -71,7 +71,7 @@ def test_gateway_and_camera_outages_lose_and_duplicate_nothing(
 
         rtsp.stop()  # the camera goes away, then comes back on the same address
         wait_for(
-            lambda: metric(http_port, "varta_ingest_camera_state", "road") == 0,
+            lambda: camera_state(http_port, "road", "streaming") == 0,
             20,
             what="camera not streaming",
         )
