@@ -108,6 +108,17 @@ class GatewaySettings(BaseSettings):
     plates_url: str | None = Field(default=None, description="plate recognizer service; None = in-process")
     faces_url: str | None = Field(default=None, description="face recognizer service; None = in-process")
     recognizer_timeout_s: float = Field(default=5.0, gt=0)
+    inprocess_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "inference threads per model when the recognizers run inside the gateway process. One "
+            "thread per model and as many frames in parallel as cores gives the most frames per second "
+            "(measured on 2 cores: p95 frame-to-alert 579 ms with 1 thread vs 649 ms with 2). A model's "
+            "own VARTA_PLATES__THREADS / VARTA_FACES__THREADS wins when set."
+        ),
+    )
     face_embedding_dim: int = Field(
         default=128, ge=16, le=4096, description="template size when faces run remotely (SFace: 128)"
     )

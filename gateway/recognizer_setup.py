@@ -31,33 +31,43 @@ class SplitRecognizers:
         await self._f.aclose()
 
 
-def _local(plates: bool, faces: bool) -> Any:
+def _local(plates: bool, faces: bool, threads: int) -> Any:
     """Load the real models (checksum-verified; a missing file raises with the fix)."""
+    import os
+
     from gateway.clients.inprocess import InProcessRecognizers
 
     plate_rec = face_rec = None
     if plates:
         from recognizers.plates.pipeline import PlateRecognizer
+        from recognizers.plates.settings import PlateSettings
 
-        plate_rec = PlateRecognizer()
+        plate_settings = PlateSettings()
+        if plate_settings.threads is None:
+            plate_settings = plate_settings.model_copy(update={"threads": threads})
+        plate_rec = PlateRecognizer(plate_settings)
         plate_rec.load()
     if faces:
         from recognizers.faces.recognizer import FaceRecognizer
+        from recognizers.faces.settings import FaceSettings
 
-        face_rec = FaceRecognizer()
+        face_settings = FaceSettings()
+        if face_settings.threads is None:
+            face_settings = face_settings.model_copy(update={"threads": threads})
+        face_rec = FaceRecognizer(face_settings)
         face_rec.load()
-    return InProcessRecognizers(plate_rec, face_rec)
+    return InProcessRecognizers(plate_rec, face_rec, max_concurrency=len(os.sched_getaffinity(0)))
 
 
 def make_recognizers(settings: GatewaySettings) -> Any:
     p_url, f_url = settings.plates_url, settings.faces_url
     if p_url is None and f_url is None:
         log.info("loading plate and face recognizers in-process")
-        return _local(True, True)
+        return _local(True, True, settings.inprocess_threads)
     from gateway.clients.http import HttpRecognizers
 
     remote = HttpRecognizers(p_url, f_url, timeout_s=settings.recognizer_timeout_s)
     if p_url is not None and f_url is not None:
         return remote
-    local = _local(p_url is None, f_url is None)
+    local = _local(p_url is None, f_url is None, settings.inprocess_threads)
     return SplitRecognizers(remote, local) if p_url is not None else SplitRecognizers(local, remote)
