@@ -86,22 +86,45 @@ class TextDetector:
 
     def detect(self, image_bgr: np.ndarray, long_side: int | None = None) -> list[TextBox]:
         """Text boxes in the coordinates of ``image_bgr`` (scaled to ``long_side``, default configured)."""
+        return self.detect_with_weak(image_bgr, long_side)[0]
+
+    def detect_with_weak(
+        self, image_bgr: np.ndarray, long_side: int | None = None, weak_thresh: float | None = None
+    ) -> tuple[list[TextBox], list[TextBox]]:
+        """Text boxes, and the weak ones: regions whose mean probability is at least ``weak_thresh`` but
+        under the box threshold (small or faint text the detector half saw; empty when not asked for)."""
         prob, scale = self.prob_map(image_bgr, long_side)
-        boxes = boxes_from_map(prob, self.thresh, self.box_thresh, self.unclip_ratio, self.max_candidates)
+        floor = self.box_thresh if weak_thresh is None else min(weak_thresh, self.box_thresh)
+        cands = candidates(prob, self.thresh, self.unclip_ratio, self.max_candidates, floor)
         h, w = image_bgr.shape[:2]
-        out = []
-        for pts, score in boxes:
-            pts = pts / scale
-            pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
-            pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
-            out.append(TextBox(pts.astype(np.float32), score))
-        return out
+        strong: list[TextBox] = []
+        weak: list[TextBox] = []
+        for pts, score in cands:
+            if score >= self.box_thresh:
+                strong.append(_to_input(pts, score, scale, w, h))
+            else:
+                weak.append(_to_input(pts, score, scale, w, h))
+        return strong, weak
+
+
+def _to_input(pts: np.ndarray, score: float, scale: float, w: int, h: int) -> TextBox:
+    pts = pts / scale
+    pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
+    pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
+    return TextBox(pts.astype(np.float32), score)
 
 
 def boxes_from_map(
     prob: np.ndarray, thresh: float, box_thresh: float, unclip_ratio: float, max_candidates: int
 ) -> list[tuple[np.ndarray, float]]:
     """DB post-processing: probability map -> expanded rotated boxes (map coordinates) with scores."""
+    return candidates(prob, thresh, unclip_ratio, max_candidates, box_thresh)
+
+
+def candidates(
+    prob: np.ndarray, thresh: float, unclip_ratio: float, max_candidates: int, min_score: float
+) -> list[tuple[np.ndarray, float]]:
+    """Expanded rotated boxes of the binarised map with a mean probability of at least ``min_score``."""
     bitmap: np.ndarray = (prob > thresh).astype(np.uint8)
     bitmap = cv2.dilate(bitmap, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -111,7 +134,7 @@ def boxes_from_map(
         if min(rect[1]) < _MIN_SIDE:
             continue
         score = _box_score(prob, contour)
-        if score < box_thresh:
+        if score < min_score:
             continue
         expanded = _unclip(cv2.boxPoints(rect), unclip_ratio)
         if expanded is None:

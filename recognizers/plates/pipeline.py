@@ -18,6 +18,7 @@ from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 log = logging.getLogger(__name__)
 
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
+_MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
 _TWO_LINE_ASPECT = 2.0
 _REREAD_PAD = (0.35, 0.08)  # x, y times the line height on each side
@@ -70,13 +71,18 @@ class PlateRecognizer:
         region, (ox, oy) = _crop_roi(image_bgr, roi)
         if region.size == 0:
             return []
-        boxes = self._plate_shaped(self.detector.detect(region))
+        s = self.settings
+        weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
+        strong, weak = self.detector.detect_with_weak(region, weak_thresh=weak_thresh)
+        boxes = self._plate_shaped(strong)
         t1 = time.perf_counter()
         offset = np.array([ox, oy], np.float32)
         points = [b.points for b in boxes]
-        n_boxes = len(points)
         budget = [refine.MAX_REGIONS]
-        points += [line for p in points if _squarish(p) for line in self._split(region, p, budget)]
+        split = [line for p in points if _squarish(p) for line in self._split(region, p, budget)]
+        points += self._weak_lines(region, weak)  # already re-detected enlarged: lines, not split again
+        n_boxes = len(points)
+        points += split
         lines = self._read(image_bgr, [p + offset for p in points], n_boxes)
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
         self._reread_wider(image_bgr, lines)
@@ -100,6 +106,16 @@ class PlateRecognizer:
         reads = self.reader.read([self.reader.crop(image_bgr, p) for p in points])
         pairs = enumerate(zip(points, reads, strict=True))
         return [Line(p, r, k >= n_whole) for k, (p, r) in pairs if r.text]
+
+    def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
+        """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""
+        assert self.detector is not None
+        shaped = [b for b in weak if b.height >= _MIN_WEAK_PX and b.width <= _MAX_ASPECT * b.height]
+        shaped.sort(key=lambda b: -b.score * b.height)
+        found: list[np.ndarray] = []
+        for b in shaped[: self.settings.max_weak_regions]:
+            found += refine.lines_in_weak(self.detector, region, b.points)
+        return found
 
     def _split(self, region: np.ndarray, points: np.ndarray, budget: list[int]) -> list[np.ndarray]:
         """The lines of a squarish box: re-detected at higher resolution, else (also) its two halves."""

@@ -6,7 +6,9 @@ at all. Splitting the blob in half cuts through characters whenever the box is n
 region is cropped from the full-resolution frame, enlarged so a text line is about ``LINE_PX`` high,
 and run through the same DB detector: the lines come back separated and tight. This runs only on
 squarish boxes and above a line that reads like the bottom line of a two-line plate (``1234 AB``), at
-most ``MAX_REGIONS`` times a frame, each on a few thousand pixels, so it costs little.
+most ``MAX_REGIONS`` times a frame, each on a few thousand pixels, so it costs little. The same pass
+also runs on weak regions (``lines_in_weak``): text the frame-size map saw but scored under the box
+threshold, as small or low-contrast plates often are; the pipeline caps those per frame.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ MAX_SCALE = 4.0
 MAX_LONG_SIDE = 384
 MIN_LINE_PX = 4.0  # full-resolution height of the smallest line worth reading
 MAX_REGIONS = 4
+WEAK_PAD = 0.3  # a weak region is grown by this times its height on each side before re-detection
 _BOTTOM_LINE = re.compile(r"\d{4}[ABCEHIKMOPTX]{2}")
 _BOTTOM_SLOTS = ("D", "D", "D", "D", "L", "L")
 
@@ -111,3 +114,15 @@ def box_above(points: np.ndarray, shift: float = 1.05) -> np.ndarray:
     code beside the flag strip often stays under the detection threshold)."""
     up = ((points[0] - points[3]) + (points[1] - points[2])) / 2
     return (points + up * shift).astype(np.float32)
+
+
+def lines_in_weak(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarray) -> list[np.ndarray]:
+    """The text lines inside a weak region: one the frame-size map saw but scored under the box
+    threshold (small or low-contrast plate text). Re-detected enlarged, it often clears it."""
+    w = float(np.linalg.norm(points[1] - points[0]))
+    h = float(np.linalg.norm(points[3] - points[0]))
+    line_h = h / 3 if w / max(h, 1e-6) < 2.0 else h  # squarish: maybe both lines of a two-line plate
+    grown = expand_box(points, WEAK_PAD, WEAK_PAD)
+    x0, y0 = grown.min(axis=0)
+    x1, y1 = grown.max(axis=0)
+    return redetect(detector, image_bgr, (x0, y0, x1, y1), line_h)

@@ -24,6 +24,12 @@ class PlateSettings(BaseSettings):
     det_box_thresh: float = Field(default=0.5, gt=0, lt=1, description="minimum mean probability of a box")
     det_unclip_ratio: float = Field(default=1.6, gt=0, description="DB box expansion (area*ratio/perimeter)")
     det_max_candidates: int = Field(default=300, ge=1)
+    det_weak_thresh: float = Field(
+        default=0.4, gt=0, lt=1, description="regions scoring from this to the box threshold get a 2nd look"
+    )
+    max_weak_regions: int = Field(
+        default=2, ge=0, le=16, description="weak regions re-detected enlarged per frame (0: none)"
+    )
     rec_height: int = Field(default=48, description="input height of the recognizer")
     rec_batch: int = Field(default=8, ge=1, le=64)
     max_text_boxes: int = Field(
