@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db.events import Alert, Frame, PlateReadRow, Sighting, new_id
 from gateway.db.models import PersonEntry, PersonPhoto
-from gateway.pipeline.context import CameraContext
+from gateway.pipeline.context import CameraContext, WatchlistInfo
 from gateway.pipeline.match import FaceOutcome, PlateMatch, PlateOutcome
 from gateway.pipeline.schemas import AlertRef, FaceResult, FrameResult, PlateHitOut, PlateResult, SkipReason
 
@@ -185,6 +186,42 @@ def _ref(alert: Alert, new: bool) -> AlertRef:
     )
 
 
+def _new_alert(
+    session: Session,
+    plan: FramePlan,
+    *,
+    kind: str,
+    watchlist: WatchlistInfo | None,
+    entry_id: int,
+    watchlist_id: int,
+    crop_name: str,
+    confirmations_required: int,
+    **specific: Any,
+) -> Alert:
+    """Store a new alert of either kind: the fields both kinds share, plus the kind's own."""
+    alert = Alert(
+        id=new_id(),
+        kind=kind,
+        camera_id=plan.camera_id,
+        frame_id=plan.frame_id,
+        entry_id=entry_id,
+        watchlist_id=watchlist_id,
+        watchlist_version=watchlist.version if watchlist else 0,
+        organisation_id=watchlist.owner_org if watchlist else None,
+        frame_path=plan.evidence.get("frame.jpg"),
+        crop_path=plan.evidence.get(crop_name),
+        captured_at=plan.captured_at,
+        created_at=plan.received_at,
+        status="new",
+        confirmations_required=confirmations_required,
+        **specific,
+    )
+    session.add(alert)
+    session.flush()
+    plan.new_alerts.append(alert)
+    return alert
+
+
 def _plate_alert(
     session: Session, plan: FramePlan, i: int, po: PlateOutcome, h: PlateMatch, sighting: Sighting
 ) -> AlertRef:
@@ -192,32 +229,22 @@ def _plate_alert(
     found = _existing(session, plan.camera_id, key, h.entry_id)
     if found is not None:
         return _ref(found, new=False)
-    wl = plan.ctx.plate_lists.get(h.watchlist_id)
-    alert = Alert(
-        id=new_id(),
+    alert = _new_alert(
+        session,
+        plan,
         kind="plate",
-        camera_id=plan.camera_id,
-        frame_id=plan.frame_id,
-        sighting_id=sighting.id,
-        dedup_key=key,
+        watchlist=plan.ctx.plate_lists.get(h.watchlist_id),
         entry_id=h.entry_id,
         watchlist_id=h.watchlist_id,
-        watchlist_version=wl.version if wl else 0,
-        organisation_id=wl.owner_org if wl else None,
+        crop_name=f"plate-{i}.jpg",
+        confirmations_required=PLATE_CONFIRMATIONS,
+        sighting_id=sighting.id,
+        dedup_key=key,
         rule=h.rule,
         distance=float(h.distance),
         read_text=po.read.text,
         matched_text=h.pattern,
-        frame_path=plan.evidence.get("frame.jpg"),
-        crop_path=plan.evidence.get(f"plate-{i}.jpg"),
-        captured_at=plan.captured_at,
-        created_at=plan.received_at,
-        status="new",
-        confirmations_required=PLATE_CONFIRMATIONS,
     )
-    session.add(alert)
-    session.flush()
-    plan.new_alerts.append(alert)
     return _ref(alert, new=True)
 
 
@@ -242,30 +269,20 @@ def _store_face(
         if all(a.alert_id != recent.id for a in alerts):
             alerts.append(_ref(recent, new=False))
         return True
-    wl = plan.ctx.person_lists.get(hit.watchlist_id)
-    alert = Alert(
-        id=new_id(),
+    alert = _new_alert(
+        session,
+        plan,
         kind="face",
-        camera_id=plan.camera_id,
-        frame_id=plan.frame_id,
-        sighting_id=None,
-        dedup_key=f"face:{plan.frame_id}",
+        watchlist=plan.ctx.person_lists.get(hit.watchlist_id),
         entry_id=hit.entry_id,
         watchlist_id=hit.watchlist_id,
-        watchlist_version=wl.version if wl else 0,
-        organisation_id=wl.owner_org if wl else None,
+        crop_name=f"face-{i}.jpg",
+        confirmations_required=FACE_CONFIRMATIONS,
+        sighting_id=None,
+        dedup_key=f"face:{plan.frame_id}",
         rule="face",
         similarity=float(hit.score),
         enrolled_photo_id=hit.photo_id,
-        frame_path=plan.evidence.get("frame.jpg"),
-        crop_path=plan.evidence.get(f"face-{i}.jpg"),
-        captured_at=plan.captured_at,
-        created_at=plan.received_at,
-        status="new",
-        confirmations_required=FACE_CONFIRMATIONS,
     )
-    session.add(alert)
-    session.flush()
-    plan.new_alerts.append(alert)
     alerts.append(_ref(alert, new=True))
     return True
