@@ -10,7 +10,6 @@ import cv2
 import numpy as np
 import pytest
 
-from recognizers.models.registry import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, render_plate
 from shared.plate_grammar import PlateFormat
@@ -25,18 +24,6 @@ MILD = (40, 90)  # plate heights (px) at which every format must read
 def _shared_data() -> Path:
     env = os.environ.get("VARTA_SHARED_DATA")
     return Path(env) if env else Path(__file__).resolve().parents[3].parent / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def recognizer() -> PlateRecognizer:
-    try:
-        model_path("ppocr-v6-det-small")
-        model_path("ppocr-v6-rec-small")
-    except ModelMissingError as exc:
-        pytest.skip(f"plate models not in the cache: {exc}")
-    rec = PlateRecognizer(PlateSettings())
-    rec.load()
-    return rec
 
 
 def _texts(plates: list[PlateRead]) -> list[str]:

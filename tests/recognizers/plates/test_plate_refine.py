@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recognizers.models.registry import ModelMissingError, model_path
-from recognizers.plates import PlateRecognizer, PlateSettings, refine
+from recognizers.plates import PlateRecognizer, refine
 from recognizers.synth import render_plate
 
 
@@ -54,18 +53,6 @@ def test_merge_rows_keeps_a_single_box() -> None:
     only = _box(0, 0, 40, 10)
     assert len(refine.merge_rows([only])) == 1
     assert refine.merge_rows([]) == []
-
-
-@pytest.fixture(scope="module")
-def recognizer() -> PlateRecognizer:
-    try:
-        model_path("ppocr-v6-det-small")
-        model_path("ppocr-v6-rec-small")
-    except ModelMissingError as exc:
-        pytest.skip(f"plate models not in the cache: {exc}")
-    rec = PlateRecognizer(PlateSettings())
-    rec.load()
-    return rec
 
 
 @pytest.mark.slow

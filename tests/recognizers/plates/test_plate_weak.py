@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recognizers.models.registry import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.detector import boxes_from_map, candidates
 from recognizers.synth import render_plate
@@ -31,18 +30,6 @@ def test_weak_settings_are_validated() -> None:
     assert PlateSettings(max_weak_regions=0).max_weak_regions == 0
     with pytest.raises(ValueError):
         PlateSettings(det_weak_thresh=1.5)
-
-
-@pytest.fixture(scope="module")
-def recognizer() -> PlateRecognizer:
-    try:
-        model_path("ppocr-v6-det-small")
-        model_path("ppocr-v6-rec-small")
-    except ModelMissingError as exc:
-        pytest.skip(f"plate models not in the cache: {exc}")
-    rec = PlateRecognizer(PlateSettings())
-    rec.load()
-    return rec
 
 
 @pytest.mark.slow
