@@ -31,6 +31,13 @@ class SplitRecognizers:
         await self._f.aclose()
 
 
+def _threads_unless_set(model_settings: Any, threads: int) -> Any:
+    """The model's own VARTA_PLATES__THREADS / VARTA_FACES__THREADS wins; else the gateway's default."""
+    if model_settings.threads is None:
+        return model_settings.model_copy(update={"threads": threads})
+    return model_settings
+
+
 def _local(plates: bool, faces: bool, threads: int) -> Any:
     """Load the real models (checksum-verified; a missing file raises with the fix)."""
     import os
@@ -42,19 +49,13 @@ def _local(plates: bool, faces: bool, threads: int) -> Any:
         from recognizers.plates.pipeline import PlateRecognizer
         from recognizers.plates.settings import PlateSettings
 
-        plate_settings = PlateSettings()
-        if plate_settings.threads is None:
-            plate_settings = plate_settings.model_copy(update={"threads": threads})
-        plate_rec = PlateRecognizer(plate_settings)
+        plate_rec = PlateRecognizer(_threads_unless_set(PlateSettings(), threads))
         plate_rec.load()
     if faces:
         from recognizers.faces.recognizer import FaceRecognizer
         from recognizers.faces.settings import FaceSettings
 
-        face_settings = FaceSettings()
-        if face_settings.threads is None:
-            face_settings = face_settings.model_copy(update={"threads": threads})
-        face_rec = FaceRecognizer(face_settings)
+        face_rec = FaceRecognizer(_threads_unless_set(FaceSettings(), threads))
         face_rec.load()
     return InProcessRecognizers(plate_rec, face_rec, max_concurrency=len(os.sched_getaffinity(0)))
 
