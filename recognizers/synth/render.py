@@ -21,7 +21,11 @@ from recognizers.synth.plate import draw_plate
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.schemas import BBox
 
-HEIGHT_RANGE = (12, 100)  # of the flat plate; plate_height_px is the warped plate's box height
+#: The camera's scale, as the height in pixels a one-line plate (112 mm) would have at that distance.
+#: A two-line plate (200 mm) at the same distance is 200/112 as high: the scale is drawn, not the plate
+#: height, so both kinds are seen as a camera sees them. plate_height_px is the warped plate's box height.
+HEIGHT_RANGE = (12, 100)
+ONE_LINE_MM, TWO_LINE_MM = 112, 200
 
 
 @dataclass
@@ -145,7 +149,7 @@ def _conditions(rng: np.random.Generator, height_range: tuple[int, int]) -> dict
     # log-uniform: small plates (the hard, procurement-relevant case) are well represented
     h = round(math.exp(rng.uniform(math.log(lo), math.log(hi + 1))))
     return {
-        "plate_height_px": min(max(h, lo), hi),
+        "scale_one_line_px": min(max(h, lo), hi),
         "yaw_deg": round(float(rng.uniform(-35, 35)), 1),
         "pitch_deg": round(float(rng.uniform(-20, 20)), 1),
         "roll_deg": round(float(rng.normal(0, 3)), 1),
@@ -174,7 +178,7 @@ def render_plate(
     scene = _scene(rng, size, backgrounds)
     patch, mask, corners = _warp_plate(
         draw_plate(groups, style, bottom),
-        int(cond["plate_height_px"]),
+        round(int(cond["scale_one_line_px"]) * (TWO_LINE_MM / ONE_LINE_MM if bottom else 1.0)),
         float(cond["yaw_deg"]),
         float(cond["pitch_deg"]),
         float(cond["roll_deg"]),

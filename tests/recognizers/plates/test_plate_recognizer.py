@@ -67,7 +67,7 @@ def test_current_plate_fields_are_sane(recognizer: PlateRecognizer) -> None:
 
 
 def test_two_line_plate_is_joined(recognizer: PlateRecognizer) -> None:
-    samples = [render_plate(900 + i, layout="current_two_line", height_range=(60, 100)) for i in range(4)]
+    samples = [render_plate(900 + i, layout="current_two_line", height_range=(34, 56)) for i in range(4)]
     joined = 0
     for s in samples:
         plates = [p for p in recognizer.recognize(s.image_bgr) if p.text == s.text]

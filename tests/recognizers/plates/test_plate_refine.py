@@ -60,7 +60,7 @@ def test_redetect_separates_the_lines_of_a_two_line_plate(recognizer: PlateRecog
     assert recognizer.detector is not None
     split = 0
     for seed in range(6):
-        s = render_plate(7100 + seed, layout="current_two_line", height_range=(32, 48))
+        s = render_plate(7100 + seed, layout="current_two_line", height_range=(18, 27))
         b = s.bbox
         found = refine.lines_in_box(recognizer.detector, s.image_bgr, _box(b.x, b.y, b.x + b.w, b.y + b.h))
         split += len(found) >= 2
@@ -72,6 +72,6 @@ def test_redetect_separates_the_lines_of_a_two_line_plate(recognizer: PlateRecog
 
 @pytest.mark.slow
 def test_small_two_line_plates_mostly_read(recognizer: PlateRecognizer) -> None:
-    samples = [render_plate(7200 + i, layout="current_two_line", height_range=(32, 60)) for i in range(30)]
+    samples = [render_plate(7200 + i, layout="current_two_line", height_range=(18, 34)) for i in range(30)]
     hits = sum(any(p.text == s.text for p in recognizer.recognize(s.image_bgr)) for s in samples)
     assert hits >= 15, hits  # 32-60 px two-line plates: 18 of these 30 measured (17 with halves only)

@@ -76,3 +76,17 @@ def test_flat_plate_drawing_layouts() -> None:
 def test_clutter_scene_shape() -> None:
     img = clutter_scene(np.random.default_rng(0), 320, 200)
     assert img.shape == (200, 320, 3) and img.dtype == np.uint8
+
+
+def test_two_line_plates_are_drawn_at_the_same_camera_scale_as_one_line_plates() -> None:
+    """A camera sees a 200 mm two-line plate 200/112 as high as a 112 mm one-line plate."""
+    ratios = []
+    for seed in range(40):
+        one = render_plate(seed, layout="current", height_range=(56, 56))
+        two = render_plate(seed, layout="current_two_line", height_range=(56, 56))
+        assert one.conditions["scale_one_line_px"] == two.conditions["scale_one_line_px"] == 56
+        pose = [abs(float(one.conditions[k])) for k in ("yaw_deg", "pitch_deg", "roll_deg")]
+        if pose[0] < 12 and pose[1] < 8 and pose[2] < 1.5:  # nearly flat: box height ~ plate height
+            ratios.append(two.plate_height_px / one.plate_height_px)
+    assert len(ratios) >= 2
+    assert all(1.6 <= r <= 1.95 for r in ratios), ratios
