@@ -347,14 +347,28 @@ async def _camera_loop(
     return out
 
 
+def camera_phases(n: int, fps: float, phase: str, seed: int = 7) -> list[float]:
+    """Start offsets (s) of ``n`` cameras. Independent cameras capture at unrelated instants: each
+    starts at a random point of its frame period. "aligned" sends every camera's frame at the same
+    instant, the worst case (no real deployment synchronises its cameras' shutters)."""
+    if phase == "aligned":
+        return [0.0] * n
+    if phase != "independent":
+        raise ValueError(f"unknown phase {phase!r}: use independent or aligned")
+    rng = np.random.default_rng(seed)
+    return [float(x) for x in rng.uniform(0.0, 1.0 / fps, n)]
+
+
 async def run_load(
-    url: str, keys: dict[str, str], plan: ScenePlan, fps: float, duration_s: float
+    url: str, keys: dict[str, str], plan: ScenePlan, fps: float, duration_s: float, phase: str = "independent"
 ) -> list[Sample]:
     limits = httpx.Limits(max_connections=len(keys) + 2)
+    offsets = camera_phases(len(keys), fps, phase)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         t0 = time.perf_counter() + 0.2
         loops = [
-            _camera_loop(client, cam, keys[cam], plan.cameras[cam], fps, t0, t0 + duration_s) for cam in keys
+            _camera_loop(client, cam, keys[cam], plan.cameras[cam], fps, t0 + off, t0 + duration_s)
+            for cam, off in zip(keys, offsets, strict=True)
         ]
         results = await asyncio.gather(*loops)
     return [s for r in results for s in r]
@@ -428,6 +442,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=40.0, help="seconds of camera traffic (30-60)")
     p.add_argument("--cameras", type=int, default=5)
     p.add_argument("--fps", type=float, default=2.0, help="frames per second per camera")
+    p.add_argument(
+        "--phase",
+        choices=("independent", "aligned"),
+        default="independent",
+        help="when cameras send within their frame period: at random instants (independent cameras), "
+        "or all at once (the worst case)",
+    )
     p.add_argument("--decoys", type=int, default=2000, help="extra plate entries on the list")
     p.add_argument("--match-n", type=int, default=100_000, help="templates/entries for the match benches")
     p.add_argument("--skip-match", action="store_true", help="skip the 100k match benchmarks")
@@ -452,8 +473,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(plan.enrol)} people"
         )
         load_before = os.getloadavg()[0]
-        samples = asyncio.run(run_load(proc.url, keys, plan, args.fps, args.duration))
+        samples = asyncio.run(run_load(proc.url, keys, plan, args.fps, args.duration, args.phase))
         gw = summarise(samples)
+        gw["camera_phase"] = args.phase
         # the machine may be shared: say how busy it was, beside the figures
         gw["machine"] = {
             "cpus": os.cpu_count(),
