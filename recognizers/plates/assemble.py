@@ -3,7 +3,9 @@
 Only text that can be a plate survives (shared.plate_grammar decides; a foreign plate of 4-10 letters and
 digits is kept with format ``unknown``). Per box, a few variants of the read are tried: the text as read,
 with up to two leading characters dropped (the UA/EU flag strip is sometimes read as a letter) and with
-one weak character inside dropped (an emblem between the region code and the number). The grammar's
+one weak character inside dropped (an emblem between the region code and the number). A foreign plate's
+O/0 and I/1 are settled by the European layout it fits (``shared.plate_grammar.foreign``), else by its
+neighbours (``harmonise``). The grammar's
 positional correction ranks them: a valid structured Ukrainian reading beats a personalised one, which
 beats an unknown (foreign) one; characters dropped and confusions fixed cost evidence. Two boxes stacked
 with a similar x-span are joined top line first into one two-line reading when that reads as a plate.
@@ -26,6 +28,7 @@ from shared.plate_grammar import (
     parse,
     prior_applies,
 )
+from shared.plate_grammar.foreign import fit_foreign
 
 _WEAK = 0.6  # a character read with less confidence than this may be an artefact (strip, emblem, border)
 _UNSURE = 0.9  # below this a digit/letter look-alike may be resolved by its neighbours (foreign plates)
@@ -178,7 +181,8 @@ def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates:
                 if not weak_only:
                     continue  # only weak characters may be dropped from a non-structured plate
                 if p.corrections == 0 and len(p.text) == len(conf):
-                    p = parse(harmonise(p.text, conf, alts), lines=lines)
+                    settled = fit_foreign(p.text) if p.format is PlateFormat.UNKNOWN else p.text
+                    p = parse(settled if settled != p.text else harmonise(p.text, conf, alts), lines=lines)
             cost = p.cost + drop_cost + (p.prior if prior_applies(text) else 0.0)
             t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
             if not plate_like(p.text):

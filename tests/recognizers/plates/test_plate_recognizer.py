@@ -132,5 +132,5 @@ def test_eu_photos_exact_read_rate(recognizer: PlateRecognizer) -> None:
         exact += any(p.text == label for p in plates)
         detected += any(_overlap(p.bbox, box) for p in plates)
         assert all(p.format for p in plates)  # foreign plates come back with a format (unknown), not dropped
-    assert exact / len(rows) >= 0.90, f"exact {exact}/{len(rows)}"
+    assert exact / len(rows) >= 0.95, f"exact {exact}/{len(rows)}"  # 106/108 measured
     assert detected / len(rows) >= 0.95, f"detected {detected}/{len(rows)}"
