@@ -38,6 +38,9 @@ HEIGHT_BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("48-63", 48, 64),
     ("64+", 64, 10_000),
 )
+#: camera scale (the height a one-line plate would have) from which the figure "at a legible size" counts:
+#: 24 px high is a one-line plate about 110 px wide, characters about 12 px high
+LEGIBLE_SCALE_PX = 24
 SEED = 20241124
 N_SPEED_FRAMES = 20
 N_PEER_RENDERED = 50
@@ -146,6 +149,9 @@ def evaluate(
         "ua_rendered_exact_read": _rate(ua_hits),
         "ua_rendered_n": len(rendered),
         "read_rate_by_height": by_height(rendered, ua_hits),
+        f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up": _rate(
+            h for s, h in zip(rendered, ua_hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
+        ),
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
     }
     speed_720 = time_reader(read, frames, (1280, 720))
@@ -162,6 +168,11 @@ def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float |
     for name, lo, hi in HEIGHT_BUCKETS:
         out[name] = _rate(h for s, h in zip(rendered, hits, strict=True) if lo <= s.plate_height_px < hi)
     return out
+
+
+def scale_px(s: SynthPlate) -> int:
+    """The camera scale a plate was rendered at: the height a one-line plate would have there."""
+    return int(s.conditions.get("scale_one_line_px", s.plate_height_px))
 
 
 def by_format(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
