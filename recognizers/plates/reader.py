@@ -2,9 +2,11 @@
 
 The recognizer's dictionary (thousands of characters) is folded onto what a plate can carry: the 36
 characters ``0-9 A-Z`` (upper/lower/full-width forms of one letter count as that letter), a separator
-class (space, dash, dot) and "anything else" (an emblem, a flag, a Chinese character). Greedy CTC decoding
-runs on these folded classes, so a plate's emblem never turns into a letter; every emitted character
-carries its confidence and the top-k alternatives at the same position.
+class (space, dash, dot) and "anything else" (an emblem, a flag, a Chinese character). Glyphs that stand
+for several plate characters keep them: the model reads the "II" of a plate as the Roman numeral Ⅱ, a
+"12" as ⑫. A bare vertical bar (``|``, lower-case ``l``) is an I: plate fonts draw no lower case, and
+their L has a foot. Greedy CTC decoding runs on these folded classes, so a plate's emblem never turns into
+a letter; every emitted character carries its confidence and the top-k alternatives at the same position.
 """
 
 from __future__ import annotations
@@ -55,20 +57,40 @@ def load_dictionary(session_meta: dict[str, str], dict_file: Path | None = None)
     return ["<blank>", *chars, " "]
 
 
+_BARS = "|ǀl"  # a plain vertical stroke: on a plate, an I
+_MAX_MULTI = 4
+
+
+def fold(ch: str) -> str:
+    """The plate characters a dictionary glyph stands for ("" if none): "a" -> "A", "Ⅱ" -> "II"."""
+    if ch in _BARS:
+        return "I"
+    folded = unicodedata.normalize("NFKC", ch).upper()
+    if 1 <= len(folded) <= _MAX_MULTI and all(c in ALPHABET for c in folded):
+        return folded
+    return ""
+
+
 def fold_table(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Model class indices that map to a plate class, and the plate class of each (1..36 or _SEP)."""
     idx, group = [], []
     for i, ch in enumerate(chars):
         if i == _BLANK:
             continue
-        folded = unicodedata.normalize("NFKC", ch).upper()
-        if len(folded) == 1 and folded in ALPHABET:
+        folded = fold(ch)
+        if len(folded) == 1:
             idx.append(i)
             group.append(ALPHABET.index(folded) + 1)
         elif ch in _SEPARATORS:
             idx.append(i)
             group.append(_SEP)
     return np.asarray(idx, np.int64), np.asarray(group, np.int64)
+
+
+def multi_table(chars: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Model class indices of glyphs that stand for several plate characters, and those characters."""
+    pairs = [(i, f) for i, ch in enumerate(chars) if i != _BLANK and len(f := fold(ch)) > 1]
+    return np.asarray([i for i, _ in pairs], np.int64), [f for _, f in pairs]
 
 
 class TextReader:
@@ -92,6 +114,7 @@ class TextReader:
         self._idx, group = fold_table(chars)
         self._fold = np.zeros((len(self._idx), _SEP), np.float32)
         self._fold[np.arange(len(self._idx)), group - 1] = 1.0
+        self._multi_idx, self._multi = multi_table(chars)
 
     def crop(
         self, image_bgr: np.ndarray, points: np.ndarray, pad: tuple[float, float] = (0.0, 0.0)
@@ -155,10 +178,12 @@ class TextReader:
         return tensor, widths
 
     def decode(self, probs: np.ndarray, used_width: float = 1.0) -> TextRead:
-        """Greedy CTC over folded classes: blank, 36 characters, separator, other."""
+        """Greedy CTC over folded classes: blank, 36 characters, separator, other, then the glyphs
+        that stand for several characters (each emits all of them)."""
         folded = probs[:, self._idx] @ self._fold  # (T, 37): 36 characters + separator
-        other = np.clip(1.0 - probs[:, _BLANK] - folded.sum(axis=1), 0.0, 1.0)
-        classes = np.concatenate([probs[:, :1], folded, other[:, None]], axis=1)  # (T, 39)
+        multi = probs[:, self._multi_idx]  # (T, M)
+        other = np.clip(1.0 - probs[:, _BLANK] - folded.sum(axis=1) - multi.sum(axis=1), 0.0, 1.0)
+        classes = np.concatenate([probs[:, :1], folded, other[:, None], multi], axis=1)  # (T, 39 + M)
         best = classes.argmax(axis=1)
         steps = len(best)
         text: list[str] = []
@@ -177,12 +202,14 @@ class TextReader:
                     raw.append(" ")
             elif cls != _BLANK:
                 peak = t + int(np.argmax(classes[t : end + 1, cls]))
-                ch = ALPHABET[cls - 1]
-                text.append(ch)
-                raw.append(ch)
-                conf.append(float(classes[peak, cls]))
-                alts.append(self._alternatives(classes[peak]))
-                xs.append(((t + end + 1) / 2) / steps / max(used_width, 1e-6))
+                glyphs = ALPHABET[cls - 1] if cls < _OTHER else self._multi[cls - _OTHER - 1]
+                centre = ((t + end + 1) / 2) / steps / max(used_width, 1e-6)
+                for ch in glyphs:
+                    text.append(ch)
+                    raw.append(ch)
+                    conf.append(float(classes[peak, cls]))
+                    alts.append(self._alternatives(classes[peak]) if len(glyphs) == 1 else [(ch, conf[-1])])
+                    xs.append(centre)
             t = end + 1
         return TextRead("".join(text), "".join(raw).strip(), conf, alts, xs)
 

@@ -7,7 +7,15 @@ import pytest
 
 from recognizers.plates.assemble import Line, assemble, best_reading, harmonise, stacked
 from recognizers.plates.detector import boxes_from_map, order_points
-from recognizers.plates.reader import ALPHABET, TextRead, expand_box, fold_table
+from recognizers.plates.reader import (
+    ALPHABET,
+    TextRead,
+    TextReader,
+    expand_box,
+    fold,
+    fold_table,
+    multi_table,
+)
 from recognizers.plates.settings import PlateSettings
 
 
@@ -59,6 +67,51 @@ def test_fold_table_maps_case_and_width_variants_to_plate_characters() -> None:
     assert mapping[1] == mapping[2] == mapping[3] == a
     assert mapping[4] == ALPHABET.index("0") + 1
     assert 6 not in mapping  # a Chinese character folds into "other"
+
+
+@pytest.mark.parametrize(
+    ("glyph", "plate"),
+    [
+        ("a", "A"),
+        ("Ａ", "A"),
+        ("0", "0"),
+        ("Ⅱ", "II"),
+        ("ⅲ", "III"),
+        ("⑫", "12"),
+        ("|", "I"),
+        ("l", "I"),
+        ("L", "L"),
+        ("中", ""),
+        ("-", ""),
+        ("⑴", ""),
+    ],
+)
+def test_glyphs_fold_to_the_plate_characters_they_stand_for(glyph: str, plate: str) -> None:
+    assert fold(glyph) == plate
+
+
+def _reader(chars: list[str]) -> TextReader:
+    """A reader's decoding tables over a made-up dictionary (decoding is pure: no model needed)."""
+    r = TextReader.__new__(TextReader)
+    r.top_k = 3
+    r._idx, group = fold_table(chars)
+    r._fold = np.zeros((len(r._idx), len(ALPHABET) + 1), np.float32)
+    r._fold[np.arange(len(r._idx)), group - 1] = 1.0
+    r._multi_idx, r._multi = multi_table(chars)
+    return r
+
+
+def test_a_glyph_that_stands_for_two_characters_emits_both() -> None:
+    chars = ["<blank>", "X", "3", "Ⅱ", "中", " "]
+    r = _reader(chars)
+    steps = [1, 0, 2, 0, 5, 3, 3, 0, 4]  # X, 3, space, Ⅱ (two steps), an emblem
+    probs = np.full((len(steps), len(chars)), 0.01, np.float32)
+    for t, k in enumerate(steps):
+        probs[t, k] = 0.95
+    read = r.decode(probs)
+    assert read.text == "X3II" and read.raw == "X3 II"
+    assert len(read.char_conf) == len(read.alternatives) == len(read.char_x) == 4
+    assert read.alternatives[2] == [("I", pytest.approx(0.95))]
 
 
 def test_expand_box_grows_along_its_axes() -> None:
