@@ -129,6 +129,11 @@ class GatewaySettings(BaseSettings):
     bootstrap_admin_key: SecretStr | None = Field(
         default=None, description="use this admin key at first start instead of generating one"
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="when set, GET /metrics asks for 'Authorization: Bearer <token>' (Prometheus "
+        "'authorization: credentials'); unset, /metrics is open (the loopback one-process default)",
+    )
     auto_migrate: bool = Field(default=True, description="run 'alembic upgrade head' at start")
     load_recognizers: bool = Field(default=True, description="build recognizer clients at start")
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
@@ -189,6 +194,8 @@ def _check_secrets(s: GatewaySettings) -> None:
         raise ValueError("VARTA_QDRANT_API_KEY is a default/weak value; set a real one")
     if s.qdrant_url and not _is_loopback(s.qdrant_url) and s.qdrant_api_key is None:
         raise ValueError("VARTA_QDRANT_API_KEY is required for a non-loopback VARTA_QDRANT_URL")
+    if s.metrics_token is not None and len(s.metrics_token.get_secret_value()) < 16:
+        raise ValueError("VARTA_METRICS_TOKEN must be at least 16 random characters")
     if s.bootstrap_admin_key is not None:
         key = s.bootstrap_admin_key.get_secret_value()
         if not key.startswith("vk_") or len(key) < 35:

@@ -63,7 +63,7 @@ def get_principal(
         raise AuthRequired()
     principal = authenticate(session, plain)
     if principal is None:
-        raise AuthRequired("The API key is unknown or revoked.")
+        raise AuthRequired("The API key is unknown or revoked.", "Ключ API невідомий або відкликаний.")
     return principal
 
 

@@ -57,12 +57,12 @@ class NotFound(DomainError):
 class AuthRequired(DomainError):
     code = "unauthenticated"
 
-    def __init__(self, detail: str = "A valid API key is required (Authorization: Bearer vk_...).") -> None:
-        super().__init__(
-            detail,
-            "Потрібен дійсний ключ API (Authorization: Bearer vk_...).",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+    def __init__(
+        self,
+        detail: str = "A valid API key is required (Authorization: Bearer vk_...).",
+        detail_uk: str = "Потрібен дійсний ключ API (Authorization: Bearer vk_...).",
+    ) -> None:
+        super().__init__(detail, detail_uk, headers={"WWW-Authenticate": "Bearer"})
 
 
 class Forbidden(DomainError):

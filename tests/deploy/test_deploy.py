@@ -12,7 +12,11 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRETS = {"VARTA_POSTGRES_PASSWORD": "test-pg", "VARTA_QDRANT_API_KEY": "test-qdrant"}
+SECRETS = {
+    "VARTA_POSTGRES_PASSWORD": "test-pg",
+    "VARTA_QDRANT_API_KEY": "test-qdrant",
+    "VARTA_METRICS_TOKEN": "test-metrics-token-0123",
+}
 COMPOSE_SERVICES = {"gateway", "plates", "faces", "qdrant", "postgres"}
 
 
@@ -41,6 +45,7 @@ def test_compose_config_is_valid_with_secrets() -> None:
     gw = cfg["services"]["gateway"]
     assert gw["environment"]["VARTA_PLATES_URL"] == "http://plates:8000"
     assert gw["environment"]["VARTA_QDRANT_API_KEY"] == "test-qdrant"
+    assert gw["environment"]["VARTA_METRICS_TOKEN"] == "test-metrics-token-0123"
     assert "gateway-data:/var/lib/varta" in " ".join(str(v) for v in gw["volumes"]) or gw["volumes"]
 
 

@@ -238,3 +238,34 @@ def test_running_gateway_uses_the_default_bound(gateway: Any) -> None:
     proc = get_processor(gateway.ctx)
     assert proc.max_in_flight == gateway.settings.pipeline.max_frames_in_flight == 32
     assert proc.face_alert_window == timedelta(seconds=60)
+
+
+def test_metrics_token_is_asked_for_when_configured(harness: Any, tmp_path: Path) -> None:
+    token = secrets.token_urlsafe(24)
+    settings = GatewaySettings(
+        environment="dev",
+        data_dir=tmp_path,
+        metrics_token=token,
+        load_recognizers=False,
+        bootstrap_admin_key="vk_" + secrets.token_urlsafe(32),
+    )
+    with harness.start_gateway(settings) as gw:
+        with gw.client() as c:
+            missing = c.get("/metrics")
+            wrong = c.get("/metrics", headers={"Authorization": "Bearer " + "x" * 32})
+            admin_key = c.get("/metrics", headers={"Authorization": f"Bearer {gw.admin_key}"})
+            ok = c.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+            health = c.get("/healthz")
+    for r in (missing, wrong, admin_key):
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+        body = r.json()
+        assert "metrics token" in body["detail"] and "токена метрик" in body["detail_uk"]
+    assert ok.status_code == 200 and "varta_gateway_frames_in_flight" in ok.text
+    assert health.status_code == 200  # only /metrics asks for it
+
+
+def test_a_short_metrics_token_is_refused_outside_dev(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="VARTA_METRICS_TOKEN"):
+        GatewaySettings(environment="prod", data_dir=tmp_path, metrics_token="short")
+    s = GatewaySettings(environment="prod", data_dir=tmp_path, metrics_token=secrets.token_urlsafe(24))
+    assert s.metrics_token is not None
