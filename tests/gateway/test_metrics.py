@@ -249,13 +249,12 @@ def test_metrics_token_is_asked_for_when_configured(harness: Any, tmp_path: Path
         load_recognizers=False,
         bootstrap_admin_key="vk_" + secrets.token_urlsafe(32),
     )
-    with harness.start_gateway(settings) as gw:
-        with gw.client() as c:
-            missing = c.get("/metrics")
-            wrong = c.get("/metrics", headers={"Authorization": "Bearer " + "x" * 32})
-            admin_key = c.get("/metrics", headers={"Authorization": f"Bearer {gw.admin_key}"})
-            ok = c.get("/metrics", headers={"Authorization": f"Bearer {token}"})
-            health = c.get("/healthz")
+    with harness.start_gateway(settings) as gw, gw.client() as c:
+        missing = c.get("/metrics")
+        wrong = c.get("/metrics", headers={"Authorization": "Bearer " + "x" * 32})
+        admin_key = c.get("/metrics", headers={"Authorization": f"Bearer {gw.admin_key}"})
+        ok = c.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        health = c.get("/healthz")
     for r in (missing, wrong, admin_key):
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
         body = r.json()
