@@ -33,3 +33,11 @@ def test_summary_counts_only_answered_frames_and_alert_latencies() -> None:
     assert out["frames_ok"] == 2 and out["frames_failed"] == 1
     assert out["frame_to_alert_ms"] == {"p50": 200.0, "p95": 200.0}
     assert out["alerts"] == {"plate": 1, "face": 0}
+    assert out["frames_per_s"] == 2.5  # two answers 0.4 s apart (0.2 and 0.6): one interval
+
+
+def test_throughput_falls_when_answers_fall_behind_the_offered_rate() -> None:
+    steady = [Sample("a", sent=i * 0.1, latency_s=0.2, status=200) for i in range(11)]
+    behind = [Sample("a", sent=i * 0.1, latency_s=0.2 + 0.1 * i, status=200) for i in range(11)]
+    assert summarise(steady)["frames_per_s"] == 10.0
+    assert summarise(behind)["frames_per_s"] == 5.0
