@@ -9,8 +9,9 @@ Operating rules (measured with qdrant-edge-py 0.9.0, see docs/models.md):
   through); above it HNSW with ``hnsw_ef`` (recall measured in ``gateway.bench_match``).
 * ``optimize()`` builds the HNSW index. It blocks and, measured here, holds the GIL for its whole
   run (about 30 s at 100k x 128-d), which freezes every thread of the process. So it is never
-  started behind the caller's back: call it at start-up before the service reports ready, or in a
-  maintenance window after a bulk load. Until it runs, new points are searched exactly.
+  started behind the caller's back: the gateway calls it at start-up before it reports ready
+  (``gateway.startup.index_pending``); after a bulk load, restart in a quiet hour. Until it runs, new
+  points are searched exactly.
 * After reopening, the first queries page the segments in; ``warm_up()`` runs them at start.
 """
 

@@ -18,7 +18,14 @@ from recognizers.faces.detect_scrfd import ScrfdDetector
 from recognizers.faces.detect_yunet import YuNetDetector
 from recognizers.faces.embed import ArcFaceEmbedder, SFaceEmbedder
 from recognizers.faces.settings import FaceSettings
-from recognizers.models.registry import REGISTRY, ModelMissingError, cache_dir, cached_status
+from recognizers.models.registry import (
+    REGISTRY,
+    ModelMissingError,
+    cache_dir,
+    cached_status,
+    corrupt_message,
+    missing_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +49,9 @@ def _cached(name: str, settings: FaceSettings) -> Path:
     state = cached_status(spec, cache)
     path = cache / spec.filename
     if state == "missing":
-        raise ModelMissingError(
-            f"model {name} is missing at {path}. Fix: run `varta models pull {name}` "
-            "(or set VARTA_MODELS_DIR to a folder that holds it)."
-        )
+        raise ModelMissingError(missing_message(name, path, spec.filename))
     if state == "corrupt":
-        raise ModelMissingError(
-            f"model {name} at {path} has the wrong size or SHA-256. Fix: delete it and run "
-            f"`varta models pull {name}`."
-        )
+        raise ModelMissingError(corrupt_message(name, path))
     return path
 
 

@@ -96,7 +96,9 @@ def _cmd_verify(cache: Path, names: list[str]) -> int:
         if state != "ok":
             bad += 1
             fix = "run" if state == "missing" else f"delete {cache / spec.filename} and run"
+            fix_uk = "виконайте" if state == "missing" else f"видаліть {cache / spec.filename} і виконайте"
             print(f"         Fix: {fix} `varta models pull {spec.name}`", file=sys.stderr)
+            print(f"         Як виправити: {fix_uk} `varta models pull {spec.name}`", file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -158,6 +158,26 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def missing_message(name: str, path: Path, filename: str) -> str:
+    """What an operator reads when a model file is not in the cache, in English and Ukrainian."""
+    return (
+        f"model {name} is missing at {path}. Fix: run `varta models pull {name}` "
+        f"(or set VARTA_MODELS_DIR to a folder that holds {filename}).\n"
+        f"модель {name} відсутня в {path}. Як виправити: виконайте `varta models pull {name}` "
+        f"(або вкажіть у VARTA_MODELS_DIR теку, де є {filename})."
+    )
+
+
+def corrupt_message(name: str, path: Path) -> str:
+    """What an operator reads when a cached model file fails its checksum, in English and Ukrainian."""
+    return (
+        f"model {name} at {path} has the wrong size or SHA-256 (corrupt or a different version). "
+        f"Fix: delete it and run `varta models pull {name}`.\n"
+        f"модель {name} у {path} має неправильний розмір або SHA-256 (пошкоджена чи інша версія). "
+        f"Як виправити: видаліть файл і виконайте `varta models pull {name}`."
+    )
+
+
 def model_path(name: str, verify: bool = True) -> Path:
     """Path of a cached, checksum-verified model file; raises :class:`ModelMissingError` otherwise."""
     spec = REGISTRY.get(name)
@@ -165,15 +185,9 @@ def model_path(name: str, verify: bool = True) -> Path:
         raise ModelMissingError(f"unknown model {name!r}; known: {', '.join(sorted(REGISTRY))}")
     path = cache_dir() / spec.filename
     if not path.is_file():
-        raise ModelMissingError(
-            f"model {name} is missing at {path}. Fix: run `varta models pull {name}` "
-            f"(or set VARTA_MODELS_DIR to a folder that holds {spec.filename})."
-        )
+        raise ModelMissingError(missing_message(name, path, spec.filename))
     if verify and sha256_of(path) != spec.sha256:
-        raise ModelMissingError(
-            f"model {name} at {path} has the wrong SHA-256 (corrupt or a different version). "
-            f"Fix: delete it and run `varta models pull {name}`."
-        )
+        raise ModelMissingError(corrupt_message(name, path))
     return path
 
 

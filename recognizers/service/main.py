@@ -61,7 +61,8 @@ def _lifespan(state: ServiceState) -> Callable[[FastAPI], Any]:
             await anyio.to_thread.run_sync(state.engine.load)
         except Exception as exc:
             # ModelMissingError (and a pack error) carry the fix; say it plainly before exiting.
-            log.error("the %s recognizer cannot start: %s", state.engine.kind, exc)
+            kind = state.engine.kind
+            log.error("the %s recognizer cannot start / розпізнавач %s не запускається: %s", kind, kind, exc)
             raise
         async with anyio.create_task_group() as tg:
             tg.start_soon(_warm_up, state)

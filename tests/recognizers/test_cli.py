@@ -123,6 +123,7 @@ def test_serve_refuses_to_start_without_models(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "cannot start" in result.stderr and "varta models pull" in result.stderr
+    assert "не запускається" in result.stderr and "Як виправити" in result.stderr  # and in Ukrainian
 
 
 def test_bench_aggregation_last_line(

@@ -14,6 +14,7 @@ import pytest
 
 from gateway.faceindex import FaceIndexLocked
 from gateway.faceindex.edge import EdgeFaceIndex
+from gateway.startup import index_pending
 
 from .conftest import face_like, make_points
 
@@ -131,5 +132,33 @@ def test_exact_search_below_the_threshold_has_full_recall(tmp_path: Path) -> Non
             sims[wl != "wl1"] = -2
             want = set(ids[np.argsort(-sims)[:5]])
             assert {h.point_id for h in ix.search(v, ["wl1"], 5)} == want
+    finally:
+        ix.close()
+
+
+@pytest.mark.slow
+def test_start_up_builds_the_index_over_a_bulk_load(tmp_path: Path) -> None:
+    """Past the exact-search size, templates that wait for the index get it before the gateway is ready."""
+    ix = EdgeFaceIndex(tmp_path / "faces", 128, exact_below=20_000, warm_up=False)
+    try:
+        x, labels = face_like(6250, 4, 128, seed=3)
+        ix.upsert(make_points(x, labels))
+        assert ix.count() == 25_000 and ix.pending_index() == 25_000
+        assert not index_pending(ix, min_pending=30_000)  # too few waiting: left alone
+        assert index_pending(ix)
+        assert ix.pending_index() == 0
+        assert not index_pending(ix)  # nothing waits any more
+        hits = ix.search(x[7], ["wl0", "wl1", "wl2"], k=1)
+        assert hits and hits[0].photo_id == "photo7"
+    finally:
+        ix.close()
+
+
+def test_start_up_leaves_a_small_index_exact(tmp_path: Path) -> None:
+    ix = EdgeFaceIndex(tmp_path / "faces", 128, warm_up=False)
+    try:
+        x, labels = face_like(50, 4, 128)
+        ix.upsert(make_points(x, labels))
+        assert not index_pending(ix, min_pending=1) and ix.pending_index() == 200
     finally:
         ix.close()
