@@ -228,3 +228,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "an id in the path does not exist (or is not visible)"},
     422: {"model": ErrorBody, "description": "invalid input; `detail` names the field"},
 }
+
+# OpenAPI: an image answer (evidence, enrolled photos): binary JPEG, described by its first bytes.
+JPEG_RESPONSE: dict[str, Any] = {
+    "content": {
+        "image/jpeg": {
+            "schema": {"type": "string", "format": "binary"},
+            "example": "(binary JPEG: FF D8 FF E0 00 10 4A 46 49 46 ...)",
+        }
+    },
+}
+
+
+def multipart_example(**fields: str) -> dict[str, Any]:
+    """OpenAPI ``openapi_extra`` that shows an example of a multipart upload's fields."""
+    return {"requestBody": {"content": {"multipart/form-data": {"example": fields}}}}

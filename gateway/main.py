@@ -12,11 +12,13 @@ from fastapi import FastAPI
 
 from gateway import errors, startup
 from gateway.api import audit, authorisations, cameras, health, keys, metrics, watchlists
+from gateway.api.summaries_uk import DESCRIPTION_UK, SUMMARIES_UK
 from gateway.audit.log import AuditWriter
 from gateway.config import GatewaySettings
 from gateway.context import AppContext
 from gateway.db.session import make_engine, make_session_factory
 from gateway.watchlists.live import rebuild_plate_matcher
+from shared.openapi_uk import bilingual_openapi
 
 log = logging.getLogger(__name__)
 OPTIONAL_ROUTERS = ("frames", "sightings", "alerts")  # owned by the pipeline part
@@ -62,4 +64,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             log.warning("gateway.api.%s is absent: its routes are not served", name)
             continue
         app.include_router(module.router)
+    bilingual_openapi(app, SUMMARIES_UK, DESCRIPTION_UK)
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.auth.keys import Principal
 from gateway.db.events import Alert
 from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
+from gateway.errors import JPEG_RESPONSE
 from gateway.pipeline.evidence_access import entry_summary, evidence_file
 from gateway.pipeline.public import AlertDetail, AlertPublic, AlertsPublic, ReviewCreate, ReviewPublic
 from gateway.pipeline.queries import AlertQuery, get_alert, list_alerts
@@ -85,7 +86,7 @@ def alert_detail(
 @router.get(
     "/alerts/{alert_id}/evidence/{name}",
     response_class=FileResponse,
-    responses={**NOT_FOUND, 200: {"content": {"image/jpeg": {}}}},
+    responses={**NOT_FOUND, 200: {**JPEG_RESPONSE, "description": "the evidence image"}},
     summary="An evidence image: crop.jpg, frame.jpg or enrolled.jpg",
 )
 def alert_evidence(

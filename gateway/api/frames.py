@@ -102,7 +102,14 @@ async def _read_image(request: Request, limit: int) -> bytes:
     summary="A camera posts one frame",
     responses={200: {"content": {"application/json": {"example": EXAMPLE}}}, **ERRORS},
     openapi_extra={
-        "requestBody": {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
+        "requestBody": {
+            "content": {
+                "image/jpeg": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(binary JPEG frame from the camera: FF D8 FF E0 ...)",
+                }
+            }
+        }
     },
 )
 async def post_frame(

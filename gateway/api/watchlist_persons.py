@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, UploadFile
 
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
-from gateway.errors import ERROR_RESPONSES
+from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example
 from gateway.watchlists import person_actions
 from gateway.watchlists.schemas import BulkResult, PersonEntryCreate, PersonEntryPublic
 from gateway.watchlists.views import sniff_image_type
@@ -45,6 +45,7 @@ def delete_person(
     status_code=201,
     responses=UPLOAD_ERRORS,
     summary="Enrol one photo (exactly one face, minimum size and quality)",
+    openapi_extra=multipart_example(file="(binary JPEG, PNG or WebP with exactly one face)"),
 )
 async def add_photo(
     watchlist_id: int, entry_id: int, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
@@ -56,7 +57,7 @@ async def add_photo(
 @router.get(
     "/{watchlist_id}/persons/{entry_id}/photos/{photo_id}",
     response_class=Response,
-    responses=ERROR_RESPONSES | {200: {"content": {"image/jpeg": {}}, "description": "the enrolled photo"}},
+    responses=ERROR_RESPONSES | {200: {**JPEG_RESPONSE, "description": "the enrolled photo"}},
     summary="The enrolled photo (to compare with an alert's crop)",
 )
 def get_photo(
@@ -89,6 +90,10 @@ def delete_photo(
     response_model=BulkResult,
     responses=UPLOAD_ERRORS,
     summary="Upload persons as a ZIP of photos + manifest.csv (label,reason,valid_until,photo)",
+    openapi_extra=multipart_example(
+        file="(binary ZIP: manifest.csv with 'label,reason,valid_until,photo' rows, e.g. "
+        "'Іван Петренко,missing person,2027-01-31,photos/ivan1.jpg', and the photos it names)"
+    ),
 )
 async def bulk_persons(
     watchlist_id: int,

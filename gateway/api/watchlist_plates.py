@@ -7,7 +7,7 @@ from fastapi import APIRouter, UploadFile
 
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
 from gateway.deps import CtxDep, ListEditorDep, SessionDep
-from gateway.errors import ERROR_RESPONSES
+from gateway.errors import ERROR_RESPONSES, multipart_example
 from gateway.watchlists import plate_actions
 from gateway.watchlists.schemas import BulkResult, PlateEntryCreate, PlateEntryPublic
 
@@ -44,6 +44,9 @@ def delete_plate(
     response_model=BulkResult,
     responses=UPLOAD_ERRORS,
     summary="Upload plates as CSV (UTF-8; columns plate,reason,valid_until,notes)",
+    openapi_extra=multipart_example(
+        file="plate,reason,valid_until,notes\nАА 1234 ВВ,stolen,2027-06-30,\nAA12??BB,search,,partial plate"
+    ),
 )
 async def bulk_plates(
     watchlist_id: int,

@@ -22,6 +22,7 @@ from recognizers.service.deps import ServiceState
 from recognizers.service.engine import make_engine
 from recognizers.service.errors import install_error_handlers
 from recognizers.service.metrics import ServiceMetrics
+from shared.openapi_uk import bilingual_openapi
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,24 @@ DESCRIPTION = (
     "Errors are `ErrorBody` objects with an English `detail` and a Ukrainian `detail_uk`. "
     "503 answers carry `Retry-After`."
 )
+DESCRIPTION_UK = (
+    "Надішліть зображення (JPEG, PNG або WebP; тіло запиту або поле `image` multipart) на `/v1/recognize`. "
+    "Помилки — об'єкти `ErrorBody` з англійським `detail` і українським `detail_uk`. "
+    "Відповіді 503 містять `Retry-After`."
+)
+SUMMARIES_UK = {
+    "Liveness: 200 while the process runs": "Живучість: 200, поки процес працює",
+    "Readiness: 200 once the model is loaded and warmed up, 503 with Retry-After before": (
+        "Готовність: 200, коли модель завантажено й прогріто, до того 503 з Retry-After"
+    ),
+    "Prometheus metrics: per-stage latency, requests by status, in-flight requests": (
+        "Метрики Prometheus: затримка за етапами, запити за статусом, запити в обробці"
+    ),
+    "Find and read every licence plate in an image": "Знайти й прочитати кожен номерний знак на зображенні",
+    "Detect, align, score and embed every face in an image": (
+        "Знайти, вирівняти, оцінити й закодувати кожне обличчя на зображенні"
+    ),
+}
 
 
 def create_app(
@@ -51,6 +70,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(recognize.plates_router() if kind == "plates" else recognize.faces_router())
     app.middleware("http")(_request_counter(state))
+    bilingual_openapi(app, SUMMARIES_UK, DESCRIPTION_UK)
     return app
 
 

@@ -20,6 +20,7 @@ from svc_helpers import (
 )
 
 from recognizers.service.config import RecognizerServiceSettings
+from shared.openapi_uk import operations
 
 pytestmark = [pytest.mark.slow, pytest.mark.network]
 
@@ -150,3 +151,5 @@ def test_openapi_documents_bodies_and_errors(faces_service) -> None:
     )
     assert {"200", "400", "413", "415", "422", "503"} <= set(post["responses"])
     assert "example" in post["responses"]["200"]["content"]["application/json"]
+    assert post["x-summary-uk"] and "обличчя" in post["summary"]  # every summary in Ukrainian too
+    assert all(op.get("x-summary-uk") for op in operations(spec))
