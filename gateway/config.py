@@ -30,6 +30,9 @@ class RetentionSettings(BaseModel):
     audit_days: int = Field(
         default=365, ge=MIN_AUDIT_DAYS, title="Audit log", description="at least 183 days (six months)"
     )
+    reports_days: int = Field(
+        default=90, ge=1, title="Resident reports", description="photos and videos residents sent in"
+    )
     purge_interval_s: float = Field(default=3600.0, gt=0, description="seconds between automatic purges")
 
 
@@ -89,6 +92,10 @@ class UploadLimits(BaseModel):
     max_zip_members: int = Field(default=2000, ge=1)
     max_zip_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
     max_zip_ratio: float = Field(default=100.0, ge=1.0, description="max uncompressed/compressed per member")
+    max_report_photo_bytes: int = Field(default=15 * 1024 * 1024, ge=1024, description="resident photo")
+    max_report_video_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="resident video")
+    max_report_video_s: float = Field(default=120.0, gt=0, description="longest resident video (seconds)")
+    max_reports_per_day: int = Field(default=20, ge=1, description="reports per resident key in 24 h")
 
 
 class GatewaySettings(BaseSettings):
@@ -173,6 +180,11 @@ class GatewaySettings(BaseSettings):
     def evidence_root(self) -> Path:
         assert self.evidence_dir is not None
         return self.evidence_dir
+
+    @property
+    def reports_root(self) -> Path:
+        """Photos and videos residents sent in: ``<data_dir>/reports/YYYY/MM/<id>.<ext>``."""
+        return self.data_dir / "reports"
 
 
 def _is_loopback(url: str) -> bool:

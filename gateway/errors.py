@@ -110,6 +110,23 @@ class UnsupportedMedia(DomainError):
     code = "unsupported_media_type"
 
 
+class EmptyUpload(DomainError):
+    code = "empty_upload"
+
+
+class UnreadableMedia(DomainError):
+    """The type is right by its magic bytes, but the decoder cannot read it (corrupt, truncated)."""
+
+    code = "unreadable_media"
+
+
+class RateLimited(DomainError):
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, detail_uk: str, retry_after: int) -> None:
+        super().__init__(detail, detail_uk, headers={"Retry-After": str(max(1, retry_after))})
+
+
 class UploadRejected(DomainError):
     """A bulk upload with rejected rows (all-or-nothing), or one that could not be read at all."""
 
@@ -143,6 +160,9 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     TooLarge: 413,
     UnsupportedMedia: 415,
+    EmptyUpload: 400,
+    UnreadableMedia: 422,
+    RateLimited: 429,
     UploadRejected: 422,
     Unavailable: 503,
 }

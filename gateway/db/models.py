@@ -28,6 +28,7 @@ from gateway.db.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "council", "police", "auditor", "camera", "resident")
 WATCHLIST_KINDS = ("plates", "persons")
+REPORT_STATUSES = ("new", "in_review", "closed")
 SEED_ORGANISATIONS = {
     "council": ("Territorial community council", "Рада територіальної громади"),
     "police": ("National Police", "Національна поліція"),
@@ -206,6 +207,35 @@ class FaceAuthorisation(Base):
     revoked_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     cameras: Mapped[list[Camera]] = relationship(secondary=face_authorisation_cameras, lazy="selectin")
+
+
+class ResidentReport(Base):
+    """A photo or video a resident sent to the council or the police.
+
+    Never passed to a recognizer and never enrolled (the law forbids enrolling residents' photos
+    automatically). Key ids have no foreign keys, like the audit log: the report outlives the key.
+    """
+
+    __tablename__ = "resident_reports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    submitted_by_key_id: Mapped[int] = mapped_column(Integer, index=True)
+    addressed_to: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    camera_id: Mapped[str | None] = mapped_column(
+        ForeignKey("cameras.id", ondelete="SET NULL"), nullable=True
+    )
+    observed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    description: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    status_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_key_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AuditRecord(Base):
