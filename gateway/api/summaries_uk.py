@@ -70,4 +70,19 @@ SUMMARIES_UK: dict[str, str] = {
         "Зображення-доказ: crop.jpg, frame.jpg або enrolled.jpg"
     ),
     "Confirm or reject an alert": "Підтвердити або відхилити тривогу",
+    "Send a photo or video to the council or the police (residents)": (
+        "Надіслати фото чи відео раді або поліції (мешканці)"
+    ),
+    "Reports: residents their own, council and police those addressed to them": (
+        "Повідомлення: мешканцям — власні, раді й поліції — адресовані їм"
+    ),
+    "One report (its sender or the organisation it is addressed to)": (
+        "Одне повідомлення (його автор або організація, якій воно адресоване)"
+    ),
+    "A report's photo or video (its sender or the organisation it is addressed to)": (
+        "Фото чи відео повідомлення (його автор або організація, якій воно адресоване)"
+    ),
+    "Mark a report in review or closed, with a note (the organisation it is addressed to)": (
+        "Позначити повідомлення як на розгляді чи закрите, з приміткою (організація-адресат)"
+    ),
 }

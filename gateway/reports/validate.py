@@ -1,0 +1,144 @@
+"""What a resident's file is, by its magic bytes, and whether it can be read at all.
+
+Photos go through the recognizers' own header and decoder checks (``decode_image``: the same codes
+and limits as frames and enrolled photos); videos must open in OpenCV (FFmpeg inside) and yield a
+first frame, and may not run longer than the limit. Nothing here looks for faces or plates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+
+import cv2
+
+from gateway.config import UploadLimits
+from gateway.errors import EmptyUpload, TooLarge, UnreadableMedia, UnsupportedMedia
+from recognizers.common.image import ImageLimits, decode_image
+from recognizers.common.limits import DEFAULT_MAX_PIXELS
+
+# ISO base media brands of QuickTime; other ftyp brands (isom, mp41, mp42, avc1, M4V ...) are MP4.
+_QUICKTIME_BRANDS = {b"qt  "}
+# Still-image brands in the same container: refused as images we do not take.
+_IMAGE_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"}
+_EBML = b"\x1a\x45\xdf\xa3"
+
+
+@dataclass(frozen=True)
+class MediaType:
+    kind: str  # "photo" or "video"
+    content_type: str
+    ext: str
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    type: MediaType
+    width: int
+    height: int
+    duration_s: float | None = None
+
+
+PHOTO_TYPES = {
+    "JPEG": MediaType("photo", "image/jpeg", "jpg"),
+    "PNG": MediaType("photo", "image/png", "png"),
+    "WebP": MediaType("photo", "image/webp", "webp"),
+}
+MP4 = MediaType("video", "video/mp4", "mp4")
+MOV = MediaType("video", "video/quicktime", "mov")
+WEBM = MediaType("video", "video/webm", "webm")
+
+
+def sniff(data: bytes) -> MediaType:
+    """The type by magic bytes (the client's Content-Type and file name are never trusted)."""
+    if not data:
+        raise EmptyUpload("The file is empty (0 bytes).", "Файл порожній (0 байтів).")
+    if data[:3] == b"\xff\xd8\xff":
+        return PHOTO_TYPES["JPEG"]
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return PHOTO_TYPES["PNG"]
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return PHOTO_TYPES["WebP"]
+    if data[4:8] == b"ftyp" and data[8:12] not in _IMAGE_BRANDS:
+        return MOV if data[8:12] in _QUICKTIME_BRANDS else MP4
+    if data[4:8] in (b"moov", b"wide", b"mdat"):  # old QuickTime files start without ftyp
+        return MOV
+    if data[:4] == _EBML and b"webm" in data[:64]:
+        return WEBM
+    raise UnsupportedMedia(
+        "The file is not a JPEG, PNG or WebP photo nor an MP4, WebM or MOV video.",
+        "Файл не є фото JPEG, PNG чи WebP або відео MP4, WebM чи MOV.",
+    )
+
+
+def _too_large(what: str, what_uk: str, limit: int) -> TooLarge:
+    return TooLarge(
+        f"The {what} is larger than the limit of {limit} bytes.",
+        f"{what_uk} більше за межу {limit} байтів.",
+    )
+
+
+def check(data: bytes, limits: UploadLimits) -> MediaInfo:
+    """Type, size and readability of one upload; raises a DomainError or ImageError otherwise."""
+    media = sniff(data)
+    if media.kind == "photo":
+        if len(data) > limits.max_report_photo_bytes:
+            raise _too_large("photo", "Фото", limits.max_report_photo_bytes)
+        image = decode_image(data, ImageLimits(max_bytes=limits.max_report_photo_bytes))
+        return MediaInfo(media, int(image.shape[1]), int(image.shape[0]))
+    if len(data) > limits.max_report_video_bytes:
+        raise _too_large("video", "Відео", limits.max_report_video_bytes)
+    return probe_video(data, media, limits.max_report_video_s)
+
+
+def _unreadable(why: str, why_uk: str) -> UnreadableMedia:
+    return UnreadableMedia(f"The video cannot be read: {why}.", f"Відео неможливо прочитати: {why_uk}.")
+
+
+def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
+    """Open the video from a temporary file, read its first frame and measure its length."""
+    fd, name = tempfile.mkstemp(prefix="varta-report-", suffix=f".{media.ext}")
+    cap = None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        cap = cv2.VideoCapture(name)
+        if not cap.isOpened():
+            raise _unreadable("the decoder could not open it", "декодер не зміг його відкрити")
+        ok, frame = cap.read()
+        if not ok or frame is None or frame.size == 0:
+            raise _unreadable("no first frame", "немає першого кадру")
+        height, width = int(frame.shape[0]), int(frame.shape[1])
+        if width * height > DEFAULT_MAX_PIXELS:
+            raise TooLarge(
+                f"The video frame is {width}x{height}, more pixels than allowed.",
+                f"Кадр відео має розмір {width}x{height}, більше пікселів, ніж дозволено.",
+            )
+        duration = _duration(cap, max_s)
+        if duration > max_s:
+            raise TooLarge(
+                f"The video is {duration:.1f} s long; the limit is {max_s:g} s.",
+                f"Відео триває {duration:.1f} с; межа — {max_s:g} с.",
+            )
+        return MediaInfo(media, width, height, round(duration, 3))
+    finally:
+        if cap is not None:
+            cap.release()
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _duration(cap: cv2.VideoCapture, max_s: float) -> float:
+    """Frame count / fps from the container; when it gives none (some WebM), walk the frames."""
+    frames = cap.get(cv2.CAP_PROP_FRAME_COUNT)
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    if frames > 0 and 0 < fps < 1000:
+        return float(frames / fps)
+    last_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+    while cap.grab():
+        last_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+        if last_ms / 1000.0 > max_s:
+            break
+    return float(last_ms / 1000.0)

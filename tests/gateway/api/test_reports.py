@@ -1,0 +1,229 @@
+"""Resident reports over real HTTP: upload, who sees what, the file, status, refusals, limits, audit."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+FORM = {"description": "Сміття біля зупинки / rubbish by the bus stop"}
+
+
+def jpeg(size: int = 64, noise: bool = False) -> bytes:
+    rng = np.random.default_rng(7)
+    img = (
+        rng.integers(0, 255, (size, size, 3), dtype=np.uint8)
+        if noise
+        else np.zeros((size, size, 3), np.uint8)
+    )
+    ok, buf = cv2.imencode(".jpg", img)
+    assert ok
+    return buf.tobytes()
+
+
+def mp4(path: Path, frames: int = 10, fps: float = 10.0) -> bytes:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (64, 64))
+    assert writer.isOpened()
+    for i in range(frames):
+        writer.write(np.full((64, 64, 3), i * 20, np.uint8))
+    writer.release()
+    return path.read_bytes()
+
+
+def new_key(gw: Any, role: str, org: str | None = None) -> str:
+    """A fresh key (not the fixture's cached one), so each test has its own resident."""
+    with gw.client(gw.admin_key) as c:
+        r = c.post(
+            "/v1/keys", json={"role": role, "organisation": org, "name": f"{role} {uuid.uuid4().hex[:6]}"}
+        )
+        assert r.status_code == 201, r.text
+        return str(r.json()["key"])
+
+
+def camera(gw: Any, visible: bool, enabled: bool = True) -> str:
+    cam_id = f"rep-{uuid.uuid4().hex[:8]}"
+    with gw.client(gw.admin_key) as c:
+        body = {"id": cam_id, "name": "Cam", "resident_visible": visible, "enabled": enabled}
+        r = c.post("/v1/cameras", json=body)
+        assert r.status_code == 201, r.text
+    return cam_id
+
+
+def send(gw: Any, key: str, data: bytes, name: str = "p.jpg", ctype: str = "image/jpeg", **form: str) -> Any:
+    with gw.client(key) as c:
+        return c.post("/v1/reports", data=FORM | form, files={"file": (name, data, ctype)})
+
+
+def test_photo_and_video_reach_only_their_recipients(gateway: Any, tmp_path: Path) -> None:
+    resident, other = new_key(gateway, "resident"), new_key(gateway, "resident")
+    council, police = gateway.key("council", "council"), gateway.key("police", "police")
+    cam = camera(gateway, visible=True)
+    photo = jpeg()
+    observed = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    r = send(gateway, resident, photo, camera_id=cam, observed_at=observed)
+    assert r.status_code == 201, r.text
+    rep = r.json()
+    assert (rep["status"], rep["kind"], rep["content_type"], rep["addressed_to"]) == (
+        "new",
+        "photo",
+        "image/jpeg",
+        "council",
+    )
+    assert rep["size_bytes"] == len(photo) and rep["sha256"] == hashlib.sha256(photo).hexdigest()
+    assert rep["camera_id"] == cam and rep["description"] == FORM["description"]
+    stored = list(gateway.settings.reports_root.rglob(f"{rep['id']}.jpg"))
+    now = datetime.now(UTC)
+    assert len(stored) == 1 and stored[0].parent.relative_to(gateway.settings.reports_root) == Path(
+        f"{now:%Y}/{now:%m}"
+    )
+
+    clip = mp4(tmp_path / "clip.mp4")
+    v = send(gateway, resident, clip, "clip.mp4", "video/mp4", addressed_to="police")
+    assert v.status_code == 201, v.text
+    vid = v.json()
+    assert (vid["kind"], vid["content_type"], vid["addressed_to"]) == ("video", "video/mp4", "police")
+
+    with gateway.client(council) as c:
+        ids = {x["id"] for x in c.get("/v1/reports", params={"limit": 500}).json()["data"]}
+        assert rep["id"] in ids and vid["id"] not in ids
+        assert c.get(f"/v1/reports/{vid['id']}").status_code == 404
+        assert c.get(f"/v1/reports/{rep['id']}").json()["sha256"] == rep["sha256"]
+        f = c.get(f"/v1/reports/{rep['id']}/file")
+        assert f.status_code == 200 and f.content == photo and f.headers["content-type"] == "image/jpeg"
+    with gateway.client(police) as c:
+        ids = {x["id"] for x in c.get("/v1/reports", params={"limit": 500}).json()["data"]}
+        assert vid["id"] in ids and rep["id"] not in ids
+        assert c.get(f"/v1/reports/{rep['id']}/file").status_code == 404
+        f = c.get(f"/v1/reports/{vid['id']}/file")
+        assert f.content == clip and f.headers["content-type"] == "video/mp4"
+    with gateway.client(resident) as c:
+        page = c.get("/v1/reports").json()
+        assert [x["id"] for x in page["data"]] == [vid["id"], rep["id"]] and page["total"] == 2
+        assert c.get(f"/v1/reports/{rep['id']}/file").content == photo
+    with gateway.client(other) as c:
+        assert c.get("/v1/reports").json()["data"] == []
+        r404 = c.get(f"/v1/reports/{rep['id']}")
+        assert r404.status_code == 404 and r404.json()["detail_uk"]
+        assert c.get(f"/v1/reports/{rep['id']}/file").status_code == 404
+    for role in ("admin", "auditor"):
+        key = gateway.admin_key if role == "admin" else gateway.key("auditor")
+        with gateway.client(key) as c:
+            assert c.get("/v1/reports").status_code == 403
+            assert c.get(f"/v1/reports/{rep['id']}").status_code == 403
+    with gateway.client(council) as c:  # only residents send
+        assert c.post("/v1/reports", data=FORM, files={"file": ("p.jpg", photo)}).status_code == 403
+
+
+def test_status_change_by_the_recipient(gateway: Any) -> None:
+    resident = new_key(gateway, "resident")
+    rep = send(gateway, resident, jpeg()).json()
+    with gateway.client(gateway.key("police", "police")) as c:  # not addressed to police
+        assert c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed"}).status_code == 404
+    with gateway.client(resident) as c:
+        assert c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed"}).status_code == 403
+    with gateway.client(gateway.key("council", "council")) as c:
+        r = c.post(f"/v1/reports/{rep['id']}/status", json={"status": "in_review", "note": "Передано"})
+        assert r.status_code == 200, r.text
+        assert (r.json()["status"], r.json()["status_note"]) == ("in_review", "Передано")
+        assert r.json()["reviewed_at"] and r.json()["reviewed_by_key_id"]
+        assert c.post(f"/v1/reports/{rep['id']}/status", json={"status": "new"}).status_code == 422
+        closed = c.get("/v1/reports", params={"status": "in_review", "limit": 500}).json()["data"]
+        assert rep["id"] in {x["id"] for x in closed}
+    with gateway.client(resident) as c:
+        assert c.get(f"/v1/reports/{rep['id']}").json()["status"] == "in_review"
+
+
+def test_bad_inputs_are_refused_in_both_languages(gateway: Any, tmp_path: Path) -> None:
+    resident = new_key(gateway, "resident")
+    clip = mp4(tmp_path / "clip.mp4")
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    cases = [
+        (send(gateway, resident, b""), 400, "empty_upload"),
+        (send(gateway, resident, b"hello, this is text\n" * 10, "notes.jpg"), 415, "unsupported_media_type"),
+        (send(gateway, resident, jpeg()[:200]), 422, "corrupt_image"),
+        (send(gateway, resident, clip[: len(clip) // 2], "c.mp4", "video/mp4"), 422, "unreadable_media"),
+        (send(gateway, resident, jpeg(), camera_id=camera(gateway, visible=False)), 404, "not_found"),
+        (send(gateway, resident, jpeg(), camera_id=camera(gateway, True, enabled=False)), 404, "not_found"),
+        (send(gateway, resident, jpeg(), camera_id="no-such-camera"), 404, "not_found"),
+        (send(gateway, resident, jpeg(), observed_at=future), 422, "validation_error"),
+        (send(gateway, resident, jpeg(), observed_at="2026-01-01T10:00:00"), 422, "validation_error"),
+        (send(gateway, resident, jpeg(), addressed_to="mayor"), 422, "validation_error"),
+        (send(gateway, resident, jpeg(), description=" "), 422, "validation_error"),
+    ]
+    with gateway.client(resident) as c:
+        no_text = c.post("/v1/reports", files={"file": ("p.jpg", jpeg(), "image/jpeg")})
+    cases.append((no_text, 422, "validation_error"))
+    for i, (r, status, code) in enumerate(cases):
+        body = r.json()
+        assert (r.status_code, body["error"]) == (status, code), (i, r.text)
+        assert body["detail"] and body["detail_uk"], i
+    assert "description" in no_text.json()["detail"]
+    hidden = cases[4][0].json()
+    assert "resident_visible" not in hidden["detail"] and "camera" in hidden["detail"]
+    with gateway.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 0  # nothing half-written
+    # a PNG sent as "image/jpeg" is stored as what it is
+    _ok, png = cv2.imencode(".png", np.zeros((8, 8, 3), np.uint8))
+    r = send(gateway, resident, png.tobytes(), "x.jpg", "image/jpeg")
+    assert r.status_code == 201 and r.json()["content_type"] == "image/png"
+
+
+def test_uploads_and_downloads_are_audited(gateway: Any) -> None:
+    resident = new_key(gateway, "resident")
+    rep = send(gateway, resident, jpeg()).json()
+    send(gateway, resident, b"")
+    with gateway.client(gateway.key("council", "council")) as c:
+        c.get("/v1/reports")
+        c.get(f"/v1/reports/{rep['id']}/file")
+    with gateway.client(gateway.key("auditor")) as c:
+        rows = c.get("/v1/audit", params={"action": "report*", "limit": 1000}).json()["data"]
+    mine = [(r["action"], r["role"], r["target"], r["outcome"]) for r in rows]
+    target = f"report:{rep['id']}"
+    assert ("report.create", "resident", target, "ok") in mine
+    assert ("report.file", "council", target, "ok") in mine
+    assert any(r["action"] == "reports.list" and r["role"] == "council" for r in rows)
+    rejected = [r for r in rows if r["action"] == "report.create" and r["outcome"] == "rejected"]
+    assert rejected and rejected[-1]["detail"] == "empty_upload"
+
+
+@pytest.fixture(scope="module")
+def small(backend: str, harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A private gateway with tiny report limits (no recognizers: reports never use them)."""
+    data_dir = tmp_path_factory.mktemp(f"reports-{backend}")
+    limits = {
+        "max_report_photo_bytes": 2048,
+        "max_report_video_bytes": 65536,
+        "max_report_video_s": 0.5,
+        "max_reports_per_day": 2,
+    }
+    with harness.database(backend, data_dir) as url:
+        settings = harness.make_settings(data_dir, url, limits=limits, load_recognizers=False)
+        with harness.start_gateway(settings) as gw:
+            yield gw
+
+
+def test_size_length_and_daily_limits(small: Any, tmp_path: Path) -> None:
+    resident = new_key(small, "resident")
+    big = jpeg(64, noise=True)
+    assert len(big) > 2048
+    r = send(small, resident, big)
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and "2048" in r.json()["detail"]
+    r = send(small, resident, b"\xff\xd8\xff" + b"\0" * 70_000)  # larger than even the read cap
+    assert r.status_code == 413 and r.json()["detail_uk"]
+    r = send(small, resident, mp4(tmp_path / "one-second.mp4"), "v.mp4", "video/mp4")
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and "1.0 s" in r.json()["detail"]
+    assert len(list(small.settings.reports_root.rglob("*.*"))) == 0
+
+    small_photo = jpeg(16)
+    assert [send(small, resident, small_photo).status_code for _ in range(2)] == [201, 201]
+    r = send(small, resident, small_photo)
+    assert (r.status_code, r.json()["error"]) == (429, "too_many_requests")
+    assert 86_000 < int(r.headers["Retry-After"]) <= 86_400 and r.json()["detail_uk"]
+    assert send(small, new_key(small, "resident"), small_photo).status_code == 201  # the cap is per key
