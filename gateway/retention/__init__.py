@@ -11,6 +11,7 @@ import anyio
 from gateway.context import AppContext
 from gateway.db.types import utcnow
 from gateway.evidence import EvidenceStore
+from gateway.reports.store import ReportStore
 from gateway.retention.purge import PurgeReport, purge_data
 
 __all__ = ["PurgeReport", "purge", "purge_data", "start_purge_task"]
@@ -21,7 +22,8 @@ def purge(ctx: AppContext, now: datetime | None = None) -> PurgeReport:
     """One purge of every data class as of ``now`` (default: the current time); audited."""
     now = now or utcnow()
     store = EvidenceStore(ctx.settings.evidence_root)
-    report = purge_data(ctx.sessions, store, ctx.settings.retention, now)
+    reports = ReportStore(ctx.settings.reports_root)
+    report = purge_data(ctx.sessions, store, ctx.settings.retention, now, reports)
     ctx.audit.record(None, "retention.purge", "all data classes", detail=report.summary())
     return report
 

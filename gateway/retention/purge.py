@@ -4,6 +4,7 @@
   refers to stays with the alert;
 * plate reads and sightings without a hit: ``reads_without_hit_days``;
 * hits (alerts with reviews and evidence, reads and sightings with a hit): ``hits_days``;
+* resident reports and their photo/video files: ``reports_days``;
 * audit log: ``audit_days``, never less than six months, cut only as a prefix of the hash chain.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import MIN_AUDIT_DAYS, RetentionSettings
 from gateway.db.events import Alert, Frame, PlateReadRow, Sighting
-from gateway.db.models import AuditRecord
+from gateway.db.models import AuditRecord, ResidentReport
 from gateway.evidence import EvidenceStore
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class PurgeReport:
     plate_reads: int = 0
     sightings: int = 0
     alerts: int = 0
+    reports: int = 0
     audit_rows: int = 0
     files: int = 0
 
@@ -91,6 +93,20 @@ def _purge_hits(session: Session, store: EvidenceStore, cutoff: datetime, report
     session.commit()
 
 
+def _purge_reports(session: Session, store: EvidenceStore, cutoff: datetime, report: PurgeReport) -> None:
+    while True:
+        rows = session.scalars(
+            select(ResidentReport).where(ResidentReport.created_at < cutoff).limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        paths = sorted(r.path for r in rows)
+        session.execute(delete(ResidentReport).where(ResidentReport.id.in_([r.id for r in rows])))
+        session.commit()  # rows first: a crash between leaves orphan files, never dangling rows
+        report.files += store.remove(paths)
+        report.reports += len(rows)
+
+
 def _purge_audit(session: Session, cutoff: datetime, report: PurgeReport) -> None:
     """Only a prefix of the chain goes, so the rest still verifies from its first row."""
     first_kept = session.scalar(select(func.min(AuditRecord.id)).where(AuditRecord.ts >= cutoff))
@@ -103,16 +119,27 @@ def _purge_audit(session: Session, cutoff: datetime, report: PurgeReport) -> Non
 
 
 def purge_data(
-    sessions: sessionmaker[Session], store: EvidenceStore, policy: RetentionSettings, now: datetime
+    sessions: sessionmaker[Session],
+    store: EvidenceStore,
+    policy: RetentionSettings,
+    now: datetime,
+    reports: EvidenceStore | None = None,
 ) -> PurgeReport:
-    """Apply every class's retention as of ``now`` (frozen in tests); return what went."""
+    """Apply every class's retention as of ``now`` (frozen in tests); return what went.
+
+    ``reports`` is the store of resident reports' files; without it their rows are left alone.
+    """
     report = PurgeReport()
     days = timedelta(days=1)
     with sessions() as session:
         _purge_frames(session, store, now - policy.frames_days * days, report)
         _purge_unmatched(session, now - policy.reads_without_hit_days * days, report)
         _purge_hits(session, store, now - policy.hits_days * days, report)
+        if reports is not None:
+            _purge_reports(session, reports, now - policy.reports_days * days, report)
         _purge_audit(session, now - max(policy.audit_days, MIN_AUDIT_DAYS) * days, report)
     store.prune_empty_dirs()
+    if reports is not None:
+        reports.prune_empty_dirs()
     logger.info("retention purge at %s: %s", now.isoformat(), report.summary())
     return report
