@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +35,9 @@ from gateway.reports.validate import MediaInfo, check
 DAY = timedelta(days=1)
 CLOCK_SKEW = timedelta(seconds=60)  # a phone's clock a little ahead is not "the future"
 RECIPIENT_ROLES = frozenset({"council", "police"})
+# One gateway process (the supported deployment) serialises the cap check and the insert; several
+# replicas would need a database lock here.
+_SUBMIT = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,23 @@ def submit(
     """Check everything, write the file, then commit the row; a failed commit takes the file away."""
     assert principal.key_id is not None
     _check_form(form)
-    _check_cap(session, principal, settings.limits.max_reports_per_day)
     _check_camera(session, form.camera_id)
-    media = check(data, settings.limits)
+    media = check(data, settings.limits)  # the slow part (a video is opened), outside the lock
+    with _SUBMIT:  # count and insert as one step: two uploads at once cannot both pass a full cap
+        _check_cap(session, principal, settings.limits.max_reports_per_day)
+        return _store(session, principal, form, data, media, store_of(settings))
+
+
+def _store(
+    session: Session,
+    principal: Principal,
+    form: ReportForm,
+    data: bytes,
+    media: MediaInfo,
+    store: ReportStore,
+) -> Created:
     now = utcnow()
     report_id = uuid.uuid4().hex
-    store = store_of(settings)
     rel = store.rel_path(now, report_id, media.type.ext)
     row = ResidentReport(
         id=report_id,

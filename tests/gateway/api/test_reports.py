@@ -227,3 +227,13 @@ def test_size_length_and_daily_limits(small: Any, tmp_path: Path) -> None:
     assert (r.status_code, r.json()["error"]) == (429, "too_many_requests")
     assert 86_000 < int(r.headers["Retry-After"]) <= 86_400 and r.json()["detail_uk"]
     assert send(small, new_key(small, "resident"), small_photo).status_code == 201  # the cap is per key
+
+
+def test_simultaneous_uploads_cannot_pass_a_full_daily_cap(small: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    resident = new_key(small, "resident")
+    photo = jpeg(16)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = sorted(pool.map(lambda _: send(small, resident, photo).status_code, range(6)))
+    assert codes == [201, 201, 429, 429, 429, 429]
