@@ -92,6 +92,7 @@ class UploadLimits(BaseModel):
     max_zip_members: int = Field(default=2000, ge=1)
     max_zip_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
     max_zip_ratio: float = Field(default=100.0, ge=1.0, description="max uncompressed/compressed per member")
+    max_preview_bytes: int = Field(default=1024 * 1024, ge=1024, description="one live-view preview JPEG")
     max_report_photo_bytes: int = Field(default=15 * 1024 * 1024, ge=1024, description="resident photo")
     max_report_video_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="resident video")
     max_report_video_s: float = Field(default=120.0, gt=0, description="longest resident video (seconds)")
@@ -135,6 +136,9 @@ class GatewaySettings(BaseSettings):
     photos_dir: Path | None = Field(default=None, description="enrolled photos; default <data_dir>/photos")
     bootstrap_admin_key: SecretStr | None = Field(
         default=None, description="use this admin key at first start instead of generating one"
+    )
+    preview_max_age_s: float = Field(
+        default=30.0, gt=0, le=3600, description="a camera's live preview older than this is not shown"
     )
     metrics_token: SecretStr | None = Field(
         default=None,

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.audit.log import AuditWriter
+from gateway.cameras.preview import PreviewCache
 from gateway.config import GatewaySettings
 from gateway.metrics import GatewayMetrics
 
@@ -33,4 +34,5 @@ class AppContext:
     watchlist_lock: threading.Lock = field(default_factory=threading.Lock)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # other parts' long-lived objects
+    previews: PreviewCache = field(default_factory=PreviewCache)  # residents' live view, memory only
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)  # this app's own Prometheus registry

@@ -142,6 +142,18 @@ class UploadRejected(DomainError):
         ).model_dump()
 
 
+class NoLivePicture(NotFound):
+    """The camera exists and may be viewed, but its agent sent no preview recently."""
+
+    def __init__(self, camera_id: str, max_age_s: float) -> None:
+        DomainError.__init__(
+            self,
+            f"Camera '{camera_id}' has sent no live picture in the last {max_age_s:g} s.",
+            f"Камера '{camera_id}' не надсилала зображення наживо за останні {max_age_s:g} с.",
+        )
+        self.kind, self.ident = "live picture", camera_id
+
+
 class Unavailable(DomainError):
     code = "unavailable"
 

@@ -11,7 +11,17 @@ import anyio
 from fastapi import FastAPI
 
 from gateway import errors, startup
-from gateway.api import audit, authorisations, cameras, health, keys, metrics, reports, watchlists
+from gateway.api import (
+    audit,
+    authorisations,
+    cameras,
+    health,
+    keys,
+    metrics,
+    previews,
+    reports,
+    watchlists,
+)
 from gateway.api.summaries_uk import DESCRIPTION_UK, SUMMARIES_UK
 from gateway.audit.log import AuditWriter
 from gateway.config import GatewaySettings
@@ -55,7 +65,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions)
     )
     errors.install(app)
-    for module in (health, metrics, keys, cameras, watchlists, authorisations, audit, reports):
+    for module in (health, metrics, keys, cameras, previews, watchlists, authorisations, audit, reports):
         app.include_router(module.router)
     for name in OPTIONAL_ROUTERS:
         try:

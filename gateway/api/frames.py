@@ -48,7 +48,7 @@ EXAMPLE = {
 }
 
 
-def _parse_time(value: str) -> datetime:
+def parse_capture_time(value: str) -> datetime:
     try:
         ts = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -62,7 +62,7 @@ def _parse_time(value: str) -> datetime:
     return ts
 
 
-async def _read_raw(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -93,7 +93,7 @@ async def _read_image(request: Request, limit: int) -> bytes:
             f"Content-Type {ctype} is not accepted; send image/jpeg (or multipart field 'image').",
             f"Content-Type {ctype} не приймається; надсилайте image/jpeg (або поле multipart 'image').",
         )
-    return await _read_raw(request, limit)
+    return await read_body(request, limit)
 
 
 @router.post(
@@ -143,6 +143,6 @@ async def _submission(
         raise InvalidInput(
             "Idempotency-Key", "1-128 printable ASCII characters", "1-128 друкованих символів ASCII"
         )
-    captured_at = _parse_time(capture_time)
+    captured_at = parse_capture_time(capture_time)
     data = await _read_image(request, ctx.settings.limits.max_frame_bytes)
     return FrameSubmission(camera_id, captured_at, idempotency_key, data)

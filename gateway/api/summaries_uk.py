@@ -85,4 +85,10 @@ SUMMARIES_UK: dict[str, str] = {
     "Mark a report in review or closed, with a note (the organisation it is addressed to)": (
         "Позначити повідомлення як на розгляді чи закрите, з приміткою (організація-адресат)"
     ),
+    "A camera's agent posts its newest live-view picture (small, privacy-masked JPEG)": (
+        "Агент камери надсилає найновіше зображення для перегляду наживо (мале, з масками приватності)"
+    ),
+    "The camera's newest live-view picture (residents: cameras they may view)": (
+        "Найновіше зображення камери наживо (мешканцям — лише дозволені камери)"
+    ),
 }
