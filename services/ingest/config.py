@@ -192,6 +192,10 @@ class Camera(_Strict):
     privacy_masks: list[PrivacyMask] = Field(default_factory=list)
     motion: MotionSettings = Field(default_factory=MotionSettings)
     jpeg_quality: Annotated[int, Field(ge=30, le=100)] = 85
+    # live preview for residents (POST /v1/cameras/{id}/preview): off unless preview_every_s is set;
+    # strict, so a quoted "5" or a yes/no is refused rather than read as a number
+    preview_every_s: Annotated[float, Field(ge=1.0, le=300.0, strict=True)] | None = None
+    preview_max_side: Annotated[int, Field(ge=160, le=1920, strict=True)] = 640
     key_env: str | None = None
     key_file: Path | None = None
     _key: SecretStr | None = PrivateAttr(default=None)

@@ -95,12 +95,37 @@ def test_error_names_camera_index_id_and_field() -> None:
             {"source": {"type": "file", "path": "/nonexistent/clip.mp4"}},
             "cameras[0] (id=kr-north): source.path: no such file",
         ),
+        ({"preview_every_s": 0.5}, "cameras[0] (id=kr-north): preview_every_s: must be >= 1"),
+        ({"preview_every_s": 301}, "cameras[0] (id=kr-north): preview_every_s: must be <= 300"),
+        (
+            {"preview_every_s": "5"},
+            "cameras[0] (id=kr-north): preview_every_s: Input should be a valid number",
+        ),
+        (
+            {"preview_every_s": True},
+            "cameras[0] (id=kr-north): preview_every_s: Input should be a valid number",
+        ),
+        ({"preview_max_side": 100}, "cameras[0] (id=kr-north): preview_max_side: must be >= 160"),
+        ({"preview_max_side": 4096}, "cameras[0] (id=kr-north): preview_max_side: must be <= 1920"),
+        (
+            {"preview_max_side": 640.5},
+            "cameras[0] (id=kr-north): preview_max_side: Input should be a valid integer",
+        ),
+        ({"preview_every": 5}, "cameras[0] (id=kr-north): preview_every: unknown field (not allowed here)"),
     ],
 )
 def test_field_errors(change: dict[str, Any], expected: str) -> None:
     raw = base(**change)
     found = problems(raw)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_preview_fields_default_off_and_accept_bounds() -> None:
+    cam = parse_config(base(), env={"KEY": SECRET}).cameras[0]
+    assert (cam.preview_every_s, cam.preview_max_side) == (None, 640)
+    for every, side in ((1, 160), (300, 1920), (2.5, 800)):
+        cam = parse_config(base(preview_every_s=every, preview_max_side=side), env={"KEY": SECRET}).cameras[0]
+        assert (cam.preview_every_s, cam.preview_max_side) == (every, side)
 
 
 def test_missing_secret_env_is_reported_without_value() -> None:
