@@ -8,8 +8,9 @@ import threading
 import time
 from typing import Any
 
-from services.ingest.config import IngestConfig
+from services.ingest.config import Camera, IngestConfig
 from services.ingest.metrics import CameraHealth, HealthState, IngestMetrics
+from services.ingest.preview import LatestFrame, PreviewSender
 from services.ingest.sender import Delivery, GatewayClient
 from services.ingest.sources import build_source
 from services.ingest.sources.push import PushReceiver
@@ -34,6 +35,7 @@ class Agent:
         self._server: Any = None
         self._server_thread: threading.Thread | None = None
         self._stop = threading.Event()
+        previews: list[tuple[Camera, LatestFrame]] = []
         for cam in cfg.cameras:
             if not cam.enabled:
                 continue
@@ -41,7 +43,12 @@ class Agent:
             source = build_source(cam, cfg, health, self.metrics, self._shared)
             if isinstance(source, PushReceiver):
                 self.push_receivers[cam.id] = source
-            self.workers.append(CameraWorker(cam, source, self.delivery, self.metrics))
+            latest = None
+            if cam.preview_every_s is not None:
+                latest = LatestFrame()
+                previews.append((cam, latest))
+            self.workers.append(CameraWorker(cam, source, self.delivery, self.metrics, latest))
+        self.previews = PreviewSender(previews, s, keys.get, self.metrics) if previews else None
 
     def _on_drop(self, camera_id: str, n: int) -> None:
         self.metrics.frames_dropped.labels(camera_id).inc(n)
@@ -50,6 +57,8 @@ class Agent:
 
     def start(self, serve_http: bool = True) -> None:
         self.delivery.start()
+        if self.previews is not None:
+            self.previews.start()
         if serve_http:
             self._start_http()
         for w in self.workers:
@@ -79,6 +88,8 @@ class Agent:
         self._stop.set()
         for w in self.workers:
             w.stop()
+        if self.previews is not None:
+            self.previews.stop()
         self.delivery.stop()
         if self._server is not None:
             self._server.should_exit = True

@@ -36,6 +36,10 @@ class IngestMetrics:
         )
         self.frames_rejected = counter("frames_rejected", "Frames the gateway refused with a 4xx")
         self.reconnects = counter("reconnects", "Reconnect attempts to the camera")
+        self.previews_sent = counter("previews_sent", "Live previews the gateway accepted (204)")
+        self.preview_failures = counter(
+            "preview_failures", "Live previews not delivered (after at most one retry; never spooled)"
+        )
         self.state = Gauge(
             "varta_ingest_camera_state",
             "1 for the camera's current health state",

@@ -62,6 +62,23 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+USER_AGENT = "varta-ingest/0.1"
+
+
+def gateway_http_client(timeout: httpx.Timeout) -> httpx.Client:
+    """The agent's HTTP client to the gateway (frames and previews share these settings)."""
+    return httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+
+def jpeg_headers(key: SecretStr, capture_time_rfc3339: str) -> dict[str, str]:
+    """Headers every JPEG upload to the gateway carries: the camera's Bearer key and capture time."""
+    return {
+        "Content-Type": "image/jpeg",
+        "Authorization": f"Bearer {key.get_secret_value()}",
+        "X-Capture-Time": capture_time_rfc3339,
+    }
+
+
 class GatewayClient:
     """POSTs one frame; maps the answer onto accepted / rejected / retry."""
 
@@ -69,17 +86,15 @@ class GatewayClient:
         self.url = settings.gateway_url.rstrip("/") + "/v1/frames"
         self._keys = keys
         timeout = httpx.Timeout(settings.send_timeout_s, connect=settings.connect_timeout_s)
-        self._http = httpx.Client(timeout=timeout, headers={"User-Agent": "varta-ingest/0.1"})
+        self._http = gateway_http_client(timeout)
 
     def send(self, frame: OutFrame) -> Outcome:
         key = self._keys(frame.camera_id)
         if key is None:
             return Outcome("rejected", detail=f"camera {frame.camera_id} is no longer configured")
         headers = {
-            "Content-Type": "image/jpeg",
-            "Authorization": f"Bearer {key.get_secret_value()}",
+            **jpeg_headers(key, frame.capture_time_rfc3339),
             "X-Camera-Id": frame.camera_id,
-            "X-Capture-Time": frame.capture_time_rfc3339,
             "Idempotency-Key": frame.idempotency_key,
         }
         try:

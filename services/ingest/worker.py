@@ -9,6 +9,7 @@ import time
 from services.ingest.config import Camera
 from services.ingest.frames import OutFrame
 from services.ingest.metrics import IngestMetrics
+from services.ingest.preview import LatestFrame
 from services.ingest.processing import FpsLimiter, FrameProcessor
 from services.ingest.sender import Delivery
 from services.ingest.sources.base import Source
@@ -17,8 +18,16 @@ log = logging.getLogger(__name__)
 
 
 class CameraWorker:
-    def __init__(self, cam: Camera, source: Source, delivery: Delivery, metrics: IngestMetrics) -> None:
+    def __init__(
+        self,
+        cam: Camera,
+        source: Source,
+        delivery: Delivery,
+        metrics: IngestMetrics,
+        latest: LatestFrame | None = None,
+    ) -> None:
         self.cam = cam
+        self.latest = latest  # the newest frame read, for the live preview (masked there, not here)
         self.source = source
         self.delivery = delivery
         self.metrics = metrics
@@ -63,6 +72,8 @@ class CameraWorker:
                     return
                 continue
             self.metrics.frames_read.labels(cid).inc()
+            if self.latest is not None:
+                self.latest.put(raw)
             if not self.source.paced_by_agent and not self.limiter.due(raw.capture_time.timestamp()):
                 self.metrics.frames_skipped.labels(cid).inc()
                 continue
