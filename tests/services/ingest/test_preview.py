@@ -245,3 +245,66 @@ def test_failing_preview_endpoint_never_delays_frames(
     assert set(attempts.values()) <= {1, 2} and 2 in attempts.values(), attempts
     assert counter(agent, "previews_sent") == 0
     assert counter(agent, "preview_failures") >= 1
+
+
+@pytest.mark.network
+@pytest.mark.slow
+def test_agent_previews_reach_a_resident_through_the_real_gateway(road_clip: Path, tmp_path: Path) -> None:
+    """Agent -> real gateway process -> a resident's key: the masked, downscaled picture arrives."""
+    from gateway.bench import GatewayDriver, GatewayProcess
+
+    still = first_frame(road_clip)
+    folder = tmp_path / "still"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "0.jpg"), still)
+    with GatewayProcess(tmp_path / "gw", ready_timeout_s=180) as gw:
+        drv = GatewayDriver(gw.url, gw.admin_key)
+        try:
+            cam_key = drv.camera("cam-p")
+            drv.call("PATCH", "/v1/cameras/cam-p", gw.admin_key, json={"resident_visible": True})
+            body = {"role": "resident", "organisation": None, "name": "a resident"}
+            resident = str(drv.call("POST", "/v1/keys", gw.admin_key, 201, json=body)["key"])
+            cfg = parse_config(
+                {
+                    "agent": {
+                        "gateway_url": gw.url,
+                        "spool": {"path": str(tmp_path / "spool.db")},
+                        "http": {"port": free_port()},
+                    },
+                    "villages": [{"id": "v", "name": "V"}],
+                    "cameras": [
+                        {
+                            "id": "cam-p",
+                            "village": "v",
+                            "name": "preview",
+                            "key_env": "K",
+                            "fps": 2,
+                            "source": {"type": "folder", "path": str(folder), "realtime": True, "loop": True},
+                            "privacy_masks": [MASK],
+                            "preview_every_s": 1,
+                            "preview_max_side": 320,
+                        }
+                    ],
+                },
+                env={"K": cam_key},
+            )
+            agent = Agent(cfg)
+            as_resident = {"Authorization": f"Bearer {resident}"}
+            agent.start(serve_http=False)
+            try:
+                wait_for(
+                    lambda: drv.http.get("/v1/cameras/cam-p/preview", headers=as_resident).status_code == 200,
+                    60,
+                    what="a live picture for the resident",
+                )
+            finally:
+                agent.stop()
+            r = drv.http.get("/v1/cameras/cam-p/preview", headers=as_resident)
+        finally:
+            drv.close()
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert datetime.fromisoformat(r.headers["x-capture-time"]).tzinfo is not None
+    img = cv2.imdecode(np.frombuffer(r.content, np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None and img.shape == (180, 320, 3)
+    assert img[53:127, 88:232].max() <= 16  # the privacy mask is black in what the resident sees
+    assert counter(agent, "previews_sent") >= 1 and counter(agent, "preview_failures") == 0
