@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.schemas import ErrorBody
+from shared.validation_uk import describe_all
 
 log = logging.getLogger(__name__)
 
@@ -213,13 +214,8 @@ async def _image(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-    field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header"))
-    body = ErrorBody(
-        error="validation_error",
-        detail=f"{field or 'request'}: {first.get('msg')}",
-        detail_uk=f"{field or 'запит'}: недійсне значення ({first.get('msg')})",
-    )
+    field, detail, detail_uk = describe_all(exc.errors())
+    body = ErrorBody(error="validation_error", detail=detail, detail_uk=detail_uk)
     return _json(422, body.model_dump() | {"field": field or None})
 
 

@@ -22,6 +22,7 @@ from recognizers.common.image_errors import (
     UnsupportedImageTypeError,
 )
 from shared.schemas import ErrorBody
+from shared.validation_uk import describe_all
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +150,10 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    what = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-    return error_response(422, "invalid_request", f"Invalid request: {what}", f"Некоректний запит: {what}")
+    _field, detail, detail_uk = describe_all(exc.errors())
+    return error_response(
+        422, "invalid_request", f"Invalid request: {detail}", f"Некоректний запит: {detail_uk}"
+    )
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.validation_uk import describe
+
 SOURCE_TYPES = ("rtsp", "http_snapshot", "ezviz_cloud", "file", "folder", "push")
 
 
@@ -17,33 +19,16 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _message(err: Any) -> str:
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "greater_than":
-        return f"must be > {_num(ctx.get('gt'))}"
-    if kind == "greater_than_equal":
-        return f"must be >= {_num(ctx.get('ge'))}"
-    if kind == "less_than":
-        return f"must be < {_num(ctx.get('lt'))}"
-    if kind == "less_than_equal":
-        return f"must be <= {_num(ctx.get('le'))}"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field (not allowed here)"
-    if kind == "string_pattern_mismatch":
-        return f"does not match the expected pattern {ctx.get('pattern')}"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return f"unknown or missing source type; expected one of {', '.join(SOURCE_TYPES)}"
-    msg = str(err.get("msg", "invalid value"))
-    return msg.removeprefix("Value error, ")
+    """The problem in English and Ukrainian: ``must be >= 30 / має бути не менше 30``."""
+    if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        types = ", ".join(SOURCE_TYPES)
+        return (
+            f"unknown or missing source type; expected one of {types} / "
+            f"невідомий або відсутній тип джерела; очікується один із: {types}"
+        )
+    en, uk = describe(err)
+    return f"{en} / {uk}"
 
 
 def _where(loc: tuple[Any, ...], raw: Any) -> tuple[str, list[str]]:

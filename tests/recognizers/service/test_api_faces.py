@@ -101,6 +101,7 @@ def test_bad_query_and_missing_field(faces_service) -> None:
     client = faces_service.client
     body = assert_error(client.post("/v1/recognize?embeddings=perhaps", content=b"x"), 422, "invalid_request")
     assert "embeddings" in body["detail"]
+    assert body["detail_uk"] == "Некоректний запит: embeddings: має бути true або false"
     assert_error(
         client.post("/v1/recognize", files={"photo": ("a.jpg", b"x", "image/jpeg")}), 400, "missing_image"
     )

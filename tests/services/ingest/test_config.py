@@ -48,15 +48,23 @@ def test_error_names_camera_index_id_and_field() -> None:
     raw = base()
     raw["cameras"].insert(0, {**raw["cameras"][0], "id": "a"})
     raw["cameras"] += [{**raw["cameras"][0], "id": "b"}, {**raw["cameras"][0], "id": "kr-x", "fps": 0}]
-    assert problems(raw) == ["cameras[3] (id=kr-x): fps: must be > 0"]
+    assert problems(raw) == ["cameras[3] (id=kr-x): fps: must be > 0 / має бути більше за 0"]
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"jpeg_quality": 5}, "cameras[0] (id=kr-north): jpeg_quality: must be >= 30"),
-        ({"colour": "red"}, "cameras[0] (id=kr-north): colour: unknown field (not allowed here)"),
-        ({"source": {"type": "webcam"}}, "cameras[0] (id=kr-north): source: unknown or missing source type"),
+        ({"jpeg_quality": 5}, "cameras[0] (id=kr-north): jpeg_quality: must be >= 30 / має бути не менше 30"),
+        (
+            {"colour": "red"},
+            "cameras[0] (id=kr-north): colour: unknown field (not allowed here) / "
+            "невідоме поле (тут не дозволене)",
+        ),
+        (
+            {"source": {"type": "webcam"}},
+            "cameras[0] (id=kr-north): source: unknown or missing source type; expected one of rtsp, "
+            "http_snapshot, ezviz_cloud, file, folder, push / невідомий або відсутній тип джерела",
+        ),
         (
             {"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
             "cameras[0] (id=kr-north): source.url: must not carry a password",
@@ -99,17 +107,17 @@ def test_error_names_camera_index_id_and_field() -> None:
         ({"preview_every_s": 301}, "cameras[0] (id=kr-north): preview_every_s: must be <= 300"),
         (
             {"preview_every_s": "5"},
-            "cameras[0] (id=kr-north): preview_every_s: Input should be a valid number",
+            "cameras[0] (id=kr-north): preview_every_s: must be a number / має бути числом",
         ),
         (
             {"preview_every_s": True},
-            "cameras[0] (id=kr-north): preview_every_s: Input should be a valid number",
+            "cameras[0] (id=kr-north): preview_every_s: must be a number / має бути числом",
         ),
         ({"preview_max_side": 100}, "cameras[0] (id=kr-north): preview_max_side: must be >= 160"),
         ({"preview_max_side": 4096}, "cameras[0] (id=kr-north): preview_max_side: must be <= 1920"),
         (
             {"preview_max_side": 640.5},
-            "cameras[0] (id=kr-north): preview_max_side: Input should be a valid integer",
+            "cameras[0] (id=kr-north): preview_max_side: must be a whole number / має бути цілим числом",
         ),
         ({"preview_every": 5}, "cameras[0] (id=kr-north): preview_every: unknown field (not allowed here)"),
     ],
@@ -140,7 +148,7 @@ def test_duplicate_ids_and_all_problems_at_once() -> None:
     raw["cameras"].append({**raw["cameras"][0], "fps": -1})
     raw["cameras"].append(dict(raw["cameras"][0]))
     found = problems(raw)
-    assert "cameras[1] (id=kr-north): fps: must be > 0" in found
+    assert "cameras[1] (id=kr-north): fps: must be > 0 / має бути більше за 0" in found
     raw["cameras"].pop(1)
     assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id"]
 
