@@ -28,8 +28,9 @@ def jpeg(size: int = 64, noise: bool = False) -> bytes:
     return buf.tobytes()
 
 
-def mp4(path: Path, frames: int = 10, fps: float = 10.0) -> bytes:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (64, 64))
+def mp4(path: Path, frames: int = 10, fps: float = 10.0, fourcc: str = "mp4v") -> bytes:
+    """A short clip; the container follows the file name (.mp4, .webm, .mov, .avi)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*fourcc), fps, (64, 64))
     assert writer.isOpened()
     for i in range(frames):
         writer.write(np.full((64, 64, 3), i * 20, np.uint8))
@@ -237,3 +238,24 @@ def test_simultaneous_uploads_cannot_pass_a_full_daily_cap(small: Any) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         codes = sorted(pool.map(lambda _: send(small, resident, photo).status_code, range(6)))
     assert codes == [201, 201, 429, 429, 429, 429]
+
+
+@pytest.mark.parametrize(
+    ("name", "fourcc", "ctype"),
+    [("clip.webm", "VP80", "video/webm"), ("clip.mov", "mp4v", "video/quicktime")],
+)
+def test_webm_and_quicktime_videos_are_taken(
+    gateway: Any, tmp_path: Path, name: str, fourcc: str, ctype: str
+) -> None:
+    resident = new_key(gateway, "resident")
+    clip = mp4(tmp_path / name, fourcc=fourcc)
+    r = send(gateway, resident, clip, name, "application/octet-stream")  # the bytes decide, not the header
+    assert r.status_code == 201, r.text
+    assert (r.json()["kind"], r.json()["content_type"]) == ("video", ctype)
+
+
+def test_a_video_container_we_do_not_take_is_refused(gateway: Any, tmp_path: Path) -> None:
+    clip = mp4(tmp_path / "clip.avi", fourcc="MJPG")
+    r = send(gateway, new_key(gateway, "resident"), clip, "clip.mp4", "video/mp4")  # named .mp4, is AVI
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type" and r.json()["detail_uk"]
+
