@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 ReportKind = Literal["photo", "video"]
 ReportStatus = Literal["new", "in_review", "closed"]
@@ -32,7 +32,9 @@ EXAMPLE: dict[str, Any] = {
 
 
 class ReportPublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"example": EXAMPLE})
+    """Built from the table row (``ReportPublic.model_validate(row)``); ``file_url`` follows from the id."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"example": EXAMPLE})
 
     id: str
     created_at: datetime
@@ -49,7 +51,11 @@ class ReportPublic(BaseModel):
     status_note: str
     reviewed_by_key_id: int | None
     reviewed_at: datetime | None
-    file_url: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def file_url(self) -> str:
+        return f"/v1/reports/{self.id}/file"
 
 
 class ReportsPage(BaseModel):

@@ -47,24 +47,7 @@ class Created:
 
 
 def public(row: ResidentReport) -> ReportPublic:
-    return ReportPublic(
-        id=row.id,
-        created_at=row.created_at,
-        submitted_by_key_id=row.submitted_by_key_id,
-        addressed_to=row.addressed_to,
-        camera_id=row.camera_id,
-        observed_at=row.observed_at,
-        description=row.description,
-        kind=row.kind,  # type: ignore[arg-type]
-        content_type=row.content_type,
-        size_bytes=row.size_bytes,
-        sha256=row.sha256,
-        status=row.status,  # type: ignore[arg-type]
-        status_note=row.status_note,
-        reviewed_by_key_id=row.reviewed_by_key_id,
-        reviewed_at=row.reviewed_at,
-        file_url=f"/v1/reports/{row.id}/file",
-    )
+    return ReportPublic.model_validate(row)
 
 
 def store_of(settings: GatewaySettings) -> ReportStore:
