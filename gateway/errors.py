@@ -143,16 +143,16 @@ class UploadRejected(DomainError):
         ).model_dump()
 
 
-class NoLivePicture(NotFound):
-    """The camera exists and may be viewed, but its agent sent no preview recently."""
+class NoLivePicture(DomainError):
+    """The camera exists and may be viewed, but its agent sent no preview recently (404)."""
+
+    code = "not_found"
 
     def __init__(self, camera_id: str, max_age_s: float) -> None:
-        DomainError.__init__(
-            self,
+        super().__init__(
             f"Camera '{camera_id}' has sent no live picture in the last {max_age_s:g} s.",
             f"Камера '{camera_id}' не надсилала зображення наживо за останні {max_age_s:g} с.",
         )
-        self.kind, self.ident = "live picture", camera_id
 
 
 class Unavailable(DomainError):
@@ -165,6 +165,7 @@ class Unavailable(DomainError):
 # THE table: domain error -> HTTP status. Subclasses not listed inherit their parent's status.
 STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
+    NoLivePicture: 404,
     AuthRequired: 401,
     Forbidden: 403,
     ScopeDenied: 403,
