@@ -17,7 +17,7 @@ from gateway.audit.log import AuditContext
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
 from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
-from gateway.errors import ERROR_RESPONSES, DomainError, multipart_example
+from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, DomainError, multipart_example
 from gateway.reports import service
 from gateway.reports.schemas import (
     Recipient,
@@ -54,10 +54,7 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
 FILE_RESPONSE: dict[str, Any] = {
     "description": "the file as the resident sent it, with its content type",
     "content": {
-        "image/jpeg": {
-            "schema": {"type": "string", "format": "binary"},
-            "example": "(binary JPEG: FF D8 FF E0 00 10 4A 46 49 46 ...)",
-        },
+        **JPEG_RESPONSE["content"],
         "video/mp4": {
             "schema": {"type": "string", "format": "binary"},
             "example": "(binary MP4: 00 00 00 20 66 74 79 70 69 73 6F 6D ...)",
