@@ -18,7 +18,7 @@ from gateway.cameras.schemas import (
     CameraUpdate,
 )
 from gateway.deps import AdminDep, CtxDep, SessionDep, require_role
-from gateway.errors import ERROR_RESPONSES, NotFound
+from gateway.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/v1/cameras", tags=["cameras"])
 ViewerDep = Annotated[Principal, Depends(require_role("admin", "council", "police", "auditor", "resident"))]
@@ -51,10 +51,9 @@ def list_cameras(principal: ViewerDep, session: SessionDep, ctx: CtxDep) -> Any:
 
 @router.get("/{camera_id}", response_model=CameraPublic, responses=ERROR_RESPONSES, summary="One camera")
 def get(camera_id: str, principal: ViewerDep, session: SessionDep) -> Any:
-    cam = service.get_camera(session, camera_id)
-    if principal.role == "resident" and not (cam.resident_visible and cam.enabled):
-        raise NotFound("camera", camera_id, "Камеру")  # residents never learn that a hidden camera exists
-    return CameraResidentView.model_validate(cam) if principal.role == "resident" else cam
+    resident = principal.role == "resident"
+    cam = service.get_camera_as(session, camera_id, resident)
+    return CameraResidentView.model_validate(cam) if resident else cam
 
 
 @router.patch(

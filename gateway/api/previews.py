@@ -22,7 +22,6 @@ from gateway.errors import (
     ERROR_RESPONSES,
     JPEG_RESPONSE,
     NoLivePicture,
-    NotFound,
     ScopeDenied,
     UnsupportedMedia,
 )
@@ -90,9 +89,7 @@ async def post_preview(
 def get_preview(
     camera_id: str, principal: ViewerDep, ctx: CtxDep, session: SessionDep, audit_ctx: AuditCtxDep
 ) -> Response:
-    cam = service.get_camera(session, camera_id)
-    if principal.role == "resident" and not (cam.resident_visible and cam.enabled):
-        raise NotFound("camera", camera_id, "Камеру")  # residents never learn that a hidden camera exists
+    cam = service.get_camera_as(session, camera_id, principal.role == "resident")
     max_age = ctx.settings.preview_max_age_s
     preview = ctx.previews.get(camera_id, utcnow(), max_age) if cam.enabled else None
     found = int(preview is not None)

@@ -17,6 +17,15 @@ def get_camera(session: Session, camera_id: str) -> Camera:
     return cam
 
 
+def get_camera_as(session: Session, camera_id: str, resident: bool) -> Camera:
+    """The camera, as a resident may see it: a hidden or disabled camera answers 404 exactly like a
+    missing one, so residents never learn that it exists."""
+    cam = get_camera(session, camera_id)
+    if resident and not (cam.resident_visible and cam.enabled):
+        raise NotFound("camera", camera_id, "Камеру")
+    return cam
+
+
 def list_cameras(session: Session, resident: bool = False) -> list[Camera]:
     q = select(Camera).order_by(Camera.id)
     if resident:

@@ -24,8 +24,9 @@ from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
+from gateway.cameras.service import get_camera_as
 from gateway.config import GatewaySettings
-from gateway.db.models import Camera, ResidentReport
+from gateway.db.models import ResidentReport
 from gateway.db.types import utcnow
 from gateway.errors import InvalidInput, NotFound, RateLimited
 from gateway.reports.schemas import ReportForm, ReportPublic, ReportsPage, ReportStatus, StatusChange
@@ -71,14 +72,6 @@ def _check_cap(session: Session, principal: Principal, cap: int) -> None:
         )
 
 
-def _check_camera(session: Session, camera_id: str | None) -> None:
-    if camera_id is None:
-        return
-    cam = session.get(Camera, camera_id)
-    if cam is None or not (cam.enabled and cam.resident_visible):
-        raise NotFound("camera", camera_id, "Камеру")  # residents never learn that a hidden camera exists
-
-
 def _check_form(form: ReportForm) -> None:
     if not form.description.strip():
         raise InvalidInput("description", "must not be blank", "не може бути порожнім")
@@ -99,7 +92,8 @@ def submit(
     """Check everything, write the file, then commit the row; a failed commit takes the file away."""
     assert principal.key_id is not None
     _check_form(form)
-    _check_camera(session, form.camera_id)
+    if form.camera_id is not None:  # only a camera the resident may view
+        get_camera_as(session, form.camera_id, resident=True)
     media = check(data, settings.limits)  # the slow part (a video is opened), outside the lock
     with _SUBMIT:  # count and insert as one step: two uploads at once cannot both pass a full cap
         _check_cap(session, principal, settings.limits.max_reports_per_day)
