@@ -136,18 +136,19 @@ def gateway() -> Iterator[Gateway]:
     server.server_close()
 
 
-def make_agent(gw: Gateway, tmp_path: Path, cam: dict[str, Any]) -> Agent:
+def make_agent(gateway_url: str, tmp_path: Path, cam: dict[str, Any], key: str = "cam-p-key") -> Agent:
+    """An agent with one camera ``cam-p`` (settings in ``cam``) sending to ``gateway_url``."""
     cfg = parse_config(
         {
             "agent": {
-                "gateway_url": f"http://127.0.0.1:{gw.port}",
+                "gateway_url": gateway_url,
                 "spool": {"path": str(tmp_path / "spool.db")},
                 "http": {"port": free_port()},
             },
             "villages": [{"id": "v", "name": "V"}],
             "cameras": [{"id": "cam-p", "village": "v", "name": "preview", "key_env": "K", **cam}],
         },
-        env={"K": "cam-p-key"},
+        env={"K": key},
     )
     return Agent(cfg)
 
@@ -173,7 +174,7 @@ def test_previews_keep_coming_on_a_quiet_scene(road_clip: Path, tmp_path: Path, 
     for i in range(3):
         cv2.imwrite(str(folder / f"{i}.jpg"), still)
     agent = make_agent(
-        gateway,
+        f"http://127.0.0.1:{gateway.port}",
         tmp_path,
         {
             "fps": 5,
@@ -214,7 +215,7 @@ def test_failing_preview_endpoint_never_delays_frames(
 ) -> None:
     gateway.preview_status, gateway.preview_delay_s = 500, 1.5  # slow and failing
     agent = make_agent(
-        gateway,
+        f"http://127.0.0.1:{gateway.port}",
         tmp_path,
         {
             "fps": 5,
@@ -264,31 +265,14 @@ def test_agent_previews_reach_a_resident_through_the_real_gateway(road_clip: Pat
             drv.call("PATCH", "/v1/cameras/cam-p", gw.admin_key, json={"resident_visible": True})
             body = {"role": "resident", "organisation": None, "name": "a resident"}
             resident = str(drv.call("POST", "/v1/keys", gw.admin_key, 201, json=body)["key"])
-            cfg = parse_config(
-                {
-                    "agent": {
-                        "gateway_url": gw.url,
-                        "spool": {"path": str(tmp_path / "spool.db")},
-                        "http": {"port": free_port()},
-                    },
-                    "villages": [{"id": "v", "name": "V"}],
-                    "cameras": [
-                        {
-                            "id": "cam-p",
-                            "village": "v",
-                            "name": "preview",
-                            "key_env": "K",
-                            "fps": 2,
-                            "source": {"type": "folder", "path": str(folder), "realtime": True, "loop": True},
-                            "privacy_masks": [MASK],
-                            "preview_every_s": 1,
-                            "preview_max_side": 320,
-                        }
-                    ],
-                },
-                env={"K": cam_key},
-            )
-            agent = Agent(cfg)
+            camera = {
+                "fps": 2,
+                "source": {"type": "folder", "path": str(folder), "realtime": True, "loop": True},
+                "privacy_masks": [MASK],
+                "preview_every_s": 1,
+                "preview_max_side": 320,
+            }
+            agent = make_agent(gw.url, tmp_path, camera, key=cam_key)
             as_resident = {"Authorization": f"Bearer {resident}"}
             agent.start(serve_http=False)
             try:
