@@ -51,14 +51,20 @@ def get_audit_context(
 AuditCtxDep = Annotated[AuditContext, Depends(get_audit_context)]
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header ("" if empty), None for no such header."""
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
 def get_principal(
     session: SessionDep,
     authorization: Annotated[str | None, Header(description="Bearer vk_...")] = None,
     x_api_key: Annotated[str | None, Header(description="vk_... (alternative to Authorization)")] = None,
 ) -> Principal:
-    plain = x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        plain = authorization[7:].strip()
+    token = bearer_token(authorization)
+    plain = x_api_key if token is None else token
     if not plain:
         raise AuthRequired()
     principal = authenticate(session, plain)

@@ -14,7 +14,7 @@ import anyio
 from fastapi import APIRouter, Header, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from gateway.deps import CtxDep
+from gateway.deps import CtxDep, bearer_token
 from gateway.errors import AuthRequired
 from gateway.metrics import render_metrics
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["health"])
 
 
 def _check_token(expected: str, authorization: str | None) -> None:
-    given = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else ""
+    given = bearer_token(authorization) or ""
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise AuthRequired(
             "/metrics needs the metrics token (Authorization: Bearer <VARTA_METRICS_TOKEN>).",
