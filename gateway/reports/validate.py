@@ -17,6 +17,7 @@ import cv2
 from gateway.config import UploadLimits
 from gateway.errors import EmptyUpload, TooLarge, UnreadableMedia, UnsupportedMedia
 from recognizers.common.image import ImageLimits, decode_image
+from recognizers.common.image_header import image_format
 from recognizers.common.limits import DEFAULT_MAX_PIXELS
 
 # ISO base media brands of QuickTime; other ftyp brands (isom, mp41, mp42, avc1, M4V ...) are MP4.
@@ -55,12 +56,9 @@ def sniff(data: bytes) -> MediaType:
     """The type by magic bytes (the client's Content-Type and file name are never trusted)."""
     if not data:
         raise EmptyUpload("The file is empty (0 bytes).", "Файл порожній (0 байтів).")
-    if data[:3] == b"\xff\xd8\xff":
-        return PHOTO_TYPES["JPEG"]
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return PHOTO_TYPES["PNG"]
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return PHOTO_TYPES["WebP"]
+    photo = image_format(data)
+    if photo is not None:
+        return PHOTO_TYPES[photo]
     if data[4:8] == b"ftyp" and data[8:12] not in _IMAGE_BRANDS:
         return MOV if data[8:12] in _QUICKTIME_BRANDS else MP4
     if data[4:8] in (b"moov", b"wide", b"mdat"):  # old QuickTime files start without ftyp

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.db.models import PersonEntry, PlateEntry, Watchlist
 from gateway.watchlists.patterns import normalize_pattern
 from gateway.watchlists.schemas import EntriesPublic, PersonEntryPublic, PlateEntryPublic
+from recognizers.common.image_header import image_format
 
 
 def plate_public(e: PlateEntry) -> PlateEntryPublic:
@@ -52,8 +53,5 @@ def entries_page(session: Session, wl: Watchlist, q: str | None, offset: int, li
 
 
 def sniff_image_type(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return "image/jpeg"
+    """Content type of a stored (already validated) photo; JPEG unless its bytes say PNG or WebP."""
+    return {"PNG": "image/png", "WebP": "image/webp"}.get(image_format(data) or "", "image/jpeg")

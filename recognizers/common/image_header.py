@@ -45,13 +45,25 @@ class ImageHeader:
         return self.width * self.height
 
 
+def image_format(data: bytes) -> str | None:
+    """"JPEG", "PNG" or "WebP" by the first bytes (nothing else is read), None for anything else."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == PNG_MAGIC:
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    return None
+
+
 def read_header(data: bytes) -> ImageHeader:
     """Format and size of a JPEG, PNG or WebP image; raises an ImageError subclass otherwise."""
-    if data[:3] == b"\xff\xd8\xff":
+    fmt = image_format(data)
+    if fmt == "JPEG":
         return _jpeg(data)
-    if data[:8] == PNG_MAGIC:
+    if fmt == "PNG":
         return _png(data)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+    if fmt == "WebP":
         return _webp(data)
     raise UnsupportedImageTypeError(_name_other(data))
 
