@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
-_TWO_LINE_ASPECT = 2.0
+_TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
 _REREAD_PAD = (0.35, 0.08)  # x, y times the line height on each side
-_MAX_REREADS = 4  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
+_MAX_REREADS = 4  # lines read again from a wider crop, at most, per frame
 
 
 class PlateRecognizer:
