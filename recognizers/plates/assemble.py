@@ -13,6 +13,7 @@ with a similar x-span are joined top line first into one two-line reading when t
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
@@ -42,13 +43,21 @@ _PERSONALISED_TIER = 1
 _UNKNOWN_TIER = 2
 
 
+class Part(enum.Enum):
+    """Where a text box came from, which decides whether it may be a plate on its own."""
+
+    WHOLE = "whole"  # found by the detector: a plate alone, or a line of one
+    INNER = "inner"  # re-detected inside a squarish box: alone only as a structured Ukrainian plate
+    HALF = "half"  # a geometric half of a squarish box: only ever one line of a two-line plate
+
+
 @dataclass
 class Line:
     """One text box with what was read in it (points in full-frame pixels)."""
 
     points: np.ndarray
     read: TextRead
-    half: bool = False  # a half of a square box, only ever read as one line of a two-line plate
+    part: Part = Part.WHOLE
 
     @property
     def x0(self) -> float:
@@ -271,8 +280,15 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
                 if joined is not None and (tier(joined.parsed) == STRUCTURED_TIER or not structured_only):
                     out.append(joined)
                     used.update((i, j))
-    out.extend(r for i, r in singles.items() if r is not None and i not in used and not lines[i].half)
+    out.extend(r for i, r in singles.items() if r is not None and i not in used and _alone(lines[i], r))
     return _dedupe(out)
+
+
+def _alone(line: Line, r: Reading) -> bool:
+    """Whether a line's own reading may stand as a plate (not joined with another line)."""
+    if line.part is Part.INNER:
+        return tier(r.parsed) == STRUCTURED_TIER
+    return line.part is Part.WHOLE
 
 
 def _joined(

@@ -5,13 +5,23 @@ from __future__ import annotations
 import logging
 import time
 
+import cv2
 import numpy as np
 
 from recognizers.models.registry import model_path
 from recognizers.plates import refine
-from recognizers.plates.assemble import STRUCTURED_TIER, Line, Reading, assemble, best_reading, stacked, tier
+from recognizers.plates.assemble import (
+    STRUCTURED_TIER,
+    Line,
+    Part,
+    Reading,
+    assemble,
+    best_reading,
+    stacked,
+    tier,
+)
 from recognizers.plates.detector import TextBox, TextDetector
-from recognizers.plates.reader import TextReader, expand_box
+from recognizers.plates.reader import TextRead, TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
@@ -21,8 +31,10 @@ _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
 _TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
-_REREAD_PAD = (0.35, 0.08)  # x, y times the line height on each side
-_MAX_REREADS = 4  # lines read again from a wider crop, at most, per frame
+#: variants a near-plate line is read again in: (x padding times the line height on each side, x stretch)
+_REREADS = ((0.35, 1.0), (0.15, 1.3))
+_REREAD_PAD_Y = 0.08
+_MAX_REREADS = 4  # lines read again, at most, per frame
 
 
 class PlateRecognizer:
@@ -79,13 +91,14 @@ class PlateRecognizer:
         offset = np.array([ox, oy], np.float32)
         points = [b.points for b in boxes]
         budget = [refine.MAX_REGIONS]
-        split = [line for p in points if _squarish(p) for line in self._split(region, p, budget)]
+        split = [self._split(region, p, budget) for p in points if _squarish(p)]
         points += self._weak_lines(region, weak)  # already re-detected enlarged: lines, not split again
-        n_boxes = len(points)
-        points += split
-        lines = self._read(image_bgr, [p + offset for p in points], n_boxes)
+        inner = [line for found, _ in split for line in found]
+        halves = [half for _, found in split for half in found]
+        parts = [Part.WHOLE] * len(points) + [Part.INNER] * len(inner) + [Part.HALF] * len(halves)
+        lines = self._read(image_bgr, [p + offset for p in points + inner + halves], parts)
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
-        self._reread_wider(image_bgr, lines)
+        self._read_again(image_bgr, lines)
         t2 = time.perf_counter()
         readings = assemble(lines, self.settings.max_candidates)
         h, w = image_bgr.shape[:2]
@@ -98,14 +111,16 @@ class PlateRecognizer:
         }
         return out
 
-    def _read(self, image_bgr: np.ndarray, points: list[np.ndarray], n_whole: int) -> list[Line]:
-        """Read boxes from the full-resolution frame; boxes from ``n_whole`` on are parts (lines) only."""
+    def _read(
+        self, image_bgr: np.ndarray, points: list[np.ndarray], parts: list[Part] | None = None
+    ) -> list[Line]:
+        """Read boxes from the full-resolution frame (in one batch); ``parts`` says where each came from."""
         assert self.reader is not None
         if not points:
             return []
         reads = self.reader.read([self.reader.crop(image_bgr, p) for p in points])
-        pairs = enumerate(zip(points, reads, strict=True))
-        return [Line(p, r, k >= n_whole) for k, (p, r) in pairs if r.text]
+        parts = parts or [Part.WHOLE] * len(points)
+        return [Line(p, r, part) for p, r, part in zip(points, reads, parts, strict=True) if r.text]
 
     def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
         """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""
@@ -117,16 +132,17 @@ class PlateRecognizer:
             found += refine.lines_in_weak(self.detector, region, b.points)
         return found
 
-    def _split(self, region: np.ndarray, points: np.ndarray, budget: list[int]) -> list[np.ndarray]:
-        """The lines of a squarish box: re-detected at higher resolution, else (also) its two halves."""
+    def _split(
+        self, region: np.ndarray, points: np.ndarray, budget: list[int]
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The lines of a squarish box re-detected at higher resolution, and its two halves unless two
+        lines were found (when one was, the other may be too faint to detect)."""
         assert self.detector is not None
         if budget[0] > 0:
             budget[0] -= 1
             found = refine.lines_in_box(self.detector, region, points)
-            if len(found) >= 2:
-                return found
-            return found + _halves(points)  # one line found: the other one may be too faint to detect
-        return _halves(points)
+            return found, [] if len(found) >= 2 else _halves(points)
+        return [], _halves(points)
 
     def _top_lines(
         self, image: np.ndarray, region: np.ndarray, offset: np.ndarray, lines: list[Line], budget: list[int]
@@ -140,26 +156,43 @@ class PlateRecognizer:
             if any(stacked(other, ln) and refine.top_line(other.read.text) for other in lines):
                 continue
             found.append(refine.box_above(ln.points))
-            if not ln.half and budget[0] > 0:  # a half was re-detected already
+            if ln.part is Part.WHOLE and budget[0] > 0:  # a part was re-detected already
                 budget[0] -= 1
                 found += [p + offset for p in refine.lines_above(self.detector, region, ln.points - offset)]
-        return self._read(image, found, 0)
+        return self._read(image, found)
 
-    def _reread_wider(self, image: np.ndarray, lines: list[Line]) -> None:
-        """Lines that read as a plate with a character missing or extra are read again from a wider
-        crop: the detector's box often clips a thin I or 1 at either end. The new read replaces the old
-        one only when all of it makes a structured Ukrainian plate."""
+    def _read_again(self, image: np.ndarray, lines: list[Line]) -> None:
+        """Lines that read as a plate with a character missing or extra are read again, in a few
+        variants (``_REREADS``): from a wider crop (the detector's box often clips a thin I or 1 at
+        either end) and stretched sideways (on a small, blurred plate, two narrow characters such as
+        "18" run together into one; more width gives the CTC decoder more steps to separate them).
+        The most confident variant replaces the old read only when all of it makes a structured
+        Ukrainian plate."""
         assert self.reader is not None
-        near = [ln for ln in lines if not ln.half and _near_plate(ln)][:_MAX_REREADS]
+        near = [ln for ln in lines if ln.part is not Part.HALF and _near_plate(ln)][:_MAX_REREADS]
         if not near:
             return
-        wide = [expand_box(ln.points, *_REREAD_PAD) for ln in near]
-        reads = self.reader.read([self.reader.crop(image, p) for p in wide])
-        for ln, pts, read in zip(near, wide, reads, strict=True):
+        boxes = [
+            (ln, expand_box(ln.points, pad_x, _REREAD_PAD_Y), stretch)
+            for ln in near
+            for pad_x, stretch in _REREADS
+        ]
+        reads = self.reader.read([_stretch(self.reader.crop(image, p), s) for _, p, s in boxes])
+        best: dict[int, tuple[float, TextRead, np.ndarray]] = {}
+        for (ln, pts, _), read in zip(boxes, reads, strict=True):
             again = best_reading(read, pts, 1, 0) if read.text else None
-            # every character read is used: the wider crop recovered a clipped one, nothing was dropped
-            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
-                ln.read, ln.points = read, pts
+            # every character read is used: the variant recovered a lost one, nothing was dropped
+            if (
+                again is None
+                or tier(again.parsed) != STRUCTURED_TIER
+                or len(again.parsed.text) != len(read.text)
+            ):
+                continue
+            if id(ln) not in best or again.confidence > best[id(ln)][0]:
+                best[id(ln)] = (again.confidence, read, pts)
+        for ln in near:
+            if id(ln) in best:
+                _, ln.read, ln.points = best[id(ln)]
 
     def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
@@ -174,6 +207,13 @@ def _near_plate(line: Line) -> bool:
         return False
     r = best_reading(line.read, line.points, 1, 0)
     return r is None or tier(r.parsed) != STRUCTURED_TIER
+
+
+def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:
+    """The crop widened by ``factor`` at the same height (1.0: as is)."""
+    if factor == 1.0:
+        return crop
+    return cv2.resize(crop, (round(crop.shape[1] * factor), crop.shape[0]), interpolation=cv2.INTER_CUBIC)
 
 
 def _squarish(points: np.ndarray) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recognizers.plates.assemble import Line, assemble, best_reading, harmonise, stacked
+from recognizers.plates.assemble import Line, Part, assemble, best_reading, harmonise, stacked
 from recognizers.plates.detector import boxes_from_map, order_points
 from recognizers.plates.reader import (
     ALPHABET,
@@ -177,6 +177,16 @@ def test_split_line_joined_side_by_side() -> None:
     left = Line(_box(100, 100, 140, 120), _read("AA"))
     right = Line(_box(150, 100, 250, 120), _read("1234KX"))
     assert [r.parsed.text for r in assemble([left, right])] == ["AA1234KX"]
+
+
+def test_parts_of_a_square_box_stand_alone_only_as_far_as_their_kind_allows() -> None:
+    # a line re-detected inside a squarish box is a plate alone only as a structured Ukrainian plate
+    inner = Line(_box(100, 100, 200, 120), _read("AA1234BB"), Part.INNER)
+    assert [r.parsed.text for r in assemble([inner])] == ["AA1234BB"]
+    assert assemble([Line(_box(100, 100, 200, 120), _read("1234KX"), Part.INNER)]) == []
+    # a geometric half never is, whatever it reads; a whole box's personalised reading is kept
+    assert assemble([Line(_box(100, 100, 200, 120), _read("AA1234BB"), Part.HALF)]) == []
+    assert [r.parsed.text for r in assemble([Line(_box(100, 100, 200, 120), _read("1234KX"))])] == ["1234KX"]
 
 
 def test_duplicates_are_merged() -> None:
