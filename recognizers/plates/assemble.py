@@ -219,7 +219,10 @@ def _geo_mean(values: list[float]) -> float:
 
 
 def stacked(top: Line, bottom: Line) -> bool:
-    """Two lines of one two-line plate: bottom right under top, similar x-span and height."""
+    """Two lines of one two-line plate: bottom right under top, similar x-span and height; or a top
+    line inside the upper part of a squarish box that reads as the bottom line (``top_inside``)."""
+    if top_inside(top, bottom):
+        return True
     if bottom.y0 < top.y0 + 0.5 * top.height:
         return False
     gap = bottom.y0 - top.y1
@@ -231,6 +234,18 @@ def stacked(top: Line, bottom: Line) -> bool:
     overlap = min(top.x1, bottom.x1) - max(top.x0, bottom.x0)
     narrower = min(top.x1 - top.x0, bottom.x1 - bottom.x0)
     return overlap >= 0.6 * narrower and not _nested(top, bottom)
+
+
+def top_inside(top: Line, box: Line) -> bool:
+    """A short line in the upper part of a squarish box: the detector merged both lines of a two-line
+    plate into the box, whose read then holds only the bolder bottom line ("AK" over "4789OE")."""
+    width = float(np.linalg.norm(box.points[1] - box.points[0]))
+    if width >= 2.0 * box.height or top.height > 0.7 * box.height or box.part is not Part.WHOLE:
+        return False
+    cy = (top.y0 + top.y1) / 2
+    margin = 0.1 * (box.x1 - box.x0)
+    inside_x = top.x0 >= box.x0 - margin and top.x1 <= box.x1 + margin
+    return inside_x and box.y0 <= cy < box.y0 + 0.45 * (box.y1 - box.y0)
 
 
 def _nested(a: Line, b: Line) -> bool:

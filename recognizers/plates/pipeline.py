@@ -201,10 +201,11 @@ class PlateRecognizer:
 
 
 def _near_plate(line: Line) -> bool:
-    """A one-line read of 5-9 characters with a digit that does not make a structured plate as is."""
+    """A read of 5-9 characters with a digit that does not make a structured plate as is, and is not
+    the bottom line of a two-line plate."""
     text = line.read.text
-    if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text):
-        return False
+    if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text) or refine.bottom_line(text):
+        return False  # (a two-line plate's bottom line is whole as read)
     r = best_reading(line.read, line.points, 1, 0)
     return r is None or tier(r.parsed) != STRUCTURED_TIER
 

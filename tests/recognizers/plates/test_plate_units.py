@@ -7,6 +7,7 @@ import pytest
 
 from recognizers.plates.assemble import Line, Part, assemble, best_reading, harmonise, stacked
 from recognizers.plates.detector import boxes_from_map, order_points
+from recognizers.plates.pipeline import _near_plate
 from recognizers.plates.reader import (
     ALPHABET,
     TextRead,
@@ -166,6 +167,19 @@ def test_two_stacked_lines_join_into_one_two_line_plate() -> None:
     assert [(r.parsed.text, r.lines) for r in out] == [("AA1234KX", 2)]
 
 
+def test_top_line_inside_a_merged_square_box_joins_its_bottom_line_read() -> None:
+    # the detector merged both lines into one squarish box, whose read holds only the bottom line
+    box = Line(_box(850, 600, 913, 642), _read("4789OE"))
+    top = Line(_box(876, 596, 900, 612), _read("AK"))
+    assert stacked(top, box) and not stacked(box, top)
+    assert [(r.parsed.text, r.lines) for r in assemble([box, top])] == [("AK4789OE", 2)]
+    # not when the box is a one-line plate's (wide), nor for a line in its lower part
+    wide = Line(_box(800, 600, 960, 640), _read("4789OE"))
+    assert not stacked(top, wide)
+    low = Line(_box(876, 626, 900, 640), _read("AK"))
+    assert not stacked(low, box)
+
+
 def test_far_apart_lines_are_not_joined() -> None:
     a = Line(_box(100, 100, 160, 130), _read("AA"))
     b = Line(_box(400, 300, 480, 330), _read("1234KX"))
@@ -194,3 +208,10 @@ def test_duplicates_are_merged() -> None:
     b = Line(_box(101, 101, 201, 121), _read("AA1234BB", [0.9] * 8))
     out = assemble([a, b])
     assert len(out) == 1 and out[0].confidence > 0.95
+
+
+def test_near_plate_reads_are_read_again_but_not_a_two_line_bottom_line() -> None:
+    assert _near_plate(Line(_box(0, 0, 100, 20), _read("HA410XT")))  # a character short of AA1234BB
+    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("HA4180XT")))  # a plate as is
+    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("4789OE")))  # whole as a bottom line
+    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("ABCDE")))  # no digit: not a plate line
