@@ -21,7 +21,7 @@ from recognizers.plates.assemble import (
     tier,
 )
 from recognizers.plates.detector import TextBox, TextDetector
-from recognizers.plates.reader import TextRead, TextReader, expand_box
+from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
@@ -31,9 +31,8 @@ _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
 _TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
-#: variants a near-plate line is read again in: (x padding times the line height on each side, x stretch)
-_REREADS = ((0.35, 1.0), (0.15, 1.3))
-_REREAD_PAD_Y = 0.08
+_REREAD_PAD = (0.15, 0.08)  # a near-plate line is read again padded by x, y times its height on each side
+_REREAD_STRETCH = 1.3  # ... and stretched this much sideways (unstretched: 4 of 500 rendered plates fewer)
 _MAX_REREADS = 4  # lines read again, at most, per frame
 
 
@@ -162,37 +161,22 @@ class PlateRecognizer:
         return self._read(image, found)
 
     def _read_again(self, image: np.ndarray, lines: list[Line]) -> None:
-        """Lines that read as a plate with a character missing or extra are read again, in a few
-        variants (``_REREADS``): from a wider crop (the detector's box often clips a thin I or 1 at
-        either end) and stretched sideways (on a small, blurred plate, two narrow characters such as
-        "18" run together into one; more width gives the CTC decoder more steps to separate them).
-        The most confident variant replaces the old read only when all of it makes a structured
-        Ukrainian plate."""
+        """Lines that read as a plate with a character missing or extra are read again from a crop a
+        little wider (the detector's box often clips a thin I or 1 at either end) and stretched
+        sideways (on a small, blurred plate two narrow characters such as "18" run together; more width
+        gives the CTC decoder more steps to separate them). The new read replaces the old one only when
+        all of it makes a structured Ukrainian plate."""
         assert self.reader is not None
         near = [ln for ln in lines if ln.part is not Part.HALF and _near_plate(ln)][:_MAX_REREADS]
         if not near:
             return
-        boxes = [
-            (ln, expand_box(ln.points, pad_x, _REREAD_PAD_Y), stretch)
-            for ln in near
-            for pad_x, stretch in _REREADS
-        ]
-        reads = self.reader.read([_stretch(self.reader.crop(image, p), s) for _, p, s in boxes])
-        best: dict[int, tuple[float, TextRead, np.ndarray]] = {}
-        for (ln, pts, _), read in zip(boxes, reads, strict=True):
+        wide = [expand_box(ln.points, *_REREAD_PAD) for ln in near]
+        reads = self.reader.read([_stretch(self.reader.crop(image, p), _REREAD_STRETCH) for p in wide])
+        for ln, pts, read in zip(near, wide, reads, strict=True):
             again = best_reading(read, pts, 1, 0) if read.text else None
-            # every character read is used: the variant recovered a lost one, nothing was dropped
-            if (
-                again is None
-                or tier(again.parsed) != STRUCTURED_TIER
-                or len(again.parsed.text) != len(read.text)
-            ):
-                continue
-            if id(ln) not in best or again.confidence > best[id(ln)][0]:
-                best[id(ln)] = (again.confidence, read, pts)
-        for ln in near:
-            if id(ln) in best:
-                _, ln.read, ln.points = best[id(ln)]
+            # every character read is used: the new crop recovered a lost one, nothing was dropped
+            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
+                ln.read, ln.points = read, pts
 
     def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
