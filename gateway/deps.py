@@ -76,14 +76,16 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_role(*roles: str, what: str | None = None) -> Callable[..., Principal]:
-    """A dependency that lets only ``roles`` through; a refusal is audited and says which role is needed."""
+def require_role(*roles: str, what: tuple[str, str] | None = None) -> Callable[..., Principal]:
+    """A dependency that lets only ``roles`` through; a refusal is audited and says which role is needed.
+
+    ``what`` names the action (English, Ukrainian) for the refusal; without it the route is named."""
 
     def dependency(request: Request, principal: PrincipalDep, ctx: CtxDep) -> Principal:
         if principal.role not in roles:
-            action = what or f"{request.method} {request.url.path}"
-            ctx.audit.record(principal, "access.denied", action, outcome="denied", detail=f"needs {roles}")
-            raise Forbidden(roles, action)
+            en, uk = what or (f"{request.method} {request.url.path}",) * 2
+            ctx.audit.record(principal, "access.denied", en, outcome="denied", detail=f"needs {roles}")
+            raise Forbidden(roles, en, uk)
         return principal
 
     return dependency

@@ -66,13 +66,30 @@ class AuthRequired(DomainError):
         super().__init__(detail, detail_uk, headers={"WWW-Authenticate": "Bearer"})
 
 
+#: how a role is named to a person reading a Ukrainian message (the API value stays in quotes beside it)
+ROLE_UK = {
+    "admin": "адміністратор",
+    "auditor": "аудитор",
+    "camera": "камера",
+    "council": "громада",
+    "police": "поліція",
+    "resident": "мешканець",
+}
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 
-    def __init__(self, roles: Iterable[str], what: str = "this action") -> None:
-        names = " or ".join(sorted(roles))
-        super().__init__(f"{what} needs the role {names}.", f"Для дії «{what}» потрібна роль {names}.")
-        self.roles = tuple(roles)
+    def __init__(self, roles: Iterable[str], what: str = "this action", what_uk: str | None = None) -> None:
+        """``what`` names the action in English, ``what_uk`` in Ukrainian (a route path when None)."""
+        ordered = sorted(roles)
+        names = " or ".join(ordered)
+        names_uk = " або ".join(f"«{r}» ({ROLE_UK.get(r, r)})" for r in ordered)
+        super().__init__(
+            f"{what[:1].upper()}{what[1:]} needs the role {names}.",
+            f"Для дії «{what_uk or what}» потрібна роль {names_uk}.",
+        )
+        self.roles = tuple(ordered)
 
 
 class ScopeDenied(DomainError):

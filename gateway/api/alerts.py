@@ -21,7 +21,9 @@ from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
 
-ReaderDep = Annotated[Principal, Depends(require_role("police", "council", what="read alerts"))]
+ReaderDep = Annotated[
+    Principal, Depends(require_role("police", "council", what=("read alerts", "читати сповіщення")))
+]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "no such alert, or not visible to your organisation"}
 }

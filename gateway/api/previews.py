@@ -29,7 +29,10 @@ from recognizers.common.image import ImageLimits, decode_image, probe_image
 
 router = APIRouter(prefix="/v1/cameras", tags=["cameras"])
 ViewerDep = Annotated[
-    Principal, Depends(require_role("admin", "council", "police", "resident", what="view a camera"))
+    Principal,
+    Depends(
+        require_role("admin", "council", "police", "resident", what=("view a camera", "переглядати камеру"))
+    ),
 ]
 PREVIEW_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
     413: {"description": "larger than VARTA_LIMITS__MAX_PREVIEW_BYTES or too many pixels"},

@@ -32,12 +32,24 @@ from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
-ResidentDep = Annotated[Principal, Depends(require_role("resident", what="send a report"))]
+ResidentDep = Annotated[
+    Principal, Depends(require_role("resident", what=("send a report", "надсилати повідомлення")))
+]
 ReaderDep = Annotated[
-    Principal, Depends(require_role("resident", "council", "police", what="read resident reports"))
+    Principal,
+    Depends(
+        require_role(
+            "resident", "council", "police", what=("read resident reports", "читати повідомлення мешканців")
+        )
+    ),
 ]
 RecipientDep = Annotated[
-    Principal, Depends(require_role("council", "police", what="review resident reports"))
+    Principal,
+    Depends(
+        require_role(
+            "council", "police", what=("review resident reports", "розглядати повідомлення мешканців")
+        )
+    ),
 ]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

@@ -15,7 +15,9 @@ from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["sightings"])
 
-SearchRoleDep = Annotated[Principal, Depends(require_role("police", "council", what="search sightings"))]
+SearchRoleDep = Annotated[
+    Principal, Depends(require_role("police", "council", what=("search sightings", "шукати фіксації")))
+]
 
 
 @router.get(

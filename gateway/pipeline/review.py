@@ -29,7 +29,8 @@ def add_review(
     alert = get_alert(session, principal, alert_id)
     roles = FACE_REVIEWERS if alert.kind == "face" else PLATE_REVIEWERS
     if principal.role not in roles or principal.key_id is None:
-        raise Forbidden(roles, f"reviewing a {alert.kind} alert")
+        kind_uk = "обличчя" if alert.kind == "face" else "номера"
+        raise Forbidden(roles, f"reviewing a {alert.kind} alert", f"розгляд сповіщення щодо {kind_uk}")
     if alert.status != "new":
         raise Conflict(
             f"The alert is already {alert.status}.",
