@@ -1,12 +1,18 @@
-"""The audit log over real HTTP: a row per action, read-only access, and a chain that exposes tampering."""
+"""The audit log over real HTTP: a row per action, read-only access, a database that refuses edits, and a
+chain that exposes tampering by someone who removed that guard."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from gateway.audit import guard
 from gateway.cli import admin_main
 
 
@@ -60,18 +66,53 @@ def test_audit_is_read_only_and_filterable(gateway: Any) -> None:
         assert c.get("/v1/audit").status_code == 403
 
 
+@contextmanager
+def guard_dropped(engine: Any) -> Iterator[None]:
+    """What a database owner could do: drop the append-only triggers (put back afterwards)."""
+    with engine.begin() as conn:
+        guard.remove(conn)
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            guard.install(conn)
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows(gateway: Any) -> None:
+    engine = gateway.ctx.engine
+    with engine.connect() as conn:
+        row_id = conn.execute(text("SELECT max(id) FROM audit_log")).scalar_one()
+    for sql, refusal in (
+        ("UPDATE audit_log SET outcome = 'ok-edited' WHERE id = :i", guard.UPDATE_REFUSED),
+        ("DELETE FROM audit_log WHERE id = :i", guard.DELETE_REFUSED),
+    ):
+        with pytest.raises(DBAPIError, match=refusal), engine.begin() as conn:
+            conn.execute(text(sql), {"i": row_id})
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log WHERE id = :i"), {"i": row_id}).scalar() == 1
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match=guard.DELETE_REFUSED), engine.begin() as conn:
+            conn.execute(text("TRUNCATE audit_log"))
+    if engine.dialect.name == "sqlite":  # another program has no varta_audit_purge(): its delete fails too
+        other = sqlite3.connect(engine.url.database)
+        with pytest.raises(sqlite3.OperationalError, match="varta_audit_purge"):
+            other.execute("DELETE FROM audit_log WHERE id = ?", (row_id,))
+        other.close()
+
+
 @pytest.fixture
 def tamper(gateway: Any) -> Any:
-    """Edit one audit row behind the API's back (as a database user could); put it back afterwards."""
+    """Edit one audit row behind the API's back (the triggers dropped first); put it back afterwards."""
     engine = gateway.ctx.engine
-    with engine.begin() as conn:
-        row_id, outcome = conn.execute(
-            text("SELECT id, outcome FROM audit_log ORDER BY id DESC LIMIT 1")
-        ).one()
-        conn.execute(text("UPDATE audit_log SET outcome = 'ok-edited' WHERE id = :i"), {"i": row_id})
-    yield row_id
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET outcome = :o WHERE id = :i"), {"o": outcome, "i": row_id})
+    with guard_dropped(engine):
+        with engine.begin() as conn:
+            row_id, outcome = conn.execute(
+                text("SELECT id, outcome FROM audit_log ORDER BY id DESC LIMIT 1")
+            ).one()
+            conn.execute(text("UPDATE audit_log SET outcome = 'ok-edited' WHERE id = :i"), {"i": row_id})
+        yield row_id
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE audit_log SET outcome = :o WHERE id = :i"), {"o": outcome, "i": row_id})
 
 
 def test_chain_verifies_and_detects_a_tampered_row(gateway: Any, tamper: int, monkeypatch: Any) -> None:
@@ -94,17 +135,21 @@ def test_chain_is_intact_without_tampering(gateway: Any, monkeypatch: Any) -> No
 
 def test_deleted_row_breaks_the_link(gateway: Any) -> None:
     engine = gateway.ctx.engine
-    with engine.begin() as conn:
-        rows = conn.execute(text("SELECT * FROM audit_log ORDER BY id DESC LIMIT 3")).mappings().all()
-        middle = dict(rows[1])
-        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": middle["id"]})
-    try:
-        with gateway.client(gateway.key("auditor")) as c:
-            verdict = c.get("/v1/audit/verify").json()
-        assert verdict["ok"] is False and verdict["bad_id"] == rows[0]["id"] and "link" in verdict["reason"]
-    finally:
-        cols = ", ".join(middle)
+    with guard_dropped(engine):
         with engine.begin() as conn:
-            conn.execute(
-                text(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join(':' + k for k in middle)})"), middle
+            rows = conn.execute(text("SELECT * FROM audit_log ORDER BY id DESC LIMIT 3")).mappings().all()
+            middle = dict(rows[1])
+            conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": middle["id"]})
+        try:
+            with gateway.client(gateway.key("auditor")) as c:
+                verdict = c.get("/v1/audit/verify").json()
+            assert (
+                verdict["ok"] is False and verdict["bad_id"] == rows[0]["id"] and "link" in verdict["reason"]
             )
+        finally:
+            cols = ", ".join(middle)
+            with engine.begin() as conn:
+                conn.execute(
+                    text(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join(':' + k for k in middle)})"),
+                    middle,
+                )

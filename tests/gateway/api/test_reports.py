@@ -121,7 +121,8 @@ def test_photo_and_video_reach_only_their_recipients(gateway: Any, tmp_path: Pat
     with gateway.client(council) as c:  # only residents send; the refusal names the action and role
         r403 = c.post("/v1/reports", data=FORM, files={"file": ("p.jpg", photo)})
         assert r403.status_code == 403 and r403.json()["detail"] == "Send a report needs the role resident."
-        assert r403.json()["detail_uk"] == "Для дії «надсилати повідомлення» потрібна роль «resident» (мешканець)."
+        uk = "Для дії «надсилати повідомлення» потрібна роль «resident» (мешканець)."
+        assert r403.json()["detail_uk"] == uk
 
 
 def test_status_change_by_the_recipient(gateway: Any) -> None:
