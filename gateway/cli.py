@@ -75,12 +75,17 @@ def _create_key(settings: GatewaySettings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_verify(settings: GatewaySettings, _: argparse.Namespace) -> int:
-    from gateway.audit.chain import verify_chain
+def _audit_verify(settings: GatewaySettings, args: argparse.Namespace) -> int:
+    from gateway.audit.chain import parse_anchor, verify_chain
     from gateway.db.session import make_engine, make_session_factory
 
+    try:
+        anchors = [parse_anchor(a) for a in args.anchor]
+    except ValueError as exc:
+        print(f"audit-verify: {exc}", file=sys.stderr)
+        return 2
     with make_session_factory(make_engine(settings.db_url))() as session:
-        report = verify_chain(session)
+        report = verify_chain(session, anchors=anchors)
     if report.ok:
         print(f"audit chain OK: {report.checked} rows (from id {report.first_id})")
         return 0
@@ -117,7 +122,14 @@ def admin_main(argv: list[str]) -> int:
     key.add_argument("--org", help="organisation (council, police); required for council and police keys")
     key.add_argument("--camera", help="camera id (camera keys)")
     key.add_argument("--name", help="a note to recognise the key by")
-    sub.add_parser("audit-verify", help="verify the audit log's hash chain (exit 1 if broken)")
+    verify = sub.add_parser("audit-verify", help="verify the audit log's hash chain (exit 1 if broken)")
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="ID:HASH",
+        help="a chain head recorded earlier (GET /v1/audit/head), kept outside Varta; repeatable",
+    )
     sub.add_parser("purge", help="run the retention purge once")
     args = parser.parse_args(argv)
     settings = _settings(args.data_dir)

@@ -1,4 +1,4 @@
-"""/v1/audit: read-only access to the audit log (auditor, admin) and its chain verification."""
+"""/v1/audit: read-only access to the audit log (auditor, admin), its chain head and its verification."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from gateway.audit.chain import verify_chain
-from gateway.audit.schemas import AuditPage, AuditRowPublic, ChainVerdict
+from gateway.audit.chain import parse_anchor, verify_chain
+from gateway.audit.schemas import AuditPage, AuditRowPublic, ChainHead, ChainVerdict
 from gateway.db.models import AuditRecord
 from gateway.deps import AuditorDep, CtxDep, SessionDep
-from gateway.errors import ERROR_RESPONSES
+from gateway.errors import ERROR_RESPONSES, InvalidInput, NotFound
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -66,16 +66,41 @@ def read_log(
     return AuditPage(data=data, next_after_id=data[-1].id if len(data) == limit else None)
 
 
+@router.get("/head", response_model=ChainHead, responses=ERROR_RESPONSES, summary="Read the chain head")
+def head(auditor: AuditorDep, session: SessionDep, ctx: CtxDep) -> ChainHead:
+    """The newest row's id and hash, as an anchor ``ID:HASH`` to keep outside Varta (a daily e-mail to
+    the police, a paper register): ``/verify?anchor=ID:HASH`` later proves the log was not rewritten."""
+    row = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound("audit row", "newest", "Рядок журналу аудиту")
+    ctx.audit.record(auditor, "audit.head", f"audit_log:{row.id}")
+    return ChainHead(id=row.id, ts=row.ts, row_hash=row.row_hash, anchor=f"{row.id}:{row.row_hash}")
+
+
 @router.get(
     "/verify", response_model=ChainVerdict, responses=ERROR_RESPONSES, summary="Verify the hash chain"
 )
-def verify(auditor: AuditorDep, session: SessionDep, ctx: CtxDep) -> ChainVerdict:
-    report = verify_chain(session)
+def verify(
+    auditor: AuditorDep,
+    session: SessionDep,
+    ctx: CtxDep,
+    anchor: Annotated[
+        list[str] | None, Query(description="ID:HASH from /v1/audit/head, kept outside Varta (repeatable)")
+    ] = None,
+) -> ChainVerdict:
+    try:
+        anchors = [parse_anchor(a) for a in anchor or []]
+    except ValueError as exc:
+        raise InvalidInput(
+            "anchor", str(exc), "якір має вигляд ID:HASH (номер рядка, двокрапка, 64 шістнадцяткові цифри)"
+        ) from exc
+    report = verify_chain(session, anchors=anchors)
     ctx.audit.record(
         auditor,
         "audit.verify",
         "audit_log",
         result_count=report.checked,
         outcome="ok" if report.ok else "failed",
+        detail=f"anchors={len(anchors)}" if anchors else "",
     )
     return ChainVerdict(**asdict(report))

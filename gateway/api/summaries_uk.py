@@ -62,6 +62,7 @@ SUMMARIES_UK: dict[str, str] = {
     "Stop it now": "Припинити зараз",
     "Read the audit log (filtered, paged)": "Читати журнал аудиту (з фільтрами, посторінково)",
     "Verify the hash chain": "Перевірити ланцюжок хешів",
+    "Read the chain head": "Отримати голову ланцюжка (якір)",
     "A camera posts one frame": "Камера надсилає один кадр",
     "Search past sightings": "Пошук минулих фіксацій",
     "Alerts of your organisation's lists": "Тривоги за списками вашої організації",

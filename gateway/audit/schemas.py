@@ -71,3 +71,18 @@ class ChainVerdict(BaseModel):
     first_id: int | None
     bad_id: int | None
     reason: str
+
+
+class ChainHead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": 1204, "ts": "2026-11-26T06:00:00Z", "row_hash": "9f2c…", "anchor": "1204:9f2c…"}
+            ]
+        }
+    )
+
+    id: int
+    ts: datetime
+    row_hash: str
+    anchor: str  # ID:HASH, to keep outside Varta and pass to /v1/audit/verify?anchor=...

@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from gateway.audit import guard
+from gateway.audit.chain import CHAINED_FIELDS, parse_anchor, row_digest, verify_chain
 from gateway.cli import admin_main
+from gateway.db.models import AuditRecord
 
 
 def _rows(gateway: Any, **params: Any) -> list[dict[str, Any]]:
@@ -153,3 +155,71 @@ def test_deleted_row_breaks_the_link(gateway: Any) -> None:
                     text(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join(':' + k for k in middle)})"),
                     middle,
                 )
+
+
+def test_chain_head_is_an_anchor_the_verification_checks(gateway: Any, monkeypatch: Any) -> None:
+    with gateway.client(gateway.key("auditor")) as c:
+        head = c.get("/v1/audit/head").json()
+        assert head["anchor"] == f"{head['id']}:{head['row_hash']}"
+        good = c.get("/v1/audit/verify", params={"anchor": head["anchor"]}).json()
+        assert good["ok"] is True
+        wrong = c.get("/v1/audit/verify", params={"anchor": f"{head['id']}:{'0' * 64}"}).json()
+        assert wrong["ok"] is False and wrong["bad_id"] == head["id"] and "anchor" in wrong["reason"]
+        bad = c.get("/v1/audit/verify", params={"anchor": "12:not-a-hash"})
+        assert (
+            bad.status_code == 422
+            and "ID:HASH" in bad.json()["detail"]
+            and "ID:HASH" in bad.json()["detail_uk"]
+        )
+    with gateway.client(gateway.key("police", "police")) as c:
+        assert c.get("/v1/audit/head").status_code == 403
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    monkeypatch.setenv("VARTA_DATABASE_URL", gateway.settings.db_url)
+    base = ["--data-dir", str(gateway.settings.data_dir), "audit-verify"]
+    assert admin_main([*base, "--anchor", head["anchor"]]) == 0
+    assert admin_main([*base, "--anchor", f"{head['id']}:{'f' * 64}"]) == 1
+    assert admin_main([*base, "--anchor", "nonsense"]) == 2
+
+
+def test_an_anchor_catches_a_chain_rewritten_from_end_to_end(gateway: Any) -> None:
+    """An attacker who drops the guard, edits a row and recomputes every later hash keeps the chain
+    consistent; the anchor recorded before still exposes it."""
+    with gateway.client(gateway.key("auditor")) as c:
+        anchor = parse_anchor(c.get("/v1/audit/head").json()["anchor"])
+    engine = gateway.ctx.engine
+    with guard_dropped(engine):
+        with engine.begin() as conn:
+            original = (
+                conn.execute(
+                    select(AuditRecord.__table__).where(AuditRecord.id >= anchor[0]).order_by(AuditRecord.id)
+                )
+                .mappings()
+                .all()
+            )
+            prev = original[0]["prev_hash"]
+            for row in original:
+                fields = {name: row[name] for name in CHAINED_FIELDS}
+                if row["id"] == anchor[0]:
+                    fields["outcome"] = "denied" if row["outcome"] == "ok" else "ok"
+                new = row_digest(prev, fields)
+                conn.execute(
+                    text("UPDATE audit_log SET outcome = :o, prev_hash = :p, row_hash = :h WHERE id = :i"),
+                    {"o": fields["outcome"], "p": prev, "h": new, "i": row["id"]},
+                )
+                prev = new
+        try:
+            with gateway.ctx.sessions() as session:
+                assert verify_chain(session).ok  # consistent again: the chain alone cannot tell
+                caught = verify_chain(session, anchors=[anchor])
+            assert not caught.ok and caught.bad_id == anchor[0] and "anchor" in caught.reason
+        finally:
+            with engine.begin() as conn:
+                for row in original:
+                    conn.execute(
+                        text(
+                            "UPDATE audit_log SET outcome = :o, prev_hash = :p, row_hash = :h WHERE id = :i"
+                        ),
+                        {"o": row["outcome"], "p": row["prev_hash"], "h": row["row_hash"], "i": row["id"]},
+                    )
+    with gateway.ctx.sessions() as session:
+        assert verify_chain(session, anchors=[anchor]).ok
