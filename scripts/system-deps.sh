@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and peer benchmarks need (Tesseract, ffmpeg, docker-compose to validate the Compose file, DejaVu fonts).
+# Installs the Debian packages the tests and peer benchmarks need (Tesseract, ffmpeg, docker-compose to validate the Compose file, the fonts rendered plates are drawn in).
 # Runs apt-get only when something is missing and we are root; otherwise says what to install.
 set -euo pipefail
 need=()
 command -v tesseract >/dev/null || need+=(tesseract-ocr)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v docker-compose >/dev/null || need+=(docker-compose)
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
+# the typefaces rendered Ukrainian plates are drawn in (recognizers/synth/plate.py FONTS)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf ] || need+=(fonts-dejavu-extra)
+[ -f /usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf ] || need+=(fonts-roboto-unhinted)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf ] || need+=(fonts-liberation)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

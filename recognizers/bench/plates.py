@@ -153,6 +153,7 @@ def evaluate(
             h for s, h in zip(rendered, ua_hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
         ),
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
+        "ua_rendered_exact_read_by_font": by_condition(rendered, ua_hits, "font"),
     }
     speed_720 = time_reader(read, frames, (1280, 720))
     speed_1080 = time_reader(read, frames, (1920, 1080))
@@ -180,6 +181,12 @@ def by_format(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float |
     return {
         f: _rate(h for lay, h in zip(layouts, hits, strict=True) if lay == f) for f in sorted(set(layouts))
     }
+
+
+def by_condition(rendered: list[SynthPlate], hits: list[bool], key: str) -> dict[str, float | None]:
+    """Exact-read rate per value of one rendering condition (e.g. the typeface)."""
+    values = [str(s.conditions.get(key, "")) for s in rendered]
+    return {v: _rate(h for x, h in zip(values, hits, strict=True) if x == v) for v in sorted(set(values))}
 
 
 def varta_reader(recognizer: PlateRecognizer) -> Reader:

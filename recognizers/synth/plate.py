@@ -9,8 +9,27 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = ("DejaVuSansCondensed-Bold.ttf", "DejaVuSans-Bold.ttf")
+#: Condensed bold sans faces in the DIN-like look of DSTU 4278 plates, each from a Debian package. The
+#: benchmark set uses all of them in turn (``render_dataset``), so its figure is not one typeface's.
+FONTS: dict[str, tuple[str, tuple[Path, ...]]] = {  # name: (Debian package, files in order of preference)
+    "dejavu-sans-condensed": (
+        "fonts-dejavu-extra",
+        (
+            Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"),
+            # else the wider DejaVu Sans Bold of fonts-dejavu-core, found nearly everywhere
+            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+        ),
+    ),
+    "roboto-condensed": (
+        "fonts-roboto-unhinted",
+        (Path("/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf"),),
+    ),
+    "liberation-sans-narrow": (
+        "fonts-liberation",
+        (Path("/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf"),),
+    ),
+}
+DEFAULT_FONT = "dejavu-sans-condensed"
 
 # RGB colours
 WHITE = (245, 245, 240)
@@ -30,30 +49,37 @@ class Style:
     ink: tuple[int, int, int] = BLACK
     strip: bool = True
     two_line: bool = False
+    font: str = DEFAULT_FONT  # a key of FONTS
 
 
-def font_path() -> Path:
-    for name in FONT_FILES:
-        if (FONT_DIR / name).is_file():
-            return FONT_DIR / name
-    raise FileNotFoundError(f"no DejaVu bold font in {FONT_DIR} (Debian package fonts-dejavu-core)")
+def font_path(name: str = DEFAULT_FONT) -> Path:
+    """The file of a typeface in ``FONTS``; a missing one names the Debian package that has it."""
+    if name not in FONTS:
+        raise ValueError(f"unknown plate font {name!r}; one of: {', '.join(FONTS)}")
+    package, paths = FONTS[name]
+    for path in paths:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"plate font {name!r} not found at {paths[0]}: apt-get install {package}")
 
 
-@lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path()), size)
+@lru_cache(maxsize=128)
+def _font(size: int, name: str = DEFAULT_FONT) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(name)), size)
 
 
-def _fit_text(draw: ImageDraw.ImageDraw, text: str, box_w: float, box_h: float) -> ImageFont.FreeTypeFont:
+def _fit_text(
+    draw: ImageDraw.ImageDraw, text: str, box_w: float, box_h: float, name: str
+) -> ImageFont.FreeTypeFont:
     """Largest font whose capitals are box_h tall and whose text fits box_w (condensed like DIN)."""
     size = int(box_h * 1.38)
     while size > 6:
-        font = _font(size)
+        font = _font(size, name)
         x0, y0, x1, _y1 = draw.textbbox((0, 0), text, font=font, anchor="ls")
         if x1 - x0 <= box_w and -y0 <= box_h * 1.02:
             return font
         size -= 2
-    return _font(6)
+    return _font(6, name)
 
 
 def _strip(draw: ImageDraw.ImageDraw, x: float, y: float, w: float, h: float) -> None:
@@ -71,13 +97,14 @@ def _line(
     draw: ImageDraw.ImageDraw,
     groups: list[str],
     box: tuple[float, float, float, float],
-    ink: tuple[int, int, int],
+    style: Style,
     font: ImageFont.FreeTypeFont | None = None,
 ) -> ImageFont.FreeTypeFont:
     """One line of character groups, centred in box (x, y, w, h), baseline at y + h."""
     x, y, w, h = box
     text = " ".join(groups)
-    font = font or _fit_text(draw, text, w, h)
+    ink = style.ink
+    font = font or _fit_text(draw, text, w, h, style.font)
     draw.text((x + w / 2, y + h), text, font=font, fill=ink, anchor="ms")
     return font
 
@@ -99,12 +126,12 @@ def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None)
         half = (h - 2 * m) / 2
         if style.strip:
             _strip(draw, m + 2, m + 2, strip_w, half - 4)
-        font = _line(draw, bottom or [], (m + 6, m + half * 1.1, w - 2 * m - 12, half * 0.72), style.ink)
+        font = _line(draw, bottom or [], (m + 6, m + half * 1.1, w - 2 * m - 12, half * 0.72), style)
         top_box = (m + strip_w + 6, m + half * 0.14, w - 2 * m - strip_w - 12, half * 0.72)
-        _line(draw, groups, top_box, style.ink, font)
+        _line(draw, groups, top_box, style, font)
     else:
         if style.strip:
             _strip(draw, m + 2, m + 2, strip_w, h - 2 * m - 4)
         text_h = 58 * PX_PER_MM
-        _line(draw, groups, (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h), style.ink)
+        _line(draw, groups, (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h), style)
     return np.asarray(img)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
 import numpy as np
 
-from recognizers.synth.plate import draw_plate
+from recognizers.synth.plate import DEFAULT_FONT, FONTS, draw_plate, font_path
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.schemas import BBox
 
@@ -166,15 +166,18 @@ def render_plate(
     backgrounds: Sequence[np.ndarray] = (),
     layout: str | None = None,
     height_range: tuple[int, int] = HEIGHT_RANGE,
+    font: str = DEFAULT_FONT,
 ) -> SynthPlate:
-    """One plate in one scene, fully determined by ``seed``."""
+    """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``)."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
     layout = layout or prng.choices(names, weights)[0]
     text, groups, bottom, style = plate_text(prng, layout)
+    style = replace(style, font=font)
     cond = _conditions(rng, height_range)
     cond["layout"] = layout
+    cond["font"] = font
     scene = _scene(rng, size, backgrounds)
     patch, mask, corners = _warp_plate(
         draw_plate(groups, style, bottom),
@@ -213,5 +216,13 @@ def render_dataset(
     backgrounds: Sequence[np.ndarray] = (),
     height_range: tuple[int, int] = HEIGHT_RANGE,
 ) -> list[SynthPlate]:
-    """``n`` rendered plates across formats and conditions; the same (n, seed) gives the same set."""
-    return [render_plate(seed * 100_003 + i, size, backgrounds, None, height_range) for i in range(n)]
+    """``n`` rendered plates across formats, conditions and typefaces (each of ``FONTS`` in turn); the
+    same (n, seed) gives the same set. Every typeface must be installed: a set drawn with fewer would
+    not be the same set."""
+    fonts = list(FONTS)
+    for name in fonts:
+        font_path(name)  # raises, naming the Debian package, when one is missing
+    return [
+        render_plate(seed * 100_003 + i, size, backgrounds, None, height_range, fonts[i % len(fonts)])
+        for i in range(n)
+    ]

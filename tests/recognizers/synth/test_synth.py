@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from recognizers.synth import render_dataset, render_plate
-from recognizers.synth.plate import Style, draw_plate
+from recognizers.synth.plate import FONTS, Style, draw_plate, font_path
 from recognizers.synth.render import clutter_scene
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.plate_grammar import parse
@@ -44,6 +45,20 @@ def test_dataset_covers_formats_sizes_and_conditions() -> None:
     assert any(s.conditions["low_light"] for s in ds) and not all(s.conditions["low_light"] for s in ds)
     assert len({s.conditions["jpeg_quality"] for s in ds}) > 10
     assert {s.lines for s in ds} == {1, 2}
+    fonts = [s.conditions["font"] for s in ds]
+    assert {f: fonts.count(f) for f in FONTS} == {f: 40 for f in FONTS}  # each typeface in turn
+
+
+def test_typefaces_draw_differently_and_a_missing_one_names_its_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    drawn = [draw_plate(["AA", "1234", "BB"], Style(font=f)) for f in FONTS]
+    assert all(not np.array_equal(drawn[0], d) for d in drawn[1:])
+    monkeypatch.setitem(FONTS, "roboto-condensed", ("fonts-roboto-unhinted", (tmp_path / "none.ttf",)))
+    with pytest.raises(FileNotFoundError, match="apt-get install fonts-roboto-unhinted"):
+        render_dataset(3, seed=1)
+    with pytest.raises(ValueError, match="unknown plate font"):
+        font_path("comic-sans")
 
 
 def test_plate_box_is_inside_the_frame_and_holds_the_plate() -> None:
