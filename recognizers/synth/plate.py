@@ -37,6 +37,7 @@ BLACK = (15, 15, 18)
 BLUE = (0, 87, 183)
 YELLOW = (255, 215, 0)
 RED = (200, 20, 30)
+GREEN = (0, 120, 60)  # the characters of an electric vehicle's plate
 
 PX_PER_MM = 2.0  # drawing scale: a 520 mm plate is 1040 px wide
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from recognizers.synth.plate import BLACK, RED, WHITE, Style
+from recognizers.synth.plate import BLACK, GREEN, RED, WHITE, YELLOW, Style
 from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, parse
 
 LETTERS = "ABCEHIKMOPTX"
@@ -14,6 +14,7 @@ DIGITS = "0123456789"
 LAYOUTS: tuple[tuple[str, float], ...] = (
     ("current", 0.45),
     ("current_two_line", 0.12),
+    ("electric", 0.06),
     ("legacy_1995", 0.10),
     ("transit", 0.08),
     ("diplomatic", 0.07),
@@ -49,6 +50,12 @@ def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | 
         if layout == "current_two_line":
             return text, [prefix], [digits, suffix], Style(two_line=True)
         return text, [prefix, digits, suffix], None, Style()
+    if layout == "electric":  # green characters; an electric taxi's plate is yellow
+        prefix, digits = rng.choice(sorted(REGIONS)), _pick(rng, DIGITS, 4)
+        taxi = rng.random() < 0.2
+        suffix = "T" + rng.choice("VWYZ") if taxi else rng.choice("YYYZ") + rng.choice(LETTERS)
+        style = Style(background=YELLOW if taxi else WHITE, ink=GREEN)
+        return prefix + digits + suffix, [prefix, digits, suffix], None, style
     if layout == "legacy_1995":
         body, suffix = _pick(rng, DIGITS, 5), _pick(rng, LETTERS, 2)
         return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], None, Style()

@@ -17,6 +17,9 @@ from .regions import Region, region_for_number, region_for_prefix
 
 class PlateFormat(StrEnum):
     CURRENT = "current"  # 2004/2015 (DSTU 4278): AA 1234 BB, cars, buses, trailers, moto
+    #: zero-emission vehicles since 2020 (green characters): the current layout with a series of Latin
+    #: Y (since May 2022) or Z (2020-2022) and a plate letter, AA 1234 YA; electric taxis TV/TW/TY/TZ
+    ELECTRIC = "electric"
     LEGACY_1995 = "legacy_1995"  # 1995-2004: [01] 123-45 AA
     TRANSIT = "transit"  # red transit plate: 01 AA 1234 (small region number first)
     DIPLOMATIC = "diplomatic"  # CDP 001, DP/CC/S/D 001 123
@@ -50,6 +53,7 @@ class ParsedPlate:
 #: into a rare format no longer beats the text as read.
 FORMAT_PRIOR: dict[PlateFormat, float] = {
     PlateFormat.CURRENT: 0.0,
+    PlateFormat.ELECTRIC: 0.0,  # the current layout; no look-alike turns one series into the other
     PlateFormat.LEGACY_1995: 0.5,
     PlateFormat.TRANSIT: 1.0,
     PlateFormat.DIPLOMATIC: 2.0,
@@ -63,6 +67,7 @@ _L = "[ABCEHIKMOPTX]"
 _ANY_LETTER = "[ABCEHIKMOPTXА-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates)
 
 _CURRENT = re.compile(rf"({_L}{{2}})(\d{{4}})({_L}{{2}})")
+_ELECTRIC = re.compile(rf"({_L}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
 _TRANSIT = re.compile(rf"(\d{{2}})({_L}{{2}})(\d{{4}})")
 _DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
@@ -73,10 +78,13 @@ _DAMAGED = re.compile(r"[A-Z]{1,3}\d{3,5}[A-Z]{1,3}|[A-Z]{2}\d{2,6}|\d{2,6}[A-Z]
 _UA_LETTERS = frozenset("БГҐДЄЖЗИЙЛПУФЦЧШЩЬЮЯ")
 
 
-# Slot kinds per position: "L" plate letter, "D" digit, "A" plate letter or Cyrillic, "=X" literal X.
+# Slot kinds per position: "L" plate letter, "D" digit, "A" plate letter or Cyrillic, "=X" literal X,
+# "E" the first letter of an electric series (Y, Z), "W" the second letter of an electric taxi's (V W Y Z).
 _D6 = ("D",) * 6
 TEMPLATES: tuple[tuple[PlateFormat, tuple[str, ...]], ...] = (
     (PlateFormat.CURRENT, ("L", "L", "D", "D", "D", "D", "L", "L")),
+    (PlateFormat.ELECTRIC, ("L", "L", "D", "D", "D", "D", "E", "L")),
+    (PlateFormat.ELECTRIC, ("L", "L", "D", "D", "D", "D", "=T", "W")),
     (PlateFormat.TRANSIT, ("D", "D", "L", "L", "D", "D", "D", "D")),
     (PlateFormat.LEGACY_1995, ("D",) * 5 + ("L", "L")),
     (PlateFormat.LEGACY_1995, ("D",) * 7 + ("L", "L")),
@@ -97,6 +105,10 @@ def fits(c: str, slot: str) -> bool:
         return c in DIGITS
     if slot == "A":
         return c in PLATE_LETTERS or "А" <= c <= "Я" or c in "ҐЄІЇ"
+    if slot == "E":
+        return c in "YZ"
+    if slot == "W":
+        return c in "VWYZ"
     return c == slot[1]
 
 
@@ -128,6 +140,9 @@ def _structured(text: str) -> ParsedPlate | None:
     if m := _CURRENT.fullmatch(text):
         region = region_for_prefix(m.group(1))
         return ParsedPlate(text, PlateFormat.CURRENT, region, region is not None)
+    if m := _ELECTRIC.fullmatch(text):
+        region = region_for_prefix(m.group(1))
+        return ParsedPlate(text, PlateFormat.ELECTRIC, region, region is not None)
     if m := _TRANSIT.fullmatch(text):
         region = region_for_number(m.group(1))
         return ParsedPlate(text, PlateFormat.TRANSIT, region, region is not None)
@@ -177,7 +192,7 @@ def format_display(parsed: ParsedPlate | str) -> str:
         parsed = parse(parsed)
     t = parsed.text
     fmt = parsed.format
-    if fmt is PlateFormat.CURRENT and len(t) == 8:
+    if fmt in (PlateFormat.CURRENT, PlateFormat.ELECTRIC) and len(t) == 8:
         return f"{t[:2]} {t[2:6]} {t[6:]}"
     if fmt is PlateFormat.TRANSIT and len(t) == 8:
         return f"{t[:2]} {t[2:4]} {t[4:]}"

@@ -9,6 +9,7 @@ letter or digit is kept, upper-cased, so a foreign plate is never lost.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: The 12 letters of Ukrainian plates, in their Latin look-alike form.
@@ -34,6 +35,9 @@ _CYR_TO_LAT = {
     "Х": "X",
 }
 _TRANSLATE = str.maketrans(_CYR_TO_LAT)
+# An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
+# it in Cyrillic. Only in that place, where it can be nothing else, does У become Y.
+_EV_TYPED_CYRILLIC = re.compile(r"[ABCEHIKMOPTX]{2}\d{4}У[ABCEHIKMOPTX]")
 
 
 def normalize(text: str) -> str:
@@ -45,7 +49,10 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     folded = unicodedata.normalize("NFKC", text).upper().translate(_TRANSLATE)
-    return "".join(ch for ch in folded if ch.isalnum())
+    out = "".join(ch for ch in folded if ch.isalnum())
+    if _EV_TYPED_CYRILLIC.fullmatch(out):  # the Latin Y of an electric series, typed as Cyrillic У
+        out = out[:6] + "Y" + out[7:]
+    return out
 
 
 def shape(text: str) -> str:

@@ -89,6 +89,9 @@ def test_digit_positions(read: str, fixed: str) -> None:
         ("5004456", "S004456", F.DIPLOMATIC),
         ("I234A5", "1234A5", F.MILITARY),
         ("1234AS", "1234A5", F.MILITARY),
+        ("AA12342A", "AA1234ZA", F.ELECTRIC),  # a Z series read as 2
+        ("AAI234YA", "AA1234YA", F.ELECTRIC),
+        ("AA1234YP", "AA1234YP", F.ELECTRIC),
     ],
 )
 def test_other_formats(read: str, fixed: str, fmt: PlateFormat) -> None:

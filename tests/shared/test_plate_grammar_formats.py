@@ -28,6 +28,14 @@ F = PlateFormat
         ("II 0123 AA", F.CURRENT, "Nationwide series"),
         ("ВН 7777 ЕК", F.CURRENT, "Odesa Oblast"),
         ("ах 0000 ах", F.CURRENT, "Kharkiv Oblast"),
+        # electric vehicles: a Latin Y (since 2022) or Z (2020-2022) series, taxis TV/TW/TY/TZ
+        ("AA 1234 YA", F.ELECTRIC, "Kyiv City"),
+        ("ВС 0042 YX", F.ELECTRIC, "Lviv Oblast"),
+        ("КА 7777 УВ", F.ELECTRIC, "Kyiv City"),  # the Y typed as Cyrillic У
+        ("AX 1000 ZE", F.ELECTRIC, "Kharkiv Oblast"),
+        ("AA 5555 TZ", F.ELECTRIC, "Kyiv City"),
+        ("AA 5555 TV", F.ELECTRIC, "Kyiv City"),
+        ("AA 5555 TA", F.CURRENT, "Kyiv City"),  # a T series of plate letters is an ordinary one
         # 1995-2004
         ("123-45 KA", F.LEGACY_1995, None),
         ("000-01 AA", F.LEGACY_1995, None),
@@ -93,6 +101,10 @@ def test_valid_formats(text: str, fmt: PlateFormat, region_en: str | None) -> No
         ("1234 Z5", F.UNKNOWN),  # the military letter is a plate letter or Cyrillic
         ("1234 AB", F.UNKNOWN),
         ("A1", F.UNKNOWN),  # too short for anything
+        ("AA1234YY", F.UNKNOWN),  # an electric series is Y or Z then a plate letter
+        ("AA1234VA", F.UNKNOWN),  # V only follows the T of an electric taxi
+        ("AA1234TQ", F.UNKNOWN),
+        ("ZZ1234YA", F.UNKNOWN),  # no region ZZ, and Z is no plate letter
         ("AAAAAAAAA", F.UNKNOWN),  # too long for a personalised plate
         ("123456", F.UNKNOWN),  # digits only
         ("", F.UNKNOWN),
@@ -154,6 +166,7 @@ def test_enum_values() -> None:
     assert F("current") is F.CURRENT
     assert {f.value for f in F} == {
         "current",
+        "electric",
         "legacy_1995",
         "transit",
         "diplomatic",
@@ -178,6 +191,7 @@ def test_enum_values() -> None:
         ("TAXI", "TAXI"),
         ("W-12345", "W12345"),
         ("HP1234BB", "HP 1234 BB"),
+        ("AA1234YA", "AA 1234 YA"),
     ],
 )
 def test_format_display(text: str, display: str) -> None:

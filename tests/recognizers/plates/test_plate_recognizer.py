@@ -40,7 +40,7 @@ def test_satisfies_protocol(recognizer: PlateRecognizer) -> None:
 
 
 @pytest.mark.parametrize(
-    "layout", ["current", "legacy_1995", "transit", "diplomatic", "military", "personalised"]
+    "layout", ["current", "electric", "legacy_1995", "transit", "diplomatic", "military", "personalised"]
 )
 def test_rendered_plates_of_each_format_read_exactly(recognizer: PlateRecognizer, layout: str) -> None:
     samples = [render_plate(500 + i, layout=layout, height_range=MILD) for i in range(4)]

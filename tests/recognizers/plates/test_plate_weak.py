@@ -12,7 +12,7 @@ from recognizers.synth import render_plate
 
 # rendered plates (height 18-48 px) whose probability map at det size 640 peaks under the box threshold:
 # no box at the frame's detection size, found by the second look (measured with the small PP-OCRv6 models)
-WEAK_SEEDS = (9025, 9039, 9313, 9393)
+WEAK_SEEDS = (9020, 9025, 9039, 9045)
 
 
 def test_candidates_keep_a_region_under_the_box_threshold() -> None:
