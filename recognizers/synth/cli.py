@@ -11,14 +11,16 @@ import sys
 import cv2
 import numpy as np
 
-from recognizers.synth.plate import Style, draw_plate
-from shared.plate_grammar import format_display, parse
+from recognizers.synth.plate import GREEN, Style, draw_plate
+from shared.plate_grammar import PlateFormat, format_display, parse
 
 
 def render_frame(text: str, width: int = 1280, height: int = 720, plate_height: int = 60) -> np.ndarray:
     """BGR frame: grey road, a car-coloured panel, the plate as printed (``AA 1234 BB`` groups)."""
-    groups = format_display(parse(text)).split()
-    plate = cv2.cvtColor(draw_plate(groups, Style()), cv2.COLOR_RGB2BGR)
+    parsed = parse(text)
+    groups = format_display(parsed).split()
+    style = Style(ink=GREEN) if parsed.format is PlateFormat.ELECTRIC else Style()  # as MVS prints them
+    plate = cv2.cvtColor(draw_plate(groups, style), cv2.COLOR_RGB2BGR)
     pw = int(plate.shape[1] * plate_height / plate.shape[0])
     plate = cv2.resize(plate, (pw, plate_height), interpolation=cv2.INTER_AREA)
     frame = np.full((height, width, 3), 96, np.uint8)

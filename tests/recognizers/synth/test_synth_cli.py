@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from recognizers.synth.cli import render_frame
@@ -17,6 +18,15 @@ def test_render_frame_size_and_plate_area() -> None:
     assert frame.shape == (360, 640, 3)
     # the plate's white background is there
     assert (frame > 230).all(axis=2).sum() > 1000
+
+
+def test_an_electric_plate_is_drawn_in_green() -> None:
+    def greenish(f: np.ndarray) -> int:
+        b, g, r = (f[:, :, i].astype(int) for i in range(3))
+        return int(((g > r + 40) & (g > b + 20)).sum())
+
+    ev = render_frame("КА 7777 УВ", width=640, height=360, plate_height=40)
+    assert greenish(ev) > 100 and greenish(render_frame("AA 1234 BB", 640, 360, 40)) < 20
 
 
 @pytest.mark.slow
