@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import cv2
 import httpx
+import numpy as np
 import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
@@ -36,6 +38,15 @@ def clips_dir() -> Path:
 @pytest.fixture(scope="session")
 def road_clip(clips_dir: Path) -> Path:
     return clips_dir / "bgslibrary_video.avi"
+
+
+def first_frame(path: Path) -> np.ndarray:
+    """The first picture of a video file."""
+    cap = cv2.VideoCapture(str(path))
+    ok, img = cap.read()
+    cap.release()
+    assert ok, path
+    return img
 
 
 def wait_for(pred: Callable[[], Any], timeout: float, interval: float = 0.1, what: str = "condition") -> Any:

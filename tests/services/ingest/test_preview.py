@@ -19,7 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from conftest import wait_for
+from conftest import first_frame, wait_for
 from ingest_rtsp_server import free_port
 
 from services.ingest.agent import Agent
@@ -156,14 +156,6 @@ def make_agent(gateway_url: str, tmp_path: Path, cam: dict[str, Any], key: str =
 def counter(agent: Agent, name: str) -> float:
     v = agent.metrics.registry.get_sample_value(f"varta_ingest_{name}_total", {"camera": "cam-p"})
     return v or 0.0
-
-
-def first_frame(path: Path) -> np.ndarray:
-    cap = cv2.VideoCapture(str(path))
-    ok, img = cap.read()
-    cap.release()
-    assert ok
-    return img
 
 
 @pytest.mark.network

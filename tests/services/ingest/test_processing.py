@@ -9,7 +9,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from conftest import wait_for
+from conftest import first_frame, wait_for
 from ingest_fake_gateway import Recorder, serve
 from ingest_rtsp_server import free_port
 
@@ -18,14 +18,6 @@ from services.ingest.config import Camera, parse_config
 from services.ingest.processing import FpsLimiter, FrameProcessor
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
-
-
-def first_frame(path: Path) -> np.ndarray:
-    cap = cv2.VideoCapture(str(path))
-    ok, img = cap.read()
-    cap.release()
-    assert ok
-    return img
 
 
 def camera(**kw: Any) -> Camera:
