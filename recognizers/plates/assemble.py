@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from recognizers.plates.detector import squarish
 from recognizers.plates.reader import TextRead
 from shared.plate_grammar import (
     CONFUSABLE,
@@ -239,8 +240,7 @@ def stacked(top: Line, bottom: Line) -> bool:
 def top_inside(top: Line, box: Line) -> bool:
     """A short line in the upper part of a squarish box: the detector merged both lines of a two-line
     plate into the box, whose read then holds only the bolder bottom line ("AK" over "4789OE")."""
-    width = float(np.linalg.norm(box.points[1] - box.points[0]))
-    if width >= 2.0 * box.height or top.height > 0.7 * box.height or box.part is not Part.WHOLE:
+    if not squarish(box.points) or top.height > 0.7 * box.height or box.part is not Part.WHOLE:
         return False
     cy = (top.y0 + top.y1) / 2
     margin = 0.1 * (box.x1 - box.x0)

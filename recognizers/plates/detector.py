@@ -26,6 +26,17 @@ _MIN_SIDE = 3.0  # px on the detection map: smaller regions are noise
 _CLIPPER_SCALE = 16.0  # pyclipper works on integers: keep sub-pixel precision on small text
 
 
+#: two-line plates are 280x200 mm (1.4): both lines merged into one text box make it about as wide as high
+TWO_LINE_ASPECT = 2.0
+
+
+def squarish(points: np.ndarray) -> bool:
+    """A (tl, tr, br, bl) box this close to square may hold both lines of a two-line plate."""
+    w = float(np.linalg.norm(points[1] - points[0]))
+    h = float(np.linalg.norm(points[3] - points[0]))
+    return w / max(h, 1e-6) < TWO_LINE_ASPECT
+
+
 @dataclass(frozen=True)
 class TextBox:
     """A rotated text box: ``points`` 4x2 (tl, tr, br, bl) in input-image pixels, ``score`` mean prob."""

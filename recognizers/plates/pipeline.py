@@ -20,7 +20,7 @@ from recognizers.plates.assemble import (
     stacked,
     tier,
 )
-from recognizers.plates.detector import TextBox, TextDetector
+from recognizers.plates.detector import TextBox, TextDetector, squarish
 from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
 _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
-_TWO_LINE_ASPECT = 2.0  # two-line plates are 280x200 mm (1.4); their merged text box is about as wide
 _REREAD_PAD = (0.15, 0.08)  # a near-plate line is read again padded by x, y times its height on each side
 _REREAD_STRETCH = 1.3  # ... and stretched this much sideways (unstretched: 4 of 500 rendered plates fewer)
 _MAX_REREADS = 4  # lines read again, at most, per frame
@@ -195,17 +194,13 @@ def _near_plate(line: Line) -> bool:
 
 
 def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:
-    """The crop widened by ``factor`` at the same height (1.0: as is)."""
-    if factor == 1.0:
-        return crop
+    """The crop widened by ``factor`` at the same height."""
     return cv2.resize(crop, (round(crop.shape[1] * factor), crop.shape[0]), interpolation=cv2.INTER_CUBIC)
 
 
 def _squarish(points: np.ndarray) -> bool:
-    """A box this close to square may hold both lines of a two-line plate merged by the detector."""
-    w = float(np.linalg.norm(points[1] - points[0]))
-    h = float(np.linalg.norm(points[3] - points[0]))
-    return h >= 2 * _MIN_TEXT_PX and w / max(h, 1e-6) < _TWO_LINE_ASPECT
+    """A box that may hold both lines of a two-line plate merged by the detector, each legible."""
+    return float(np.linalg.norm(points[3] - points[0])) >= 2 * _MIN_TEXT_PX and squarish(points)
 
 
 def _halves(points: np.ndarray) -> list[np.ndarray]:

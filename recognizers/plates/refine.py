@@ -18,7 +18,7 @@ import re
 import cv2
 import numpy as np
 
-from recognizers.plates.detector import TextDetector, order_points
+from recognizers.plates.detector import TextDetector, order_points, squarish
 from recognizers.plates.reader import expand_box
 from shared.plate_grammar.formats import fits, fixes
 
@@ -119,9 +119,8 @@ def box_above(points: np.ndarray, shift: float = 1.05) -> np.ndarray:
 def lines_in_weak(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarray) -> list[np.ndarray]:
     """The text lines inside a weak region: one the frame-size map saw but scored under the box
     threshold (small or low-contrast plate text). Re-detected enlarged, it often clears it."""
-    w = float(np.linalg.norm(points[1] - points[0]))
     h = float(np.linalg.norm(points[3] - points[0]))
-    line_h = h / 3 if w / max(h, 1e-6) < 2.0 else h  # squarish: maybe both lines of a two-line plate
+    line_h = h / 3 if squarish(points) else h  # maybe both lines of a two-line plate
     grown = expand_box(points, WEAK_PAD, WEAK_PAD)
     x0, y0 = grown.min(axis=0)
     x1, y1 = grown.max(axis=0)
