@@ -69,9 +69,7 @@ async def post_preview(
             f"This key may not post previews for camera '{camera_id}'.",
             f"Цей ключ не може надсилати зображення для камери '{camera_id}'.",
         )
-    cam = service.get_camera(session, camera_id)
-    if not cam.enabled:
-        raise ScopeDenied(f"Camera '{camera_id}' is disabled.", f"Камеру '{camera_id}' вимкнено.")
+    service.get_enabled_camera(session, camera_id)
     captured_at = parse_capture_time(x_capture_time)
     limit = ctx.settings.limits.max_preview_bytes
     data = await read_body(request, limit)

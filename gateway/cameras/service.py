@@ -7,13 +7,21 @@ from sqlalchemy.orm import Session
 
 from gateway.cameras.schemas import CameraCreate, CameraUpdate
 from gateway.db.models import Camera
-from gateway.errors import Conflict, NotFound
+from gateway.errors import Conflict, NotFound, ScopeDenied
 
 
 def get_camera(session: Session, camera_id: str) -> Camera:
     cam = session.get(Camera, camera_id)
     if cam is None:
         raise NotFound("camera", camera_id, "Камеру")
+    return cam
+
+
+def get_enabled_camera(session: Session, camera_id: str) -> Camera:
+    """The camera a camera key posts for (frames, previews): refused while an admin has disabled it."""
+    cam = get_camera(session, camera_id)
+    if not cam.enabled:
+        raise ScopeDenied(f"Camera '{camera_id}' is disabled.", f"Камеру '{camera_id}' вимкнено.")
     return cam
 
 

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.log import AuditContext
 from gateway.auth.keys import Principal
+from gateway.cameras.service import get_enabled_camera
 from gateway.clients import FrameImage
 from gateway.context import AppContext
 from gateway.db.events import Alert, Frame, new_id
-from gateway.db.models import Camera
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound, ScopeDenied, Unavailable
+from gateway.errors import InvalidInput, ScopeDenied, Unavailable
 from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
@@ -167,13 +167,7 @@ class FrameProcessor:
 
     def _prepare(self, sub: FrameSubmission, now: datetime) -> tuple[CameraContext, FrameResult | None]:
         with self.app.sessions() as session:
-            camera = session.get(Camera, sub.camera_id)
-            if camera is None:
-                raise NotFound("camera", sub.camera_id, "Камеру")
-            if not camera.enabled:
-                raise ScopeDenied(
-                    f"Camera '{sub.camera_id}' is disabled.", f"Камеру '{sub.camera_id}' вимкнено."
-                )
+            camera = get_enabled_camera(session, sub.camera_id)
             found = _find_frame(session, sub.camera_id, sub.idempotency_key)
             if found is not None:
                 return CameraContext(camera.id, True, False, False, None), _duplicate(found)
