@@ -193,7 +193,7 @@ def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates:
                 if p.corrections == 0 and len(p.text) == len(conf):
                     settled = fit_foreign(p.text) if p.format is PlateFormat.UNKNOWN else p.text
                     p = parse(settled if settled != p.text else harmonise(p.text, conf, alts), lines=lines)
-            cost = p.cost + drop_cost + (p.prior if prior_applies(text) else 0.0)
+            cost = p.cost + drop_cost + (p.prior if prior_applies(read.text) else 0.0)
             t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
             if not plate_like(p.text):
                 continue
@@ -250,12 +250,19 @@ def top_inside(top: Line, box: Line) -> bool:
 
 def _nested(a: Line, b: Line) -> bool:
     """Boxes that mostly cover each other are alternatives (a box and its half), not two lines."""
-    iw = min(a.x1, b.x1) - max(a.x0, b.x0)
-    ih = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return _mostly_overlap(a.points, b.points)
+
+
+def _mostly_overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Do the bounding rectangles of two point sets overlap by more than 60 % of the smaller one?"""
+    (ax0, ay0), (ax1, ay1) = a.min(axis=0), a.max(axis=0)
+    (bx0, by0), (bx1, by1) = b.min(axis=0), b.max(axis=0)
+    iw = min(ax1, bx1) - max(ax0, bx0)
+    ih = min(ay1, by1) - max(ay0, by0)
     if iw <= 0 or ih <= 0:
         return False
-    smaller = min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0))
-    return iw * ih > 0.6 * smaller
+    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+    return float(iw * ih) > 0.6 * float(smaller)
 
 
 def side_by_side(left: Line, right: Line) -> bool:
@@ -285,6 +292,7 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
     out: list[Reading] = []
     order = sorted(range(len(lines)), key=lambda i: lines[i].y0)
     for two_line, structured_only in ((True, True), (False, True), (True, False), (False, False)):
+        pairs: list[tuple[Reading, int, int]] = []
         for i in order:
             for j in order:
                 if i == j or i in used or j in used:
@@ -293,10 +301,15 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
                     continue
                 joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates, two_line)
                 if joined is not None and (tier(joined.parsed) == STRUCTURED_TIER or not structured_only):
-                    out.append(joined)
-                    used.update((i, j))
+                    pairs.append((joined, i, j))
+        # the surest pairs first: a top line may pair with a box that merged both lines or with the
+        # bottom line re-detected inside it, and the sharper read must win
+        for joined, i, j in sorted(pairs, key=lambda p: (p[0].key[0], -p[0].confidence)):
+            if i not in used and j not in used:
+                out.append(joined)
+                used.update((i, j))
     out.extend(r for i, r in singles.items() if r is not None and i not in used and _alone(lines[i], r))
-    return _dedupe(out)
+    return _dedupe(out, max_candidates)
 
 
 def _alone(line: Line, r: Reading) -> bool:
@@ -326,11 +339,23 @@ def _joined(
     return joined
 
 
-def _dedupe(readings: list[Reading]) -> list[Reading]:
+def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
+    """One reading per plate: the best of those with the same text, and a structured Ukrainian reading
+    over those at the same place (a box that merged both lines of a plate and the lines found inside
+    it). What was read there otherwise becomes a candidate. (Foreign readings at one place stay apart:
+    a dealer's name on the plate frame overlaps the plate.)"""
     readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
     kept: list[Reading] = []
     for r in readings:
-        if any(r.parsed.text == k.parsed.text for k in kept):
+        same = next((k for k in kept if r.parsed.text == k.parsed.text or _covers(k, r)), None)
+        if same is None:
+            kept.append(r)
             continue
-        kept.append(r)
+        seen = {same.parsed.text, *(t for t, _ in same.candidates)}
+        if r.parsed.text not in seen and len(same.candidates) < max_candidates:
+            same.candidates.append((r.parsed.text, round(min(r.confidence, same.confidence), 4)))
     return kept
+
+
+def _covers(kept: Reading, other: Reading) -> bool:
+    return tier(kept.parsed) == STRUCTURED_TIER and _mostly_overlap(kept.points, other.points)

@@ -180,6 +180,36 @@ def test_top_line_inside_a_merged_square_box_joins_its_bottom_line_read() -> Non
     assert not stacked(low, box)
 
 
+def test_the_sharper_of_two_bottom_lines_joins_the_top_line() -> None:
+    # the merged box read the bottom line blurred; the same line re-detected inside it reads sharp
+    box = Line(_box(322, 198, 401, 261), _read("0376PH", [0.15, 0.22, 0.46, 0.47, 0.42, 0.96]))
+    top = Line(_box(331, 205, 383, 232), _read("PE"), Part.INNER)
+    bottom = Line(_box(329, 226, 397, 252), _read("0376PH"), Part.INNER)
+    out = assemble([box, top, bottom])
+    assert [(r.parsed.text, r.lines) for r in out] == [("PE0376PH", 2)]
+    assert out[0].confidence > 0.95  # not the blurred read's
+
+
+def test_a_structured_plate_takes_in_other_readings_of_its_place_as_candidates() -> None:
+    plate = Line(_box(100, 100, 200, 120), _read("AA1234BB"))
+    worse = Line(_box(98, 98, 202, 122), _read("AA12348", [0.9] * 7))
+    out = assemble([plate, worse])
+    assert [r.parsed.text for r in out] == ["AA1234BB"]
+    assert "AA12348" in [t for t, _ in out[0].candidates]
+    # a foreign plate and the dealer's name on its frame stay two readings
+    foreign = Line(_box(125, 143, 244, 175), _read("RK857AI", [0.9] * 7))
+    dealer = Line(_box(137, 170, 169, 177), _read("AUTOMOS"))
+    assert sorted(r.parsed.text for r in assemble([foreign, dealer])) == ["AUTOMOS", "RK857AI"]
+
+
+def test_dropping_a_weak_letter_does_not_escape_a_rare_formats_prior() -> None:
+    # "128310" alone (digits only) may be the military 1283I0; read with its D, it is diplomatic
+    r = best_reading(_read("D128310", [0.55] + [0.99] * 6), _box(0, 0, 100, 30), 1, 3)
+    assert r is not None and (r.parsed.text, r.parsed.format) == ("D128310", "diplomatic")
+    digits = best_reading(_read("023010"), _box(0, 0, 100, 30), 1, 3)
+    assert digits is not None and (digits.parsed.text, digits.parsed.format) == ("0230I0", "military")
+
+
 def test_far_apart_lines_are_not_joined() -> None:
     a = Line(_box(100, 100, 160, 130), _read("AA"))
     b = Line(_box(400, 300, 480, 330), _read("1234KX"))
