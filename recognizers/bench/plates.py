@@ -162,6 +162,7 @@ def evaluate(
         ),
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
         "ua_rendered_exact_read_by_font": by_condition(rendered, ua_hits, "font"),
+        "ua_rendered_exact_read_by_light": by_light(rendered, ua_hits),
     }
     speed_720 = time_reader(read, frames, (1280, 720), rounds)
     speed_1080 = time_reader(read, frames, (1920, 1080), rounds)
@@ -195,6 +196,18 @@ def by_condition(rendered: list[SynthPlate], hits: list[bool], key: str) -> dict
     """Exact-read rate per value of one rendering condition (e.g. the typeface)."""
     values = [str(s.conditions.get(key, "")) for s in rendered]
     return {v: _rate(h for x, h in zip(values, hits, strict=True) if x == v) for v in sorted(set(values))}
+
+
+def light(s: SynthPlate) -> str:
+    """The light a plate was rendered in: day, low light (dim, colour) or night under infrared."""
+    if s.conditions.get("night_ir"):
+        return "night_ir"
+    return "low_light" if s.conditions.get("low_light") else "day"
+
+
+def by_light(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
+    lights = [light(s) for s in rendered]
+    return {v: _rate(h for x, h in zip(lights, hits, strict=True) if x == v) for v in sorted(set(lights))}
 
 
 def varta_reader(recognizer: PlateRecognizer) -> Reader:

@@ -3,7 +3,9 @@
 A plate is drawn flat (``plate.draw_plate``), warped with a random perspective (yaw, pitch, roll) to a
 target height in pixels, pasted on a car-coloured panel in a scene (procedural clutter, or a crop of a
 real frame supplied by the caller), and the whole frame is degraded: blur (defocus or motion), low light,
-sensor noise and JPEG compression.
+sensor noise and JPEG compression. Some frames are taken at night under the camera's infrared light (black
+and white, the scene dark, the retroreflective plate glowing), as entry cameras see cars after dark; their
+draws come from a stream of their own, so the other plates of a set are drawn as before.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from shared.schemas import BBox
 #: A two-line plate (200 mm) at the same distance is 200/112 as high: the scale is drawn, not the plate
 #: height, so both kinds are seen as a camera sees them. plate_height_px is the warped plate's box height.
 HEIGHT_RANGE = (12, 100)
+#: Share of frames taken at night under the camera's infrared light (black and white, plate glowing).
+NIGHT_IR_SHARE = 0.15
+_NIGHT_STREAM = 0x1D
 ONE_LINE_MM, TWO_LINE_MM = 112, 200
 
 
@@ -114,6 +119,30 @@ def _warp_plate(
     return patch, mask, proj.astype(np.float32)
 
 
+def _infrared(
+    scene: np.ndarray, plate_mask: np.ndarray, rng: np.random.Generator, cond: dict[str, Any]
+) -> np.ndarray:
+    """A night frame under the camera's infrared light: black and white, the scene dark, the
+    retroreflective plate bright (often burnt out, its glow eating into thin strokes)."""
+    gray = cv2.cvtColor(scene, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    scene_gain = float(rng.uniform(0.12, 0.4))
+    plate_gain = float(rng.uniform(1.1, 2.2))
+    glow = float(rng.uniform(0.0, 1.2))  # px of halo around the burnt-out background
+    lit = np.clip(gray * plate_gain + 20, 0, 255)
+    if glow > 0.2:
+        halo = cv2.GaussianBlur(np.clip(lit - 200, 0, None), (0, 0), glow)
+        lit = np.clip(lit + halo, 0, 255)
+    out = gray * scene_gain * (1 - plate_mask) + lit * plate_mask
+    cond.update(
+        night_ir=True,
+        low_light=False,
+        ir_scene_gain=round(scene_gain, 2),
+        ir_plate_gain=round(plate_gain, 2),
+        ir_glow_px=round(glow, 2),
+    )
+    return cv2.cvtColor(out.astype(np.uint8), cv2.COLOR_GRAY2BGR)
+
+
 def _degrade(img: np.ndarray, rng: np.random.Generator, cond: dict[str, Any]) -> np.ndarray:
     out = img
     blur = str(cond["blur"])
@@ -178,6 +207,7 @@ def render_plate(
     cond = _conditions(rng, height_range)
     cond["layout"] = layout
     cond["font"] = font
+    cond["night_ir"] = False
     scene = _scene(rng, size, backgrounds)
     patch, mask, corners = _warp_plate(
         draw_plate(groups, style, bottom),
@@ -194,6 +224,11 @@ def render_plate(
     alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
     roi = scene[y : y + ph, x : x + pw].astype(np.float32)
     scene[y : y + ph, x : x + pw] = (patch * alpha + roi * (1 - alpha)).astype(np.uint8)
+    night = np.random.default_rng((seed, _NIGHT_STREAM))  # its own stream: the other draws stay as they were
+    if night.random() < NIGHT_IR_SHARE:
+        plate_mask = np.zeros(scene.shape[:2], np.float32)
+        plate_mask[y : y + ph, x : x + pw] = alpha[:, :, 0]
+        scene = _infrared(scene, plate_mask, night, cond)
     image = _degrade(scene, rng, cond)
     xs, ys = corners[:, 0] + x, corners[:, 1] + y
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))

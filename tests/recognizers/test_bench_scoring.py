@@ -9,17 +9,18 @@ from recognizers.synth import SynthPlate
 from shared.schemas import BBox
 
 
-def _plate(text: str, scale: int, height: int) -> SynthPlate:
+def _plate(text: str, scale: int, height: int, **light: bool) -> SynthPlate:
     img = np.full((72, 128, 3), scale, np.uint8)  # the reader below finds the scale in the pixels
     box = BBox(x=0, y=0, w=4 * height, h=height)
-    return SynthPlate(img, text, "current", height, box, {"scale_one_line_px": scale, "layout": "current"})
+    cond = {"scale_one_line_px": scale, "layout": "current", **light}
+    return SynthPlate(img, text, "current", height, box, cond)
 
 
 def test_rendered_figures_count_reads_by_height_and_at_a_legible_scale() -> None:
     plates = [
-        _plate("AA1234BB", 12, 12),
-        _plate("AA1235BB", 20, 36),  # a two-line plate is taller than its scale
-        _plate("AA1236BB", 30, 30),
+        _plate("AA1234BB", 12, 12, night_ir=True),
+        _plate("AA1235BB", 20, 36, low_light=True),  # a two-line plate is taller than its scale
+        _plate("AA1236BB", 30, 30, night_ir=True),
         _plate("AA1237BB", 60, 60),
     ]
     by_scale = {int(p.image_bgr[0, 0, 0]): p.text for p in plates}
@@ -32,4 +33,5 @@ def test_rendered_figures_count_reads_by_height_and_at_a_legible_scale() -> None
     assert out["ua_rendered_exact_read"] == 0.75
     assert out["read_rate_by_height"]["<16"] == 0.0 and out["read_rate_by_height"]["32-47"] == 1.0
     assert out[f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up"] == 1.0  # scales 30 and 60
+    assert out["ua_rendered_exact_read_by_light"] == {"day": 1.0, "low_light": 1.0, "night_ir": 0.5}
     assert out["ms_per_frame_720p"]["median"] is not None

@@ -43,6 +43,8 @@ def test_dataset_covers_formats_sizes_and_conditions() -> None:
     assert min(heights) < 20 and max(heights) > 60
     assert {s.conditions["blur"] for s in ds} == {"none", "gaussian", "motion"}
     assert any(s.conditions["low_light"] for s in ds) and not all(s.conditions["low_light"] for s in ds)
+    night = [s for s in ds if s.conditions["night_ir"]]
+    assert 0 < len(night) < len(ds) // 3 and not any(s.conditions["low_light"] for s in night)
     assert len({s.conditions["jpeg_quality"] for s in ds}) > 10
     assert {s.lines for s in ds} == {1, 2}
     fonts = [s.conditions["font"] for s in ds]
@@ -105,3 +107,12 @@ def test_two_line_plates_are_drawn_at_the_same_camera_scale_as_one_line_plates()
             ratios.append(two.plate_height_px / one.plate_height_px)
     assert len(ratios) >= 2
     assert all(1.6 <= r <= 1.95 for r in ratios), ratios
+
+
+def test_a_night_frame_is_black_and_white_with_the_plate_lit() -> None:
+    night = next(s for s in render_dataset(60, seed=1) if s.conditions["night_ir"])
+    img = night.image_bgr.astype(np.int16)
+    assert np.abs(img[:, :, 0] - img[:, :, 1]).mean() < 3 and np.abs(img[:, :, 1] - img[:, :, 2]).mean() < 3
+    b = night.bbox
+    plate = float(img[b.y : b.y + b.h, b.x : b.x + b.w].mean())
+    assert plate > 1.5 * float(img.mean())  # the retroreflective plate glows in the infrared light
