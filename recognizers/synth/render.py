@@ -196,8 +196,12 @@ def render_plate(
     layout: str | None = None,
     height_range: tuple[int, int] = HEIGHT_RANGE,
     font: str = DEFAULT_FONT,
+    night: bool | None = None,
 ) -> SynthPlate:
-    """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``)."""
+    """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``).
+
+    ``night`` forces a night frame under infrared light (True) or a frame without (False); by default
+    the seed decides (``NIGHT_IR_SHARE`` of the frames)."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
@@ -224,11 +228,11 @@ def render_plate(
     alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
     roi = scene[y : y + ph, x : x + pw].astype(np.float32)
     scene[y : y + ph, x : x + pw] = (patch * alpha + roi * (1 - alpha)).astype(np.uint8)
-    night = np.random.default_rng((seed, _NIGHT_STREAM))  # its own stream: the other draws stay as they were
-    if night.random() < NIGHT_IR_SHARE:
+    ir = np.random.default_rng((seed, _NIGHT_STREAM))  # its own stream: the other draws stay as they were
+    if (ir.random() < NIGHT_IR_SHARE) if night is None else night:
         plate_mask = np.zeros(scene.shape[:2], np.float32)
         plate_mask[y : y + ph, x : x + pw] = alpha[:, :, 0]
-        scene = _infrared(scene, plate_mask, night, cond)
+        scene = _infrared(scene, plate_mask, ir, cond)
     image = _degrade(scene, rng, cond)
     xs, ys = corners[:, 0] + x, corners[:, 1] + y
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))

@@ -49,6 +49,14 @@ def test_rendered_plates_of_each_format_read_exactly(recognizer: PlateRecognizer
     assert len(missed) <= 1, missed  # one miss in four tolerated (random blur/angle/JPEG per sample)
 
 
+def test_night_frames_under_infrared_read(recognizer: PlateRecognizer) -> None:
+    samples = [render_plate(700 + i, layout="current", height_range=MILD, night=True) for i in range(4)]
+    assert all(s.conditions["night_ir"] for s in samples)
+    reads = [_texts(recognizer.recognize(s.image_bgr)) for s in samples]
+    missed = [(s.text, r) for s, r in zip(samples, reads, strict=True) if s.text not in r]
+    assert len(missed) <= 1, missed
+
+
 def test_current_plate_fields_are_sane(recognizer: PlateRecognizer) -> None:
     s = render_plate(7, layout="current", height_range=(60, 80))
     plates = recognizer.recognize(s.image_bgr)
