@@ -38,6 +38,7 @@ _MAX_LEAD_DROP = 2
 _RUNNER_UP = 0.05  # a look-alike the model gave at least this probability counts as seen
 _LOOKALIKE = {"0": "O", "O": "0", "1": "I", "I": "1"}
 _FLAG_COST = 0.5  # the "UA" printed under the flag of a current plate, read as two letters
+_PART_AREA = 0.5  # a reading of one place on less than this share of the plate's box reads a part of it
 _MAX_COST = 3.0  # a reading this much less likely than the text as read (e^-3 ~ 5 %) is not preferred
 STRUCTURED_TIER = 0
 _PERSONALISED_TIER = 1
@@ -261,8 +262,7 @@ def _mostly_overlap(a: np.ndarray, b: np.ndarray) -> bool:
     ih = min(ay1, by1) - max(ay0, by0)
     if iw <= 0 or ih <= 0:
         return False
-    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-    return float(iw * ih) > 0.6 * float(smaller)
+    return float(iw * ih) > 0.6 * min(_area(a), _area(b))
 
 
 def side_by_side(left: Line, right: Line) -> bool:
@@ -342,8 +342,10 @@ def _joined(
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
     """One reading per plate: the best of those with the same text, and a structured Ukrainian reading
     over those at the same place (a box that merged both lines of a plate and the lines found inside
-    it). What was read there otherwise becomes a candidate. (Foreign readings at one place stay apart:
-    a dealer's name on the plate frame overlaps the plate.)"""
+    it). What was read there otherwise becomes a candidate, unless its box is a small part of the
+    plate's (a dealer's name on the plate frame, one line of a two-line plate): that is dropped.
+    Foreign readings at one place stay apart: which is the plate and which the frame's text, nothing
+    says."""
     readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
     kept: list[Reading] = []
     for r in readings:
@@ -352,10 +354,17 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
             kept.append(r)
             continue
         seen = {same.parsed.text, *(t for t, _ in same.candidates)}
-        if r.parsed.text not in seen and len(same.candidates) < max_candidates:
+        part = _area(r.points) < _PART_AREA * _area(same.points)
+        if not part and r.parsed.text not in seen and len(same.candidates) < max_candidates:
             same.candidates.append((r.parsed.text, round(min(r.confidence, same.confidence), 4)))
     return kept
 
 
 def _covers(kept: Reading, other: Reading) -> bool:
     return tier(kept.parsed) == STRUCTURED_TIER and _mostly_overlap(kept.points, other.points)
+
+
+def _area(points: np.ndarray) -> float:
+    """Area of the bounding rectangle of a point set."""
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return float((x1 - x0) * (y1 - y0))

@@ -196,6 +196,11 @@ def test_a_structured_plate_takes_in_other_readings_of_its_place_as_candidates()
     out = assemble([plate, worse])
     assert [r.parsed.text for r in out] == ["AA1234BB"]
     assert "AA12348" in [t for t, _ in out[0].candidates]
+    # the dealer's name on a Ukrainian plate's frame is neither a plate nor a reading of it
+    name = Line(_box(130, 116, 170, 122), _read("AUTOMOS"))
+    out = assemble([plate, name])
+    assert [r.parsed.text for r in out] == ["AA1234BB"]
+    assert "AUTOMOS" not in [t for t, _ in out[0].candidates]
     # a foreign plate and the dealer's name on its frame stay two readings
     foreign = Line(_box(125, 143, 244, 175), _read("RK857AI", [0.9] * 7))
     dealer = Line(_box(137, 170, 169, 177), _read("AUTOMOS"))
