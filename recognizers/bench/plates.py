@@ -185,17 +185,18 @@ def scale_px(s: SynthPlate) -> int:
     return int(s.conditions.get("scale_one_line_px", s.plate_height_px))
 
 
+def rate_per(values: list[str], hits: list[bool]) -> dict[str, float | None]:
+    """Exact-read rate per distinct value (a layout, a typeface, a light), values sorted."""
+    return {v: _rate(h for x, h in zip(values, hits, strict=True) if x == v) for v in sorted(set(values))}
+
+
 def by_format(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
-    layouts = [str(s.conditions.get("layout", s.format)) for s in rendered]
-    return {
-        f: _rate(h for lay, h in zip(layouts, hits, strict=True) if lay == f) for f in sorted(set(layouts))
-    }
+    return rate_per([str(s.conditions.get("layout", s.format)) for s in rendered], hits)
 
 
 def by_condition(rendered: list[SynthPlate], hits: list[bool], key: str) -> dict[str, float | None]:
     """Exact-read rate per value of one rendering condition (e.g. the typeface)."""
-    values = [str(s.conditions.get(key, "")) for s in rendered]
-    return {v: _rate(h for x, h in zip(values, hits, strict=True) if x == v) for v in sorted(set(values))}
+    return rate_per([str(s.conditions.get(key, "")) for s in rendered], hits)
 
 
 def light(s: SynthPlate) -> str:
@@ -206,8 +207,7 @@ def light(s: SynthPlate) -> str:
 
 
 def by_light(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
-    lights = [light(s) for s in rendered]
-    return {v: _rate(h for x, h in zip(lights, hits, strict=True) if x == v) for v in sorted(set(lights))}
+    return rate_per([light(s) for s in rendered], hits)
 
 
 def varta_reader(recognizer: PlateRecognizer) -> Reader:
