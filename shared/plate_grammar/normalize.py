@@ -37,7 +37,8 @@ _CYR_TO_LAT = {
 _TRANSLATE = str.maketrans(_CYR_TO_LAT)
 # An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
 # it in Cyrillic. Only in that place, where it can be nothing else, does У become Y.
-_EV_TYPED_CYRILLIC = re.compile(r"[ABCEHIKMOPTX]{2}\d{4}У[ABCEHIKMOPTX]")
+_LETTER = f"[{''.join(sorted(PLATE_LETTERS))}]"
+_EV_TYPED_CYRILLIC = re.compile(rf"{_LETTER}{{2}}\d{{4}}У{_LETTER}")
 
 
 def normalize(text: str) -> str:
