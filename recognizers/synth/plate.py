@@ -104,9 +104,8 @@ def _line(
     """One line of character groups, centred in box (x, y, w, h), baseline at y + h."""
     x, y, w, h = box
     text = " ".join(groups)
-    ink = style.ink
     font = font or _fit_text(draw, text, w, h, style.font)
-    draw.text((x + w / 2, y + h), text, font=font, fill=ink, anchor="ms")
+    draw.text((x + w / 2, y + h), text, font=font, fill=style.ink, anchor="ms")
     return font
 
 
