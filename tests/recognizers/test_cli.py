@@ -126,6 +126,7 @@ def test_serve_refuses_to_start_without_models(tmp_path: Path) -> None:
     assert "не запускається" in result.stderr and "Як виправити" in result.stderr  # and in Ukrainian
 
 
+@pytest.mark.slow  # the memory figure runs the real recognizers in a child process
 def test_bench_aggregation_last_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -157,6 +158,10 @@ def test_bench_aggregation_last_line(
         result["faces"]["lfw5_tar_at_far_0.001"] is None and result["faces"]["ms_per_face_embedding"] is None
     )
     assert result["peers"] == {"tesseract": {"x": 1}}
-    assert result["peak_rss_mb"] > 10 and result["machine"]["cores"] >= 1 and result["machine"]["python"]
+    assert result["machine"]["cores"] >= 1 and result["machine"]["python"]
+    # the headline memory figure is a fresh process running both real recognizers, not this one
+    rss = result["peak_rss_mb_detail"]
+    assert result["peak_rss_mb"] == rss["recognizers_process"]
+    assert 100 < rss["recognizers_process"] < 4000 and rss["bench_process"] > 10
     assert result["shared_data"] is None and "errors" not in result
     assert "not measured: faces.lfw5_verification_accuracy" in out
