@@ -1,0 +1,27 @@
+"""The bench's memory figure is the recognizers' own process, not the bench process around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recognizers.bench.memory import peak_rss_of_this_image_mb, recognizers_peak_rss_mb
+
+
+def test_peak_rss_is_at_least_the_current_rss() -> None:
+    lines = Path("/proc/self/status").read_text().splitlines()
+    status = dict(line.split(":", 1) for line in lines)
+    current_mb = int(status["VmRSS"].split()[0]) / 1024
+    assert peak_rss_of_this_image_mb() >= current_mb > 10
+
+
+@pytest.mark.slow
+def test_recognizers_process_does_not_inherit_the_parents_peak() -> None:
+    """The parent holds 1.5 GB; the child (both real recognizers, frames read) reports its own peak."""
+    held = np.ones(1536 * 1024 * 1024, np.uint8)
+    assert peak_rss_of_this_image_mb() > 1536
+    mb = recognizers_peak_rss_mb(None)
+    assert 100 < mb < 1200, mb
+    assert held[-1] == 1
