@@ -25,3 +25,12 @@ def test_recognizers_process_does_not_inherit_the_parents_peak() -> None:
     mb = recognizers_peak_rss_mb(None)
     assert 100 < mb < 1200, mb
     assert held[-1] == 1
+
+
+def test_a_child_that_cannot_load_the_models_is_an_error_that_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VARTA_MODELS_DIR", str(tmp_path))  # the child inherits it: no models there
+    with pytest.raises(RuntimeError, match="memory child failed") as err:
+        recognizers_peak_rss_mb(None)
+    assert "varta models pull" in str(err.value)
