@@ -29,6 +29,8 @@ from typing import Any
 import httpx
 import numpy as np
 
+from recognizers.common.procfs import peak_rss_mb
+
 
 def shared_data() -> Path:
     default = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -109,13 +111,8 @@ class GatewayProcess:
     def peak_rss_mb(self) -> float | None:
         if self.proc is None:
             return None
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-        except OSError:
-            return None
-        return None
+        mb = peak_rss_mb(self.proc.pid)
+        return round(mb, 1) if mb is not None else None
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from recognizers.common.procfs import proc_field
+
 log = logging.getLogger(__name__)
 
 REQUIRED_KEYS: tuple[tuple[str, ...], ...] = (
@@ -56,7 +58,7 @@ def bench_rss_mb() -> dict[str, float]:
 
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {
-        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or None,
+        "cpu": proc_field("/proc/cpuinfo", "model name") or platform.processor() or None,
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)),
         "ram_gb": None,
@@ -65,21 +67,10 @@ def machine() -> dict[str, Any]:
         "onnxruntime": _version("onnxruntime"),
         "opencv": _version("cv2"),
     }
-    mem = _proc_field("/proc/meminfo", "MemTotal")
+    mem = proc_field("/proc/meminfo", "MemTotal")
     if mem and mem.split()[0].isdigit():
         info["ram_gb"] = round(int(mem.split()[0]) / 1024 / 1024, 1)
     return info
-
-
-def _proc_field(path: str, name: str) -> str | None:
-    try:
-        for line in Path(path).read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == name:
-                return value.strip()
-    except OSError:
-        return None
-    return None
 
 
 def _version(module: str) -> str | None:

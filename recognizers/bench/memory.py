@@ -13,20 +13,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from recognizers.common.procfs import peak_rss_mb
+
 N_SCENES = 4
 SEED = 7
 TIMEOUT_S = 600
 
 
 def peak_rss_of_this_image_mb() -> float:
-    """Peak RSS (MB) of this process since its program was loaded: VmHWM of /proc/self/status.
-
-    Not ``ru_maxrss``: that survives fork and exec, so a child would report its parent's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024.0  # kB
-    raise RuntimeError("no VmHWM in /proc/self/status (not Linux?)")
+    """Peak RSS (MB) of this process since its program was loaded (see ``procfs.peak_rss_mb``)."""
+    mb = peak_rss_mb("self")
+    if mb is None:
+        raise RuntimeError("no VmHWM in /proc/self/status (not Linux?)")
+    return mb
 
 
 def measure(shared: Path | None) -> float:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from recognizers.bench.memory import peak_rss_of_this_image_mb, recognizers_peak_rss_mb
+from recognizers.common.procfs import peak_rss_mb, proc_field
 
 
 def test_peak_rss_is_at_least_the_current_rss() -> None:
@@ -15,6 +16,13 @@ def test_peak_rss_is_at_least_the_current_rss() -> None:
     status = dict(line.split(":", 1) for line in lines)
     current_mb = int(status["VmRSS"].split()[0]) / 1024
     assert peak_rss_of_this_image_mb() >= current_mb > 10
+
+
+def test_proc_fields_that_are_not_there_are_none() -> None:
+    assert proc_field("/proc/meminfo", "MemTotal") is not None
+    assert proc_field("/proc/meminfo", "NoSuchField") is None
+    assert proc_field("/nonexistent/status", "VmHWM") is None
+    assert peak_rss_mb(2**31 - 1) is None  # no such process (the gateway bench's child has ended)
 
 
 @pytest.mark.slow
