@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .distance import CONFUSABLE
-from .normalize import DIGITS, PLATE_LETTERS, normalize
+from .normalize import DIGITS, LETTER_CLASS, PLATE_LETTERS, normalize
 from .regions import Region, region_for_number, region_for_prefix
 
 
@@ -63,8 +63,8 @@ FORMAT_PRIOR: dict[PlateFormat, float] = {
 }
 
 
-_L = "[ABCEHIKMOPTX]"
-_ANY_LETTER = "[ABCEHIKMOPTXА-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates)
+_L = LETTER_CLASS
+_ANY_LETTER = f"{_L[:-1]}А-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates): [...А-ЯҐЄІЇ]
 
 _CURRENT = re.compile(rf"({_L}{{2}})(\d{{4}})({_L}{{2}})")
 _ELECTRIC = re.compile(rf"({_L}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")

@@ -35,10 +35,11 @@ _CYR_TO_LAT = {
     "Х": "X",
 }
 _TRANSLATE = str.maketrans(_CYR_TO_LAT)
+#: A regex character class of the 12 plate letters ("[ABCEHIKMOPTX]").
+LETTER_CLASS = f"[{''.join(sorted(PLATE_LETTERS))}]"
 # An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
 # it in Cyrillic. Only in that place, where it can be nothing else, does У become Y.
-_LETTER = f"[{''.join(sorted(PLATE_LETTERS))}]"
-_EV_TYPED_CYRILLIC = re.compile(rf"{_LETTER}{{2}}\d{{4}}У{_LETTER}")
+_EV_TYPED_CYRILLIC = re.compile(rf"{LETTER_CLASS}{{2}}\d{{4}}У{LETTER_CLASS}")
 
 
 def normalize(text: str) -> str:
