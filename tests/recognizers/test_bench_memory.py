@@ -12,9 +12,7 @@ from recognizers.common.procfs import peak_rss_mb, proc_field
 
 
 def test_peak_rss_is_at_least_the_current_rss() -> None:
-    lines = Path("/proc/self/status").read_text().splitlines()
-    status = dict(line.split(":", 1) for line in lines)
-    current_mb = int(status["VmRSS"].split()[0]) / 1024
+    current_mb = int(str(proc_field("/proc/self/status", "VmRSS")).split()[0]) / 1024
     assert peak_rss_of_this_image_mb() >= current_mb > 10
 
 
