@@ -1,4 +1,4 @@
-"""The one place that builds onnxruntime sessions (providers, threads, no busy-waiting)."""
+"""The one place that builds onnxruntime sessions (providers, threads, no busy-waiting, no denormals)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
+import onnx
 import onnxruntime as ort
+from onnx import numpy_helper
 
 log = logging.getLogger(__name__)
+
+_FLOAT32_TINY = np.finfo(np.float32).tiny  # smallest normal float32, about 1.18e-38
 
 
 def default_threads() -> int:
@@ -19,8 +24,44 @@ def default_threads() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def flush_denormals(model: onnx.ModelProto) -> int:
+    """Set the float32 weights too small to be normal numbers (0 < |w| < 1.18e-38) to zero, in place;
+    returns how many there were.
+
+    Such weights change no output (their products are under 1e-38) but make every multiply with them take
+    a slow microcode path on x86 CPUs. PP-OCRv6's text detector ships 256,000 of them, two thirds of the
+    weights of one 768->384 convolution: on an Intel Xeon (2 cores, 2.6 GHz) the detector ran 107 ms a
+    640x384 input as shipped and 35 ms flushed, with bit-identical output.
+    """
+    flushed = 0
+    for init in model.graph.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT:
+            continue
+        weights = numpy_helper.to_array(init)
+        tiny = (weights != 0) & (np.abs(weights) < _FLOAT32_TINY)
+        count = int(tiny.sum())
+        if count:
+            weights = weights.copy()
+            weights[tiny] = 0.0
+            init.CopyFrom(numpy_helper.from_array(weights, init.name))
+            flushed += count
+    return flushed
+
+
+def _without_denormals(model: Path | bytes) -> Path | bytes:
+    """The model as given, or the bytes of a copy with its denormal weights flushed to zero."""
+    proto = onnx.load(str(model)) if isinstance(model, Path) else onnx.load_from_string(model)
+    count = flush_denormals(proto)
+    if not count:
+        return model
+    name = model if isinstance(model, Path) else "(in memory)"
+    log.info("flushed %d denormal weights of %s to zero", count, name)
+    return proto.SerializeToString()
+
+
 def create_session(model: Path | bytes, threads: int | None = None) -> ort.InferenceSession:
-    """Open an ONNX model (a file, or the bytes of an in-memory edited graph) on the CPU.
+    """Open an ONNX model (a file, or the bytes of an in-memory edited graph) on the CPU, with its
+    denormal weights flushed to zero (``flush_denormals``; the file on disk is never changed).
 
     Spinning is off: models run one right after another on the same cores (plate detector then
     recognizer; YuNet then SFace), and a finished session's spinning threads starve the next one.
@@ -34,7 +75,8 @@ def create_session(model: Path | bytes, threads: int | None = None) -> ort.Infer
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    source = str(model) if isinstance(model, Path) else model
+    prepared = _without_denormals(model)
+    source = str(prepared) if isinstance(prepared, Path) else prepared
     log.info("loading ONNX model %s with %s threads", model if isinstance(model, Path) else "(in memory)",
              opts.intra_op_num_threads)  # fmt: skip
     return ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
