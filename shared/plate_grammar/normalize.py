@@ -38,8 +38,9 @@ _TRANSLATE = str.maketrans(_CYR_TO_LAT)
 #: A regex character class of the 12 plate letters ("[ABCEHIKMOPTX]").
 LETTER_CLASS = f"[{''.join(sorted(PLATE_LETTERS))}]"
 # An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
-# it in Cyrillic. Only in that place, where it can be nothing else, does У become Y.
-_EV_TYPED_CYRILLIC = re.compile(rf"{LETTER_CLASS}{{2}}\d{{4}}У{LETTER_CLASS}")
+# it in Cyrillic. Only in that place, where it can be nothing else, does У become Y; and as the second
+# letter of an electric taxi's series TY.
+_EV_TYPED_CYRILLIC = re.compile(rf"{LETTER_CLASS}{{2}}\d{{4}}(?:У{LETTER_CLASS}|TУ)")
 
 
 def normalize(text: str) -> str:
@@ -53,7 +54,7 @@ def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).upper().translate(_TRANSLATE)
     out = "".join(ch for ch in folded if ch.isalnum())
     if _EV_TYPED_CYRILLIC.fullmatch(out):  # the Latin Y of an electric series, typed as Cyrillic У
-        out = out[:6] + "Y" + out[7:]
+        out = out[:6] + out[6:].replace("У", "Y")
     return out
 
 

@@ -35,6 +35,8 @@ F = PlateFormat
         ("AX 1000 ZE", F.ELECTRIC, "Kharkiv Oblast"),
         ("AA 5555 TZ", F.ELECTRIC, "Kyiv City"),
         ("AA 5555 TV", F.ELECTRIC, "Kyiv City"),
+        ("АА 5555 ТУ", F.ELECTRIC, "Kyiv City"),  # a taxi's TY typed in Cyrillic
+        ("АА 5555 ТВ", F.CURRENT, "Kyiv City"),  # Cyrillic В is the plate letter B, not the V of TV
         ("AA 5555 TA", F.CURRENT, "Kyiv City"),  # a T series of plate letters is an ordinary one
         # 1995-2004
         ("123-45 KA", F.LEGACY_1995, None),

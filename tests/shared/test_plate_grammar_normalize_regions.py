@@ -40,6 +40,10 @@ def test_plate_letters_are_the_twelve() -> None:
         ("123-45 КА", "12345KA"),
         ("ЇХ", "IX"),  # Ї folds to I
         ("Й1", "Й1"),  # Й is no look-alike: kept
+        ("КА 7777 УВ", "KA7777YB"),  # an electric series' Y, typed as Cyrillic У
+        ("КА 7777 ТУ", "KA7777TY"),  # an electric taxi's TY
+        ("КА 7777 ВУ", "KA7777BУ"),  # У anywhere else is no plate letter: kept
+        ("У 123", "У123"),
         ("Ж 123", "Ж123"),  # other Cyrillic letters kept
         ("b ab 1234", "BAB1234"),  # foreign plate kept, upper-cased
         ("W-12345", "W12345"),
