@@ -11,15 +11,16 @@ import sys
 import cv2
 import numpy as np
 
-from recognizers.synth.plate import GREEN, Style, draw_plate
-from shared.plate_grammar import PlateFormat, format_display, parse
+from recognizers.synth.plate import draw_plate
+from recognizers.synth.texts import plate_style
+from shared.plate_grammar import format_display, parse
 
 
 def render_frame(text: str, width: int = 1280, height: int = 720, plate_height: int = 60) -> np.ndarray:
     """BGR frame: grey road, a car-coloured panel, the plate as printed (``AA 1234 BB`` groups)."""
     parsed = parse(text)
     groups = format_display(parsed).split()
-    style = Style(ink=GREEN) if parsed.format is PlateFormat.ELECTRIC else Style()  # as MVS prints them
+    style = plate_style(parsed.text, parsed.format)  # colours as the format is printed
     plate = cv2.cvtColor(draw_plate(groups, style), cv2.COLOR_RGB2BGR)
     pw = int(plate.shape[1] * plate_height / plate.shape[0])
     plate = cv2.resize(plate, (pw, plate_height), interpolation=cv2.INTER_AREA)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from recognizers.synth.plate import BLACK, GREEN, RED, WHITE, YELLOW, Style
 from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, parse
@@ -42,39 +43,59 @@ def _format_ok(layout: str, fmt: PlateFormat) -> bool:
     return fmt.value == want
 
 
+def plate_style(text: str, fmt: PlateFormat) -> Style:
+    """How a plate of this format is printed: transit red characters, military white on black,
+    diplomatic without the flag strip, electric vehicles' green characters (a taxi's, series T*, on
+    yellow), the rest black on white with the strip."""
+    if fmt is PlateFormat.ELECTRIC:
+        return Style(background=YELLOW if text[6:7] == "T" else WHITE, ink=GREEN)
+    if fmt is PlateFormat.TRANSIT:
+        return Style(ink=RED)
+    if fmt is PlateFormat.DIPLOMATIC:
+        return Style(strip=False)
+    if fmt is PlateFormat.MILITARY:
+        return Style(BLACK, WHITE, strip=False)
+    return Style()
+
+
 def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None, Style]:
+    text, top, bottom = _draw_text(rng, layout)
+    style = plate_style(text, PlateFormat(layout.removesuffix("_two_line")))
+    return text, top, bottom, replace(style, two_line=bottom is not None)
+
+
+def _draw_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None]:
     if layout in ("current", "current_two_line"):
         prefix = rng.choice(sorted(REGIONS))
         digits, suffix = _pick(rng, DIGITS, 4), _pick(rng, LETTERS, 2)
         text = prefix + digits + suffix
         if layout == "current_two_line":
-            return text, [prefix], [digits, suffix], Style(two_line=True)
-        return text, [prefix, digits, suffix], None, Style()
-    if layout == "electric":  # green characters; an electric taxi's plate is yellow
+            return text, [prefix], [digits, suffix]
+        return text, [prefix, digits, suffix], None
+    if layout == "electric":  # series Y (Z before May 2022); an electric taxi's is TV, TW, TY or TZ
         prefix, digits = rng.choice(sorted(REGIONS)), _pick(rng, DIGITS, 4)
         taxi = rng.random() < 0.2
         suffix = "T" + rng.choice("VWYZ") if taxi else rng.choice("YYYZ") + rng.choice(LETTERS)
-        style = Style(background=YELLOW if taxi else WHITE, ink=GREEN)
-        return prefix + digits + suffix, [prefix, digits, suffix], None, style
+        return prefix + digits + suffix, [prefix, digits, suffix], None
     if layout == "legacy_1995":
         body, suffix = _pick(rng, DIGITS, 5), _pick(rng, LETTERS, 2)
-        return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], None, Style()
+        return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], None
     if layout == "transit":
         code = rng.choice(sorted(REGIONS_1995))
         letters, digits = _pick(rng, LETTERS, 2), _pick(rng, DIGITS, 4)
-        return code + letters + digits, [code, letters, digits], None, Style(ink=RED)
+        return code + letters + digits, [code, letters, digits], None
     if layout == "diplomatic":
         mission = f"{rng.randint(1, 199):03d}"
         if rng.random() < 0.3:
-            return "CDP" + mission, ["CDP", mission], None, Style(strip=False)
+            return "CDP" + mission, ["CDP", mission], None
         prefix = rng.choice(["DP", "CC", "S", "D"])
         serial = _pick(rng, DIGITS, 3)
-        return prefix + mission + serial, [prefix, mission, serial], None, Style(strip=False)
+        return prefix + mission + serial, [prefix, mission, serial], None
     if layout == "military":
         digits, letter, last = _pick(rng, DIGITS, 4), rng.choice(LETTERS), rng.choice(DIGITS)
-        return digits + letter + last, [digits, letter + last], None, Style(BLACK, WHITE, strip=False)
+        return digits + letter + last, [digits, letter + last], None
     if layout == "personalised":
         n = rng.randint(4, 7)
         text = _pick(rng, LETTERS, n - 2) + _pick(rng, DIGITS + LETTERS, 2)
-        return text, [text], None, Style()
+        return text, [text], None
     raise ValueError(f"unknown layout {layout!r}")
