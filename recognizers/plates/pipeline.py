@@ -33,6 +33,7 @@ _MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a p
 _REREAD_PAD = (0.15, 0.08)  # a near-plate line is read again padded by x, y times its height on each side
 _REREAD_STRETCH = 1.3  # ... and stretched this much sideways (unstretched: 4 of 500 rendered plates fewer)
 _MAX_REREADS = 4  # lines read again, at most, per frame
+_FILLS = 0.6  # a line re-detected at least this high in a squarish box is the box's one line
 
 
 class PlateRecognizer:
@@ -139,7 +140,7 @@ class PlateRecognizer:
         if budget[0] > 0:
             budget[0] -= 1
             found = refine.lines_in_box(self.detector, region, points)
-            return found, [] if len(found) >= 2 else _halves(points)
+            return found, [] if len(found) >= 2 or _fills(found, points) else _halves(points)
         return [], _halves(points)
 
     def _top_lines(
@@ -201,6 +202,12 @@ def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:
 def _squarish(points: np.ndarray) -> bool:
     """A box that may hold both lines of a two-line plate merged by the detector, each legible."""
     return float(np.linalg.norm(points[3] - points[0])) >= 2 * _MIN_TEXT_PX and squarish(points)
+
+
+def _fills(found: list[np.ndarray], box: np.ndarray) -> bool:
+    """One line re-detected as high as most of the box: a single line, not two lines merged."""
+    box_h = float(np.linalg.norm(box[3] - box[0]))
+    return len(found) == 1 and float(np.linalg.norm(found[0][3] - found[0][0])) >= _FILLS * box_h
 
 
 def _halves(points: np.ndarray) -> list[np.ndarray]:

@@ -75,3 +75,23 @@ def test_small_two_line_plates_mostly_read(recognizer: PlateRecognizer) -> None:
     samples = [render_plate(7200 + i, layout="current_two_line", height_range=(18, 34)) for i in range(30)]
     hits = sum(any(p.text == s.text for p in recognizer.recognize(s.image_bgr)) for s in samples)
     assert hits >= 15, hits  # 32-60 px two-line plates: 18 of these 30 measured (17 with halves only)
+
+
+@pytest.mark.parametrize(
+    ("found", "halves"),
+    [
+        ([], 2),  # nothing re-detected: maybe two faint lines, read both halves
+        ([_box(0, 0, 100, 18)], 2),  # one line of 18 px in a 50 px box: the other may be too faint
+        ([_box(0, 0, 100, 18), _box(0, 25, 100, 45)], 0),  # both lines found: no halves
+        ([_box(0, 2, 100, 40)], 0),  # one line as high as most of the box: a single line ("SK" sticker)
+    ],
+)
+def test_squarish_box_is_halved_only_when_two_lines_may_hide_in_it(
+    monkeypatch: pytest.MonkeyPatch, found: list[np.ndarray], halves: int
+) -> None:
+    rec = PlateRecognizer()
+    rec.detector = object()  # type: ignore[assignment]  # never called: the re-detection is replaced
+    monkeypatch.setattr(refine, "lines_in_box", lambda detector, region, points: found)
+    budget = [1]
+    lines, parts = rec._split(np.zeros((60, 120, 3), np.uint8), _box(0, 0, 90, 50), budget)
+    assert lines == found and len(parts) == halves and budget == [0]
