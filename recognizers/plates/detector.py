@@ -75,8 +75,11 @@ class TextDetector:
         self.box_thresh = box_thresh
         self.unclip_ratio = unclip_ratio
         self.max_candidates = max_candidates
-        self._mul = (1.0 / (255.0 * np.asarray(std, np.float32))).astype(np.float32)
-        self._sub = (np.asarray(mean, np.float32) / np.asarray(std, np.float32)).astype(np.float32)
+        # (x / 255 - mean) / std as OpenCV's one-pass blob maker spells it: (x - 255 mean) / (255 std)
+        self._blob = cv2.dnn.Image2BlobParams()
+        self._blob.mean = tuple(255.0 * m for m in mean)
+        self._blob.scalefactor = tuple(1.0 / (255.0 * s) for s in std)
+        self._blob.ddepth = cv2.CV_32F
 
     def prob_map(self, image_bgr: np.ndarray, long_side: int | None = None) -> tuple[np.ndarray, float]:
         """DB probability map of the scaled image, and the scale (map px per input px).
@@ -89,9 +92,8 @@ class TextDetector:
         interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         resized = cv2.resize(image_bgr, (nw, nh), interpolation=interp)
         ph, pw = -(-nh // 32) * 32, -(-nw // 32) * 32
-        blob = np.zeros((ph, pw, 3), np.float32)
-        blob[:nh, :nw] = resized.astype(np.float32) * self._mul - self._sub
-        tensor = blob.transpose(2, 0, 1)[None]
+        tensor = np.zeros((1, 3, ph, pw), np.float32)  # padding is 0 after normalisation
+        tensor[:, :, :nh, :nw] = cv2.dnn.blobFromImageWithParams(resized, self._blob)
         pred = self.session.run(None, {self.input_name: tensor})[0]
         return pred[0, 0, :nh, :nw], nw / w
 
