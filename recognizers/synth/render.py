@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from recognizers.synth.plate import DEFAULT_FONT, FONTS, draw_plate, font_path
-from recognizers.synth.texts import LAYOUTS, plate_text
+from recognizers.synth.texts import LAYOUTS, layout_format, plate_text
 from shared.schemas import BBox
 
 #: The camera's scale, as the height in pixels a one-line plate (112 mm) would have at that distance.
@@ -236,9 +236,8 @@ def render_plate(
     image = _degrade(scene, rng, cond)
     xs, ys = corners[:, 0] + x, corners[:, 1] + y
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
-    fmt = layout.removesuffix("_two_line")
     lines = 2 if bottom else 1
-    return SynthPlate(image, text, fmt, bbox.h, bbox, cond, lines)
+    return SynthPlate(image, text, layout_format(layout).value, bbox.h, bbox, cond, lines)
 
 
 def _car_panel(scene: np.ndarray, rng: np.random.Generator, x: int, y: int, pw: int, ph: int) -> None:

@@ -33,14 +33,14 @@ def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[st
     for _ in range(50):
         out = _draw(rng, layout)
         parsed = parse(out[0])
-        if parsed.valid and parsed.text == out[0] and _format_ok(layout, parsed.format):
+        if parsed.valid and parsed.text == out[0] and parsed.format is layout_format(layout):
             return out
     raise RuntimeError(f"could not draw a valid {layout} plate text")
 
 
-def _format_ok(layout: str, fmt: PlateFormat) -> bool:
-    want = layout.removesuffix("_two_line")
-    return fmt.value == want
+def layout_format(layout: str) -> PlateFormat:
+    """The plate format a layout draws ("current_two_line" is a current plate on two lines)."""
+    return PlateFormat(layout.removesuffix("_two_line"))
 
 
 def plate_style(text: str, fmt: PlateFormat) -> Style:
@@ -60,7 +60,7 @@ def plate_style(text: str, fmt: PlateFormat) -> Style:
 
 def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None, Style]:
     text, top, bottom = _draw_text(rng, layout)
-    style = plate_style(text, PlateFormat(layout.removesuffix("_two_line")))
+    style = plate_style(text, layout_format(layout))
     return text, top, bottom, replace(style, two_line=bottom is not None)
 
 
