@@ -135,8 +135,8 @@ class PlateRecognizer:
         self, region: np.ndarray, points: np.ndarray, budget: list[int]
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The lines of a squarish box re-detected at higher resolution, and its two halves unless two
-        lines were found or one that fills the box (when one lower line was, the other may be too faint
-        to detect)."""
+        lines were found or one that fills the box (when one line half the box's height was found, the
+        other may be too faint to detect)."""
         assert self.detector is not None
         if budget[0] > 0:
             budget[0] -= 1
