@@ -85,7 +85,7 @@ class PlateRecognizer:
         s = self.settings
         weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
         strong, weak = self.detector.detect_with_weak(region, weak_thresh=weak_thresh)
-        boxes = self._plate_shaped(strong)
+        boxes = self._plate_shaped(strong + self._in_floods(region, strong + weak))
         t1 = time.perf_counter()
         offset = np.array([ox, oy], np.float32)
         points = [b.points for b in boxes]
@@ -130,6 +130,17 @@ class PlateRecognizer:
         for b in shaped[: self.settings.max_weak_regions]:
             found += refine.lines_in_weak(self.detector, region, b.points)
         return found
+
+    def _in_floods(self, region: np.ndarray, boxes: list[TextBox]) -> list[TextBox]:
+        """Text found in tiles of the regions the map flooded (``refine.flooded``), largest first, within
+        the frame's tile budget. The flooded box itself stays: a close-up plate can be that large."""
+        assert self.detector is not None
+        s = self.settings
+        h, w = region.shape[:2]
+        floods = [b.points for b in boxes if refine.flooded(b.points, w, h, s.flood_share)]
+        floods.sort(key=lambda p: -float(np.prod(p.max(axis=0) - p.min(axis=0))))
+        tiles = [t for p in floods for t in refine.flood_tiles(p, w, h)][: s.max_flood_tiles]
+        return refine.lines_in_flood(self.detector, region, tiles, s.flood_share) if tiles else []
 
     def _split(
         self, region: np.ndarray, points: np.ndarray, budget: list[int]

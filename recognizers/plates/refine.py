@@ -18,7 +18,7 @@ import re
 import cv2
 import numpy as np
 
-from recognizers.plates.detector import TextDetector, order_points, squarish
+from recognizers.plates.detector import TextBox, TextDetector, order_points, squarish
 from recognizers.plates.reader import expand_box
 from shared.plate_grammar.formats import fits, fixes
 
@@ -28,6 +28,8 @@ MAX_LONG_SIDE = 384
 MIN_LINE_PX = 4.0  # full-resolution height of the smallest line worth reading
 MAX_REGIONS = 4
 WEAK_PAD = 0.3  # a weak region is grown by this times its height on each side before re-detection
+FLOOD_ZOOM = 2.0  # a flooded region is re-detected at this times the frame's detection scale
+FLOOD_OVERLAP = 0.15  # a tile reaches this share of its step into each neighbour (a plate on a seam)
 _BOTTOM_LINE = re.compile(r"\d{4}[ABCEHIKMOPTX]{2}")
 _BOTTOM_SLOTS = ("D", "D", "D", "D", "L", "L")
 
@@ -125,3 +127,56 @@ def lines_in_weak(detector: TextDetector, image_bgr: np.ndarray, points: np.ndar
     x0, y0 = grown.min(axis=0)
     x1, y1 = grown.max(axis=0)
     return redetect(detector, image_bgr, (x0, y0, x1, y1), line_h)
+
+
+def flooded(points: np.ndarray, width: int, height: int, share: float) -> bool:
+    """Does a box's bounding rectangle cover at least ``share`` of a ``width`` x ``height`` image?"""
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return float((x1 - x0) * (y1 - y0)) >= share * width * height
+
+
+def flood_tiles(
+    points: np.ndarray, width: int, height: int, zoom: float = FLOOD_ZOOM, overlap: float = FLOOD_OVERLAP
+) -> list[tuple[int, int, int, int]]:
+    """Tiles (x0, y0, x1, y1) covering a box's bounding rectangle, row by row: as many per axis as it
+    takes to keep each step within the image's size divided by ``zoom``, each grown by ``overlap``
+    times the step on both sides and clipped to the image."""
+    (bx0, by0), (bx1, by1) = points.min(axis=0), points.max(axis=0)
+    bx0, by0 = max(0.0, float(bx0)), max(0.0, float(by0))
+    bx1, by1 = min(float(width), float(bx1)), min(float(height), float(by1))
+    nx = max(1, int(np.ceil((bx1 - bx0) * zoom / width - 1e-9)))
+    ny = max(1, int(np.ceil((by1 - by0) * zoom / height - 1e-9)))
+    sx, sy = (bx1 - bx0) / nx, (by1 - by0) / ny
+    tiles = []
+    for iy in range(ny):
+        for ix in range(nx):
+            x0 = max(0, int(bx0 + (ix - overlap) * sx))
+            y0 = max(0, int(by0 + (iy - overlap) * sy))
+            x1 = min(width, int(np.ceil(bx0 + (ix + 1 + overlap) * sx)))
+            y1 = min(height, int(np.ceil(by0 + (iy + 1 + overlap) * sy)))
+            tiles.append((x0, y0, x1, y1))
+    return tiles
+
+
+def lines_in_flood(
+    detector: TextDetector,
+    image_bgr: np.ndarray,
+    tiles: list[tuple[int, int, int, int]],
+    share: float,
+    zoom: float = FLOOD_ZOOM,
+) -> list[TextBox]:
+    """Text boxes (frame pixels) found in tiles of a flooded region, each detected at ``zoom`` times
+    the frame's detection scale; boxes that flood their own tile are dropped."""
+    h, w = image_bgr.shape[:2]
+    scale = detector.long_side / max(h, w) * zoom
+    found: list[TextBox] = []
+    for x0, y0, x1, y1 in tiles:
+        tile = image_bgr[y0:y1, x0:x1]
+        th, tw = tile.shape[:2]
+        if th < 4 or tw < 4:
+            continue
+        offset = np.array([x0, y0], np.float32)
+        for b in detector.detect(tile, max(32, round(max(th, tw) * scale))):
+            if not flooded(b.points, tw, th, share):
+                found.append(TextBox(b.points + offset, b.score))
+    return found

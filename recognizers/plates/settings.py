@@ -30,6 +30,15 @@ class PlateSettings(BaseSettings):
     max_weak_regions: int = Field(
         default=2, ge=0, le=16, description="weak regions re-detected enlarged per frame (0: none)"
     )
+    flood_share: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description="a detected region covering this share of the frame is flooded: re-detected in tiles",
+    )
+    max_flood_tiles: int = Field(
+        default=4, ge=0, le=16, description="tiles of flooded regions re-detected per frame (0: none)"
+    )
     rec_height: int = Field(default=48, description="input height of the recognizer")
     rec_batch: int = Field(default=8, ge=1, le=64)
     max_text_boxes: int = Field(
