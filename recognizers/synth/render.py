@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -257,10 +257,19 @@ def render_dataset(
     """``n`` rendered plates across formats, conditions and typefaces (each of ``FONTS`` in turn); the
     same (n, seed) gives the same set. Every typeface must be installed: a set drawn with fewer would
     not be the same set."""
+    return list(iter_dataset(n, seed, size, backgrounds, height_range))
+
+
+def iter_dataset(
+    n: int,
+    seed: int,
+    size: tuple[int, int] = (1280, 720),
+    backgrounds: Sequence[np.ndarray] = (),
+    height_range: tuple[int, int] = HEIGHT_RANGE,
+) -> Iterator[SynthPlate]:
+    """The plates of ``render_dataset`` one at a time (a set of 500 720p frames holds 1.4 GB)."""
     fonts = list(FONTS)
     for name in fonts:
         font_path(name)  # raises, naming the Debian package, when one is missing
-    return [
-        render_plate(seed * 100_003 + i, size, backgrounds, None, height_range, fonts[i % len(fonts)])
-        for i in range(n)
-    ]
+    for i in range(n):
+        yield render_plate(seed * 100_003 + i, size, backgrounds, None, height_range, fonts[i % len(fonts)])

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recognizers.synth import render_dataset, render_plate
+from recognizers.synth import iter_dataset, render_dataset, render_plate
 from recognizers.synth.plate import FONTS, Style, draw_plate, font_path
 from recognizers.synth.render import clutter_scene
 from recognizers.synth.texts import LAYOUTS, plate_text
@@ -34,6 +34,15 @@ def test_dataset_is_deterministic_by_seed() -> None:
     assert [s.text for s in a] == [s.text for s in b]
     assert all(np.array_equal(x.image_bgr, y.image_bgr) for x, y in zip(a, b, strict=True))
     assert [s.text for s in a] != [s.text for s in c]
+
+
+def test_the_dataset_one_plate_at_a_time_is_the_same_set() -> None:
+    listed = render_dataset(4, seed=5)
+    one_by_one = iter_dataset(4, seed=5)
+    assert not isinstance(one_by_one, list)  # a generator: the bench lets each frame go once read
+    for x, y in zip(listed, one_by_one, strict=True):
+        assert x.text == y.text and x.conditions == y.conditions
+        assert np.array_equal(x.image_bgr, y.image_bgr)
 
 
 def test_dataset_covers_formats_sizes_and_conditions() -> None:
