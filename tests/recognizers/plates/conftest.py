@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from recognizers.models import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
+from recognizers.synth import SynthPlate
 
 
 @pytest.fixture(scope="module")
@@ -18,3 +21,24 @@ def recognizer() -> PlateRecognizer:
     rec = PlateRecognizer(PlateSettings())
     rec.load()
     return rec
+
+
+ReadCount = Callable[[PlateRecognizer, list[SynthPlate], PlateSettings | None], int]
+
+
+@pytest.fixture
+def read_count() -> ReadCount:
+    """How many rendered plates a recognizer reads exactly, with other settings if given."""
+    return _read_count
+
+
+def _read_count(
+    recognizer: PlateRecognizer, samples: list[SynthPlate], settings: PlateSettings | None
+) -> int:
+    """The recognizer's own settings are restored afterwards."""
+    own = recognizer.settings
+    try:
+        recognizer.settings = settings or own
+        return sum(any(p.text == s.text for p in recognizer.recognize(s.image_bgr)) for s in samples)
+    finally:
+        recognizer.settings = own
