@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recognizers.plates.detector import squarish
+from recognizers.plates.detector import rect_area, squarish
 from recognizers.plates.reader import TextRead
 from shared.plate_grammar import (
     CONFUSABLE,
@@ -262,7 +262,7 @@ def _mostly_overlap(a: np.ndarray, b: np.ndarray) -> bool:
     ih = min(ay1, by1) - max(ay0, by0)
     if iw <= 0 or ih <= 0:
         return False
-    return float(iw * ih) > 0.6 * min(_area(a), _area(b))
+    return float(iw * ih) > 0.6 * min(rect_area(a), rect_area(b))
 
 
 def side_by_side(left: Line, right: Line) -> bool:
@@ -354,7 +354,7 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
             kept.append(r)
             continue
         seen = {same.parsed.text, *(t for t, _ in same.candidates)}
-        part = _area(r.points) < _PART_AREA * _area(same.points)
+        part = rect_area(r.points) < _PART_AREA * rect_area(same.points)
         if not part and r.parsed.text not in seen and len(same.candidates) < max_candidates:
             same.candidates.append((r.parsed.text, round(min(r.confidence, same.confidence), 4)))
     return kept
@@ -362,9 +362,3 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
 
 def _covers(kept: Reading, other: Reading) -> bool:
     return tier(kept.parsed) == STRUCTURED_TIER and _mostly_overlap(kept.points, other.points)
-
-
-def _area(points: np.ndarray) -> float:
-    """Area of the bounding rectangle of a point set."""
-    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
-    return float((x1 - x0) * (y1 - y0))

@@ -30,6 +30,12 @@ _CLIPPER_SCALE = 16.0  # pyclipper works on integers: keep sub-pixel precision o
 TWO_LINE_ASPECT = 2.0
 
 
+def rect_area(points: np.ndarray) -> float:
+    """Area of the bounding rectangle of a point set (a box's corners, several boxes' corners)."""
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return float((x1 - x0) * (y1 - y0))
+
+
 def squarish(points: np.ndarray) -> bool:
     """A (tl, tr, br, bl) box this close to square may hold both lines of a two-line plate."""
     w = float(np.linalg.norm(points[1] - points[0]))

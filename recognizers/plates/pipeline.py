@@ -20,7 +20,7 @@ from recognizers.plates.assemble import (
     stacked,
     tier,
 )
-from recognizers.plates.detector import TextBox, TextDetector, squarish
+from recognizers.plates.detector import TextBox, TextDetector, rect_area, squarish
 from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -138,7 +138,7 @@ class PlateRecognizer:
         s = self.settings
         h, w = region.shape[:2]
         floods = [b.points for b in boxes if refine.flooded(b.points, w, h, s.flood_share)]
-        floods.sort(key=lambda p: -float(np.prod(p.max(axis=0) - p.min(axis=0))))
+        floods.sort(key=lambda p: -rect_area(p))
         tiles = [t for p in floods for t in refine.flood_tiles(p, w, h)][: s.max_flood_tiles]
         return refine.lines_in_flood(self.detector, region, tiles, s.flood_share) if tiles else []
 

@@ -18,7 +18,7 @@ import re
 import cv2
 import numpy as np
 
-from recognizers.plates.detector import TextBox, TextDetector, order_points, squarish
+from recognizers.plates.detector import TextBox, TextDetector, order_points, rect_area, squarish
 from recognizers.plates.reader import expand_box
 from shared.plate_grammar.formats import fits, fixes
 
@@ -131,8 +131,7 @@ def lines_in_weak(detector: TextDetector, image_bgr: np.ndarray, points: np.ndar
 
 def flooded(points: np.ndarray, width: int, height: int, share: float) -> bool:
     """Does a box's bounding rectangle cover at least ``share`` of a ``width`` x ``height`` image?"""
-    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
-    return float((x1 - x0) * (y1 - y0)) >= share * width * height
+    return rect_area(points) >= share * width * height
 
 
 def flood_tiles(
