@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recognizers.plates.detector import rect_area, squarish
+from recognizers.plates.detector import box_height, rect_area, squarish
 from recognizers.plates.reader import TextRead
 from shared.plate_grammar import (
     CONFUSABLE,
@@ -79,7 +79,7 @@ class Line:
 
     @property
     def height(self) -> float:
-        return float(np.linalg.norm(self.points[3] - self.points[0]))
+        return box_height(self.points)
 
 
 @dataclass

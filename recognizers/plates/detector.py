@@ -30,6 +30,11 @@ _CLIPPER_SCALE = 16.0  # pyclipper works on integers: keep sub-pixel precision o
 TWO_LINE_ASPECT = 2.0
 
 
+def box_height(points: np.ndarray) -> float:
+    """Height of a (tl, tr, br, bl) box along its own left side."""
+    return float(np.linalg.norm(points[3] - points[0]))
+
+
 def rect_area(points: np.ndarray) -> float:
     """Area of the bounding rectangle of a point set (a box's corners, several boxes' corners)."""
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -39,8 +44,7 @@ def rect_area(points: np.ndarray) -> float:
 def squarish(points: np.ndarray) -> bool:
     """A (tl, tr, br, bl) box this close to square may hold both lines of a two-line plate."""
     w = float(np.linalg.norm(points[1] - points[0]))
-    h = float(np.linalg.norm(points[3] - points[0]))
-    return w / max(h, 1e-6) < TWO_LINE_ASPECT
+    return w / max(box_height(points), 1e-6) < TWO_LINE_ASPECT
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class TextBox:
 
     @property
     def height(self) -> float:
-        return float(np.linalg.norm(self.points[3] - self.points[0]))
+        return box_height(self.points)
 
 
 class TextDetector:

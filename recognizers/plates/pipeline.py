@@ -20,7 +20,7 @@ from recognizers.plates.assemble import (
     stacked,
     tier,
 )
-from recognizers.plates.detector import TextBox, TextDetector, rect_area, squarish
+from recognizers.plates.detector import TextBox, TextDetector, box_height, rect_area, squarish
 from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -213,13 +213,12 @@ def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:
 
 def _squarish(points: np.ndarray) -> bool:
     """A box that may hold both lines of a two-line plate merged by the detector, each legible."""
-    return float(np.linalg.norm(points[3] - points[0])) >= 2 * _MIN_TEXT_PX and squarish(points)
+    return box_height(points) >= 2 * _MIN_TEXT_PX and squarish(points)
 
 
 def _fills(found: list[np.ndarray], box: np.ndarray) -> bool:
     """One line re-detected as high as most of the box: a single line, not two lines merged."""
-    box_h = float(np.linalg.norm(box[3] - box[0]))
-    return len(found) == 1 and float(np.linalg.norm(found[0][3] - found[0][0])) >= _FILLS * box_h
+    return len(found) == 1 and box_height(found[0]) >= _FILLS * box_height(box)
 
 
 def _halves(points: np.ndarray) -> list[np.ndarray]:

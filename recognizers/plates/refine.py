@@ -18,7 +18,7 @@ import re
 import cv2
 import numpy as np
 
-from recognizers.plates.detector import TextBox, TextDetector, order_points, rect_area, squarish
+from recognizers.plates.detector import TextBox, TextDetector, box_height, order_points, rect_area, squarish
 from recognizers.plates.reader import expand_box
 from shared.plate_grammar.formats import fits, fixes
 
@@ -70,10 +70,10 @@ def merge_rows(boxes: list[np.ndarray]) -> list[np.ndarray]:
     """Boxes on one text row of a plate (character groups split by a gap) merged into one line box."""
     rows: list[list[np.ndarray]] = []
     for box in sorted(boxes, key=lambda b: float(b[:, 0].min())):
-        cy, h = float(box[:, 1].mean()), float(np.linalg.norm(box[3] - box[0]))
+        cy, h = float(box[:, 1].mean()), box_height(box)
         for row in rows:
             last = row[-1]
-            ly, lh = float(last[:, 1].mean()), float(np.linalg.norm(last[3] - last[0]))
+            ly, lh = float(last[:, 1].mean()), box_height(last)
             if abs(cy - ly) < 0.4 * max(h, lh) and 0.6 <= h / max(lh, 1e-6) <= 1.6:
                 row.append(box)
                 break
@@ -94,13 +94,13 @@ def lines_in_box(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarr
     grown = expand_box(points, 0.1, 0.1)
     x0, y0 = grown.min(axis=0)
     x1, y1 = grown.max(axis=0)
-    line_h = float(np.linalg.norm(points[3] - points[0])) / 3  # two lines and the gap between them
+    line_h = box_height(points) / 3  # two lines and the gap between them
     return redetect(detector, image_bgr, (x0, y0, x1, y1), line_h)
 
 
 def lines_above(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarray) -> list[np.ndarray]:
     """Text lines right above a bottom line of a two-line plate (where its top line is printed)."""
-    h = float(np.linalg.norm(points[3] - points[0]))
+    h = box_height(points)
     x0, y0 = points.min(axis=0)
     x1, y1 = points.max(axis=0)
     pad = 0.1 * (x1 - x0)
@@ -121,7 +121,7 @@ def box_above(points: np.ndarray, shift: float = 1.05) -> np.ndarray:
 def lines_in_weak(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarray) -> list[np.ndarray]:
     """The text lines inside a weak region: one the frame-size map saw but scored under the box
     threshold (small or low-contrast plate text). Re-detected enlarged, it often clears it."""
-    h = float(np.linalg.norm(points[3] - points[0]))
+    h = box_height(points)
     line_h = h / 3 if squarish(points) else h  # maybe both lines of a two-line plate
     grown = expand_box(points, WEAK_PAD, WEAK_PAD)
     x0, y0 = grown.min(axis=0)
