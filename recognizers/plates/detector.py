@@ -63,6 +63,18 @@ class TextBox:
         return box_height(self.points)
 
 
+#: The scale the default detection size (640) gives a 1280x720 frame. A larger frame keeps it up to a cap
+#: (``detection_side``): a plate as many pixels high must not shrink on the map just because the camera
+#: sends more pixels around it.
+FRAME_SCALE = 0.5
+
+
+def detection_side(h: int, w: int, long_side: int, max_long_side: int) -> int:
+    """The long side an ``h`` x ``w`` frame is detected at: ``long_side``, or ``FRAME_SCALE`` of the
+    frame's own long side when that is more, up to ``max_long_side`` (1920x1080 with the defaults: 800)."""
+    return max(long_side, min(max_long_side, round(max(h, w) * FRAME_SCALE)))
+
+
 class TextDetector:
     """DB text detector (PP-OCR det model)."""
 

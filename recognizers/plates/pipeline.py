@@ -20,7 +20,7 @@ from recognizers.plates.assemble import (
     stacked,
     tier,
 )
-from recognizers.plates.detector import TextBox, TextDetector, box_height, rect_area, squarish
+from recognizers.plates.detector import TextBox, TextDetector, box_height, detection_side, rect_area, squarish
 from recognizers.plates.reader import TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -84,8 +84,9 @@ class PlateRecognizer:
             return []
         s = self.settings
         weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
-        strong, weak = self.detector.detect_with_weak(region, weak_thresh=weak_thresh)
-        boxes = self._plate_shaped(strong + self._in_floods(region, strong + weak))
+        side = detection_side(region.shape[0], region.shape[1], s.det_long_side, s.det_max_long_side)
+        strong, weak = self.detector.detect_with_weak(region, side, weak_thresh)
+        boxes = self._plate_shaped(strong + self._in_floods(region, strong + weak, side))
         t1 = time.perf_counter()
         offset = np.array([ox, oy], np.float32)
         points = [b.points for b in boxes]
@@ -131,16 +132,19 @@ class PlateRecognizer:
             found += refine.lines_in_weak(self.detector, region, b.points)
         return found
 
-    def _in_floods(self, region: np.ndarray, boxes: list[TextBox]) -> list[TextBox]:
+    def _in_floods(self, region: np.ndarray, boxes: list[TextBox], side: int) -> list[TextBox]:
         """Text found in tiles of the regions the map flooded (``refine.flooded``), largest first, within
-        the frame's tile budget. The flooded box itself stays: a close-up plate can be that large."""
+        the frame's tile budget (``side``: the frame's detection size). The flooded box itself stays: a
+        close-up plate can be that large."""
         assert self.detector is not None
         s = self.settings
         h, w = region.shape[:2]
         floods = [b.points for b in boxes if refine.flooded(b.points, w, h, s.flood_share)]
         floods.sort(key=lambda p: -rect_area(p))
         tiles = [t for p in floods for t in refine.flood_tiles(p, w, h)][: s.max_flood_tiles]
-        return refine.lines_in_flood(self.detector, region, tiles, s.flood_share) if tiles else []
+        if not tiles:
+            return []
+        return refine.lines_in_flood(self.detector, region, tiles, s.flood_share, side / max(h, w))
 
     def _split(
         self, region: np.ndarray, points: np.ndarray, budget: list[int]

@@ -162,12 +162,12 @@ def lines_in_flood(
     image_bgr: np.ndarray,
     tiles: list[tuple[int, int, int, int]],
     share: float,
+    frame_scale: float,
     zoom: float = FLOOD_ZOOM,
 ) -> list[TextBox]:
     """Text boxes (frame pixels) found in tiles of a flooded region, each detected at ``zoom`` times
-    the frame's detection scale; boxes that flood their own tile are dropped."""
-    h, w = image_bgr.shape[:2]
-    scale = detector.long_side / max(h, w) * zoom
+    the frame's detection scale ``frame_scale``; boxes that flood their own tile are dropped."""
+    scale = frame_scale * zoom
     found: list[TextBox] = []
     for x0, y0, x1, y1 in tiles:
         tile = image_bgr[y0:y1, x0:x1]

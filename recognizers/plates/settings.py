@@ -20,6 +20,12 @@ class PlateSettings(BaseSettings):
     det_long_side: int = Field(
         default=640, ge=160, le=4096, description="detection runs on the frame scaled to this long side"
     )
+    det_max_long_side: int = Field(
+        default=800,
+        ge=160,
+        le=4096,
+        description="a frame larger than twice det_long_side is detected at half its long side, up to this",
+    )
     det_thresh: float = Field(default=0.3, gt=0, lt=1, description="DB probability map binarisation")
     det_box_thresh: float = Field(default=0.5, gt=0, lt=1, description="minimum mean probability of a box")
     det_unclip_ratio: float = Field(default=1.6, gt=0, description="DB box expansion (area*ratio/perimeter)")
