@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recognizers.plates.detector import box_height, rect_area, squarish
+from recognizers.plates.detector import box_height, box_width, rect_area, squarish
 from recognizers.plates.reader import TextRead
 from shared.plate_grammar import (
     CONFUSABLE,
@@ -220,21 +220,50 @@ def _geo_mean(values: list[float]) -> float:
     return float(math.exp(sum(math.log(max(v, 1e-6)) for v in values) / len(values)))
 
 
+@dataclass(frozen=True)
+class Extent:
+    """A line's box measured along (x) and across (y) a text direction; the image's axes when level."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+
+def text_axes(*lines: Line) -> np.ndarray:
+    """Rows: unit vectors along and across the text, from the top edge of the widest of ``lines``. The
+    lines of one plate are parallel, and a tilted plate (a leaning motorcycle, a crooked mount, a rolled
+    camera) is measured in its own axes: in the image's, a line 15 degrees off level seems to overlap
+    the line under it."""
+    widest = max(lines, key=lambda ln: box_width(ln.points))
+    d = widest.points[1] - widest.points[0]
+    n = float(np.hypot(d[0], d[1]))
+    ux, uy = (float(d[0]) / n, float(d[1]) / n) if n > 0 else (1.0, 0.0)
+    return np.array([[ux, uy], [-uy, ux]])
+
+
+def extent(line: Line, axes: np.ndarray) -> Extent:
+    p = line.points @ axes.T
+    return Extent(float(p[:, 0].min()), float(p[:, 0].max()), float(p[:, 1].min()), float(p[:, 1].max()))
+
+
 def stacked(top: Line, bottom: Line) -> bool:
-    """Two lines of one two-line plate: bottom right under top, similar x-span and height; or a top
-    line inside the upper part of a squarish box that reads as the bottom line (``top_inside``)."""
+    """Two lines of one two-line plate: bottom right under top, similar span along the text and height;
+    or a top line inside the upper part of a squarish box that reads as the bottom line (``top_inside``)."""
     if top_inside(top, bottom):
         return True
-    if bottom.y0 < top.y0 + 0.5 * top.height:
+    axes = text_axes(top, bottom)
+    t, b = extent(top, axes), extent(bottom, axes)
+    if b.y0 < t.y0 + 0.5 * top.height:
         return False
-    gap = bottom.y0 - top.y1
+    gap = b.y0 - t.y1
     h = max(top.height, bottom.height)
     if gap > 0.6 * h or gap < -0.75 * h:  # DB boxes are unclipped: stacked lines overlap
         return False
     if not 0.5 <= top.height / max(bottom.height, 1e-6) <= 2.0:
         return False
-    overlap = min(top.x1, bottom.x1) - max(top.x0, bottom.x0)
-    narrower = min(top.x1 - top.x0, bottom.x1 - bottom.x0)
+    overlap = min(t.x1, b.x1) - max(t.x0, b.x0)
+    narrower = min(t.x1 - t.x0, b.x1 - b.x0)
     return overlap >= 0.6 * narrower and not _nested(top, bottom)
 
 
@@ -243,10 +272,12 @@ def top_inside(top: Line, box: Line) -> bool:
     plate into the box, whose read then holds only the bolder bottom line ("AK" over "4789OE")."""
     if not squarish(box.points) or top.height > 0.7 * box.height or box.part is not Part.WHOLE:
         return False
-    cy = (top.y0 + top.y1) / 2
-    margin = 0.1 * (box.x1 - box.x0)
-    inside_x = top.x0 >= box.x0 - margin and top.x1 <= box.x1 + margin
-    return inside_x and box.y0 <= cy < box.y0 + 0.45 * (box.y1 - box.y0)
+    axes = text_axes(box)
+    t, b = extent(top, axes), extent(box, axes)
+    cy = (t.y0 + t.y1) / 2
+    margin = 0.1 * (b.x1 - b.x0)
+    inside_x = t.x0 >= b.x0 - margin and t.x1 <= b.x1 + margin
+    return inside_x and b.y0 <= cy < b.y0 + 0.45 * (b.y1 - b.y0)
 
 
 def _nested(a: Line, b: Line) -> bool:
@@ -270,9 +301,11 @@ def side_by_side(left: Line, right: Line) -> bool:
     h = max(left.height, right.height)
     if not 0.6 <= left.height / max(right.height, 1e-6) <= 1.6:
         return False
-    cy_l, cy_r = (left.y0 + left.y1) / 2, (right.y0 + right.y1) / 2
-    gap = right.x0 - left.x1
-    beside = abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and left.x0 < right.x0
+    axes = text_axes(left, right)
+    a, b = extent(left, axes), extent(right, axes)
+    cy_l, cy_r = (a.y0 + a.y1) / 2, (b.y0 + b.y1) / 2
+    gap = b.x0 - a.x1
+    beside = abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and a.x0 < b.x0
     return beside and not _nested(left, right)
 
 

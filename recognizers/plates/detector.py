@@ -35,6 +35,11 @@ def box_height(points: np.ndarray) -> float:
     return float(np.linalg.norm(points[3] - points[0]))
 
 
+def box_width(points: np.ndarray) -> float:
+    """Width of a (tl, tr, br, bl) box along its own top side."""
+    return float(np.linalg.norm(points[1] - points[0]))
+
+
 def rect_area(points: np.ndarray) -> float:
     """Area of the bounding rectangle of a point set (a box's corners, several boxes' corners)."""
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -43,8 +48,7 @@ def rect_area(points: np.ndarray) -> float:
 
 def squarish(points: np.ndarray) -> bool:
     """A (tl, tr, br, bl) box this close to square may hold both lines of a two-line plate."""
-    w = float(np.linalg.norm(points[1] - points[0]))
-    return w / max(box_height(points), 1e-6) < TWO_LINE_ASPECT
+    return box_width(points) / max(box_height(points), 1e-6) < TWO_LINE_ASPECT
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class TextBox:
 
     @property
     def width(self) -> float:
-        return float(np.linalg.norm(self.points[1] - self.points[0]))
+        return box_width(self.points)
 
     @property
     def height(self) -> float:

@@ -197,11 +197,13 @@ def render_plate(
     height_range: tuple[int, int] = HEIGHT_RANGE,
     font: str = DEFAULT_FONT,
     night: bool | None = None,
+    roll_deg: float | None = None,
 ) -> SynthPlate:
     """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``).
 
     ``night`` forces a night frame under infrared light (True) or a frame without (False); by default
-    the seed decides (``NIGHT_IR_SHARE`` of the frames)."""
+    the seed decides (``NIGHT_IR_SHARE`` of the frames). ``roll_deg`` forces the plate's roll (by
+    default drawn from N(0, 3) degrees); every other draw stays as the seed makes it."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
@@ -209,6 +211,8 @@ def render_plate(
     text, groups, bottom, style = plate_text(prng, layout)
     style = replace(style, font=font)
     cond = _conditions(rng, height_range)
+    if roll_deg is not None:
+        cond["roll_deg"] = roll_deg
     cond["layout"] = layout
     cond["font"] = font
     cond["night_ir"] = False
