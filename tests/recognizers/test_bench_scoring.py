@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from recognizers.bench.plates import LEGIBLE_SCALE_PX, evaluate, rendered_figures
 from recognizers.synth import SynthPlate
@@ -49,3 +50,26 @@ def test_rendered_figures_take_a_generator_and_keep_no_pixels() -> None:
     assert seen == [30, 60]
     assert out["ua_rendered_exact_read"] == 0.5 and out["ua_rendered_n"] == 2
     assert out["read_rate_by_height"]["24-31"] == 1.0 and out["read_rate_by_height"]["48-63"] == 0.0
+
+
+def test_rolled_figures_read_the_same_plates_level_and_rolled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recognizers.bench import plates as bench
+    from recognizers.synth import render_plate
+
+    seeds = [s for s in range(5000, 5100) if render_plate(s, height_range=bench.ROLL_HEIGHTS).lines == 2][:1]
+    monkeypatch.setattr(bench, "ROLL_SEEDS", [5001, 5002, *seeds])
+    level = {
+        render_plate(s, height_range=bench.ROLL_HEIGHTS, roll_deg=0.0).image_bgr.tobytes()
+        for s in bench.ROLL_SEEDS
+    }
+    truth = {s: render_plate(s, height_range=bench.ROLL_HEIGHTS).text for s in bench.ROLL_SEEDS}
+    texts = iter([truth[s] for s in bench.ROLL_SEEDS for _ in (0, 1)])
+
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        text = next(texts)  # frames come level, rolled, level, rolled...: read only the level ones
+        return [(text, None)] if img.tobytes() in level else []
+
+    out = bench.rolled_figures(read)
+    assert out["n"] == 3 and out["n_two_line"] == 1 and out["roll_deg"] == bench.ROLL_DEG
+    assert out["exact_read_level"] == 1.0 and out["exact_read_rolled"] == 0.0
+    assert out["exact_read_two_line_level"] == 1.0 and out["exact_read_two_line_rolled"] == 0.0
