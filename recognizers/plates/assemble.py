@@ -30,7 +30,7 @@ from shared.plate_grammar import (
     parse,
     prior_applies,
 )
-from shared.plate_grammar.foreign import fit_foreign
+from shared.plate_grammar.foreign import fit_foreign, without_country_code
 
 _WEAK = 0.6  # a character read with less confidence than this may be an artefact (strip, emblem, border)
 _UNSURE = 0.9  # below this a digit/letter look-alike may be resolved by its neighbours (foreign plates)
@@ -188,17 +188,23 @@ def best_reading(read: TextRead, points: np.ndarray, lines: int, max_candidates:
         conf = [read.char_conf[k] for k in kept]
         alts = [read.alternatives[k] for k in kept]
         for p in correct(text, alts, lines=lines):
+            k_text, k_conf, k_alts = text, conf, alts
             if tier(p) != STRUCTURED_TIER:
                 if not weak_only:
                     continue  # only weak characters may be dropped from a non-structured plate
                 if p.corrections == 0 and len(p.text) == len(conf):
-                    settled = fit_foreign(p.text) if p.format is PlateFormat.UNKNOWN else p.text
-                    p = parse(settled if settled != p.text else harmonise(p.text, conf, alts), lines=lines)
+                    rest = without_country_code(p.text) if p.format is PlateFormat.UNKNOWN else None
+                    if rest is not None:  # the EU strip's country code read as a letter: not the plate's
+                        p, k_text, k_conf, k_alts = parse(rest, lines=lines), text[1:], conf[1:], alts[1:]
+                    else:
+                        settled = fit_foreign(p.text) if p.format is PlateFormat.UNKNOWN else p.text
+                        fixed = settled if settled != p.text else harmonise(p.text, conf, alts)
+                        p = parse(fixed, lines=lines)
             cost = p.cost + drop_cost + (p.prior if prior_applies(read.text) else 0.0)
             t = tier(p) if cost <= _MAX_COST else _UNKNOWN_TIER + 1
             if not plate_like(p.text):
                 continue
-            options.append(((t, cost), p, _char_conf(p.text, text, conf, alts)))
+            options.append(((t, cost), p, _char_conf(p.text, k_text, k_conf, k_alts)))
     if not options:
         return None
     options.sort(key=lambda o: o[0])

@@ -49,6 +49,19 @@ def _swapped(text: str, layout: str) -> tuple[str, int] | None:
     return "".join(out), swaps
 
 
+def _fits_a_layout(text: str) -> bool:
+    return any((s := _swapped(text, layout)) is not None and s[1] <= MAX_SWAPS for layout, _ in LAYOUTS)
+
+
+def without_country_code(text: str) -> str | None:
+    """A foreign plate read with the country code under the EU stars as its first letter (``SRK867AD``:
+    the "SK" of Slovakia, read as an ``S``): the rest, its O/0 and I/1 settled, when the whole text fits
+    no layout and the rest does; else None."""
+    if len(text) < 2 or not text[0].isalpha() or _fits_a_layout(text) or not _fits_a_layout(text[1:]):
+        return None
+    return fit_foreign(text[1:])
+
+
 def fit_foreign(text: str) -> str:
     """``text`` (normalised, Latin) with O/0 and I/1 settled by the one foreign layout it fits best.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.plate_grammar.foreign import LAYOUTS, MAX_SWAPS, fit_foreign
+from shared.plate_grammar.foreign import LAYOUTS, MAX_SWAPS, fit_foreign, without_country_code
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,29 @@ def test_layouts_are_well_formed() -> None:
     for layout, where in LAYOUTS:
         assert set(layout) <= {"L", "D"} and 6 <= len(layout) <= 7 and where
     assert len({layout for layout, _ in LAYOUTS}) == len(LAYOUTS)
+
+
+@pytest.mark.parametrize(
+    ("read", "plate"),
+    [
+        ("SRK867AD", "RK867AD"),  # the "SK" under the EU stars read as an S (Slovakia, LL DDD LL)
+        ("FRK708A1", "RK708AI"),  # ... and the rest's I/1 settled by its layout
+        ("DB123ABC", "B123ABC"),  # Romania (Bucharest), L DDD LLL
+    ],
+)
+def test_a_country_code_read_as_the_first_letter_is_dropped(read: str, plate: str) -> None:
+    assert without_country_code(read) == plate
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "RK867AD",  # fits a layout as read: nothing to drop
+        "ABCD123",  # Hungary since 2022 as read, though "BCD123" would fit Hungary until 2022
+        "1RK867AD",  # a digit is not a country code
+        "XYZ12345",  # neither the text nor the rest fits a layout
+        "S",
+    ],
+)
+def test_texts_that_fit_or_whose_rest_fits_nothing_keep_their_first_letter(read: str) -> None:
+    assert without_country_code(read) is None

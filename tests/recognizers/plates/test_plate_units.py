@@ -138,6 +138,15 @@ def test_weak_leading_character_of_foreign_plate_is_dropped_strong_one_kept() ->
     assert strong is not None and strong.parsed.text == "WSQ3021"
 
 
+def test_a_sure_country_code_before_a_foreign_plate_is_dropped() -> None:
+    # the "SK" under the EU stars read as a confident S: "SRK867AD" fits no European layout, "RK867AD" does
+    r = best_reading(_read("SRK867AD", [0.95] * 8), _box(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "RK867AD" and r.parsed.format == "unknown"
+    assert len(r.char_conf) == 7
+    kept = best_reading(_read("WSQ3021", [0.95] * 7), _box(0, 0, 100, 20), 1, 3)  # "SQ3021" fits nothing
+    assert kept is not None and kept.parsed.text == "WSQ3021"
+
+
 def test_format_driven_correction_keeps_confidence() -> None:
     read = _read("AA12348B")
     read.alternatives[6] = [("8", 0.9), ("B", 0.08)]
