@@ -62,20 +62,10 @@ class Line:
     part: Part = Part.WHOLE
 
     @property
-    def x0(self) -> float:
-        return float(self.points[:, 0].min())
-
-    @property
-    def x1(self) -> float:
-        return float(self.points[:, 0].max())
-
-    @property
     def y0(self) -> float:
+        """The top of the box in the image (lines are taken top first); geometry between lines is
+        measured in the plate's own axes (``extent``)."""
         return float(self.points[:, 1].min())
-
-    @property
-    def y1(self) -> float:
-        return float(self.points[:, 1].max())
 
     @property
     def height(self) -> float:
