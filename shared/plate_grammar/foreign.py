@@ -49,15 +49,16 @@ def _swapped(text: str, layout: str) -> tuple[str, int] | None:
     return "".join(out), swaps
 
 
-def _fits_a_layout(text: str) -> bool:
-    return any((s := _swapped(text, layout)) is not None and s[1] <= MAX_SWAPS for layout, _ in LAYOUTS)
+def _fittings(text: str) -> list[tuple[str, int]]:
+    """``text`` swapped to fit each layout it can fit within ``MAX_SWAPS``, with the number of swaps."""
+    return [s for layout, _ in LAYOUTS if (s := _swapped(text, layout)) is not None and s[1] <= MAX_SWAPS]
 
 
 def without_country_code(text: str) -> str | None:
     """A foreign plate read with the country code under the EU stars as its first letter (``SRK867AD``:
     the "SK" of Slovakia, read as an ``S``): the rest, its O/0 and I/1 settled, when the whole text fits
     no layout and the rest does; else None."""
-    if len(text) < 2 or not text[0].isalpha() or _fits_a_layout(text) or not _fits_a_layout(text[1:]):
+    if len(text) < 2 or not text[0].isalpha() or _fittings(text) or not _fittings(text[1:]):
         return None
     return fit_foreign(text[1:])
 
@@ -67,7 +68,7 @@ def fit_foreign(text: str) -> str:
 
     Unchanged when it fits a layout as read, fits none within ``MAX_SWAPS``, or the best fits disagree.
     """
-    fits = [s for layout, _ in LAYOUTS if (s := _swapped(text, layout)) is not None and s[1] <= MAX_SWAPS]
+    fits = _fittings(text)
     if not fits or any(n == 0 for _, n in fits):
         return text
     fewest = min(n for _, n in fits)
