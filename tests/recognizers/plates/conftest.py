@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from recognizers.models import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate
+
+sys.path.insert(0, str(Path(__file__).parent))  # plate_helpers, shared by the modules of this folder
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from plate_helpers import rect
 
 from recognizers.plates import PlateRecognizer, PlateSettings, refine
 from recognizers.synth import render_plate
@@ -17,24 +18,20 @@ from recognizers.synth import render_plate
 FLOOD_SEEDS = (9205, 9208, 9350, 9438, 9504, 9517, 9544)
 
 
-def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
-
-
 def _holds(points: np.ndarray, x: float, y: float) -> bool:
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
     return bool(x0 <= x <= x1 and y0 <= y <= y1)
 
 
 def test_flooded_is_a_share_of_the_image() -> None:
-    assert refine.flooded(_box(0, 0, 1279, 719), 1280, 720, 0.1)
-    assert refine.flooded(_box(100, 100, 548, 356), 1280, 720, 0.1)  # 448x256: 12 % of the frame
-    assert not refine.flooded(_box(100, 100, 400, 300), 1280, 720, 0.1)  # 300x200: 6.5 %
-    assert not refine.flooded(_box(500, 300, 620, 330), 1280, 720, 0.1)  # a plate
+    assert refine.flooded(rect(0, 0, 1279, 719), 1280, 720, 0.1)
+    assert refine.flooded(rect(100, 100, 548, 356), 1280, 720, 0.1)  # 448x256: 12 % of the frame
+    assert not refine.flooded(rect(100, 100, 400, 300), 1280, 720, 0.1)  # 300x200: 6.5 %
+    assert not refine.flooded(rect(500, 300, 620, 330), 1280, 720, 0.1)  # a plate
 
 
 def test_a_flooded_frame_is_tiled_two_by_two_with_overlap() -> None:
-    tiles = refine.flood_tiles(_box(0, 0, 1280, 720), 1280, 720)
+    tiles = refine.flood_tiles(rect(0, 0, 1280, 720), 1280, 720)
     assert len(tiles) == 4
     for x0, y0, x1, y1 in tiles:
         assert 0 <= x0 < x1 <= 1280 and 0 <= y0 < y1 <= 720
@@ -49,12 +46,12 @@ def test_a_flooded_frame_is_tiled_two_by_two_with_overlap() -> None:
 
 
 def test_a_small_flood_is_one_tile_grown_and_clipped() -> None:
-    tiles = refine.flood_tiles(_box(1000, 500, 1300, 800), 1280, 720)  # runs off the frame
+    tiles = refine.flood_tiles(rect(1000, 500, 1300, 800), 1280, 720)  # runs off the frame
     assert len(tiles) == 1
     x0, y0, x1, y1 = tiles[0]
     assert (x1, y1) == (1280, 720)
     assert x0 < 1000 and y0 < 500  # grown by the overlap
-    assert len(refine.flood_tiles(_box(0, 0, 700, 200), 1280, 720)) == 2  # wider than half the frame
+    assert len(refine.flood_tiles(rect(0, 0, 700, 200), 1280, 720)) == 2  # wider than half the frame
 
 
 def test_flood_settings_are_validated() -> None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from plate_helpers import rect
 
 from recognizers.plates import PlateRecognizer, refine
 from recognizers.synth import render_plate
-
-
-def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
 
 
 @pytest.mark.parametrize(
@@ -31,9 +28,9 @@ def test_top_line_is_a_region_code(text: str, ok: bool) -> None:
 
 
 def test_box_above_moves_one_line_up_along_the_box() -> None:
-    box = _box(10, 50, 90, 70)
+    box = rect(10, 50, 90, 70)
     above = refine.box_above(box, 1.0)
-    np.testing.assert_allclose(above, _box(10, 30, 90, 50))
+    np.testing.assert_allclose(above, rect(10, 30, 90, 50))
     # a rotated line: the box moves along its own up direction, not the image's
     rot = np.array([[0, 0], [40, 10], [35, 30], [-5, 20]], np.float32)
     up = refine.box_above(rot, 1.0) - rot
@@ -41,7 +38,7 @@ def test_box_above_moves_one_line_up_along_the_box() -> None:
 
 
 def test_merge_rows_joins_groups_of_one_line_and_keeps_lines_apart() -> None:
-    digits, letters, top = _box(10, 50, 50, 62), _box(56, 51, 80, 63), _box(30, 30, 55, 42)
+    digits, letters, top = rect(10, 50, 50, 62), rect(56, 51, 80, 63), rect(30, 30, 55, 42)
     rows = refine.merge_rows([letters, top, digits])
     assert len(rows) == 2
     bottom = max(rows, key=lambda r: float(r[:, 1].mean()))
@@ -50,7 +47,7 @@ def test_merge_rows_joins_groups_of_one_line_and_keeps_lines_apart() -> None:
 
 
 def test_merge_rows_keeps_a_single_box() -> None:
-    only = _box(0, 0, 40, 10)
+    only = rect(0, 0, 40, 10)
     assert len(refine.merge_rows([only])) == 1
     assert refine.merge_rows([]) == []
 
@@ -62,7 +59,7 @@ def test_redetect_separates_the_lines_of_a_two_line_plate(recognizer: PlateRecog
     for seed in range(6):
         s = render_plate(7100 + seed, layout="current_two_line", height_range=(18, 27))
         b = s.bbox
-        found = refine.lines_in_box(recognizer.detector, s.image_bgr, _box(b.x, b.y, b.x + b.w, b.y + b.h))
+        found = refine.lines_in_box(recognizer.detector, s.image_bgr, rect(b.x, b.y, b.x + b.w, b.y + b.h))
         split += len(found) >= 2
         for p in found:  # lines come back inside the plate, in frame pixels
             assert b.x - b.w <= p[:, 0].min() and p[:, 0].max() <= b.x + 2 * b.w
@@ -81,9 +78,9 @@ def test_small_two_line_plates_mostly_read(recognizer: PlateRecognizer) -> None:
     ("found", "halves"),
     [
         ([], 2),  # nothing re-detected: maybe two faint lines, read both halves
-        ([_box(0, 0, 100, 18)], 2),  # one line of 18 px in a 50 px box: the other may be too faint
-        ([_box(0, 0, 100, 18), _box(0, 25, 100, 45)], 0),  # both lines found: no halves
-        ([_box(0, 2, 100, 40)], 0),  # one line as high as most of the box: a single line ("SK" sticker)
+        ([rect(0, 0, 100, 18)], 2),  # one line of 18 px in a 50 px box: the other may be too faint
+        ([rect(0, 0, 100, 18), rect(0, 25, 100, 45)], 0),  # both lines found: no halves
+        ([rect(0, 2, 100, 40)], 0),  # one line as high as most of the box: a single line ("SK" sticker)
     ],
 )
 def test_squarish_box_is_halved_only_when_two_lines_may_hide_in_it(
@@ -93,5 +90,5 @@ def test_squarish_box_is_halved_only_when_two_lines_may_hide_in_it(
     rec.detector = object()  # type: ignore[assignment]  # never called: the re-detection is replaced
     monkeypatch.setattr(refine, "lines_in_box", lambda detector, region, points: found)
     budget = [1]
-    lines, parts = rec._split(np.zeros((60, 120, 3), np.uint8), _box(0, 0, 90, 50), budget)
+    lines, parts = rec._split(np.zeros((60, 120, 3), np.uint8), rect(0, 0, 90, 50), budget)
     assert lines == found and len(parts) == halves and budget == [0]

@@ -9,19 +9,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from plate_helpers import rect, text_read
 
 from recognizers.plates import PlateRecognizer
 from recognizers.plates.assemble import Line, assemble, extent, side_by_side, stacked, text_axes
-from recognizers.plates.reader import TextRead
 from recognizers.synth import render_plate
-
-
-def _read(text: str) -> TextRead:
-    return TextRead(text, text, [0.99] * len(text), [[(c, 0.99)] for c in text])
-
-
-def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
 
 
 def _rotated(points: np.ndarray, degrees: float, centre: tuple[float, float] = (130.0, 130.0)) -> np.ndarray:
@@ -32,12 +24,12 @@ def _rotated(points: np.ndarray, degrees: float, centre: tuple[float, float] = (
 
 
 # a two-line plate as the detector boxes it: "AA" over "1234KX", the boxes overlapping a little
-TOP, BOTTOM = _box(100, 100, 160, 130), _box(95, 128, 165, 158)
+TOP, BOTTOM = rect(100, 100, 160, 130), rect(95, 128, 165, 158)
 
 
 def test_level_lines_are_measured_in_the_image_axes() -> None:
-    top = Line(TOP, _read("AA"))
-    axes = text_axes(top, Line(BOTTOM, _read("1234KX")))
+    top = Line(TOP, text_read("AA"))
+    axes = text_axes(top, Line(BOTTOM, text_read("1234KX")))
     assert np.allclose(axes, np.eye(2))
     e = extent(top, axes)
     assert (e.x0, e.x1, e.y0, e.y1) == (100, 160, 100, 130)
@@ -45,8 +37,8 @@ def test_level_lines_are_measured_in_the_image_axes() -> None:
 
 @pytest.mark.parametrize("degrees", [-30, -20, -12, 12, 20, 30])
 def test_a_tilted_two_line_plate_is_still_stacked(degrees: float) -> None:
-    top = Line(_rotated(TOP, degrees), _read("AA"))
-    bottom = Line(_rotated(BOTTOM, degrees), _read("1234KX"))
+    top = Line(_rotated(TOP, degrees), text_read("AA"))
+    bottom = Line(_rotated(BOTTOM, degrees), text_read("1234KX"))
     assert stacked(top, bottom) and not stacked(bottom, top)
     assert [(r.parsed.text, r.lines) for r in assemble([bottom, top])] == [("AA1234KX", 2)]
 
@@ -54,15 +46,15 @@ def test_a_tilted_two_line_plate_is_still_stacked(degrees: float) -> None:
 @pytest.mark.parametrize("degrees", [-25, 25])
 def test_tilted_lines_side_by_side_are_not_stacked(degrees: float) -> None:
     # two halves of one tilted line (a split at the emblem): beside each other along the text
-    left = Line(_rotated(_box(100, 100, 150, 125), degrees), _read("AA12"))
-    right = Line(_rotated(_box(158, 100, 208, 125), degrees), _read("34KX"))
+    left = Line(_rotated(rect(100, 100, 150, 125), degrees), text_read("AA12"))
+    right = Line(_rotated(rect(158, 100, 208, 125), degrees), text_read("34KX"))
     assert side_by_side(left, right) and not side_by_side(right, left)
     assert not stacked(left, right) and not stacked(right, left)
 
 
 def test_lines_far_apart_along_a_tilted_plate_are_not_joined() -> None:
-    top = Line(_rotated(_box(300, 100, 360, 130), 20), _read("AA"))
-    bottom = Line(_rotated(BOTTOM, 20), _read("1234KX"))
+    top = Line(_rotated(rect(300, 100, 360, 130), 20), text_read("AA"))
+    bottom = Line(_rotated(BOTTOM, 20), text_read("1234KX"))
     assert not stacked(top, bottom)
 
 

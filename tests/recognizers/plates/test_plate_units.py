@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from plate_helpers import rect, text_read
 
 from recognizers.plates.assemble import Line, Part, assemble, best_reading, harmonise, stacked
 from recognizers.plates.detector import boxes_from_map, order_points
 from recognizers.plates.pipeline import _near_plate
 from recognizers.plates.reader import (
     ALPHABET,
-    TextRead,
     TextReader,
     expand_box,
     fold,
@@ -18,16 +18,6 @@ from recognizers.plates.reader import (
     multi_table,
 )
 from recognizers.plates.settings import PlateSettings
-
-
-def _read(text: str, conf: list[float] | None = None, raw: str | None = None) -> TextRead:
-    conf = conf or [0.99] * len(text)
-    alts = [[(c, p)] for c, p in zip(text, conf, strict=True)]
-    return TextRead(text, raw or text, conf, alts)
-
-
-def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
 
 
 def test_settings_read_env_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,48 +106,48 @@ def test_a_glyph_that_stands_for_two_characters_emits_both() -> None:
 
 
 def test_expand_box_grows_along_its_axes() -> None:
-    grown = expand_box(_box(10, 10, 50, 20), 0.5, 0.0)
+    grown = expand_box(rect(10, 10, 50, 20), 0.5, 0.0)
     assert grown[:, 0].min() == pytest.approx(5) and grown[:, 0].max() == pytest.approx(55)
 
 
 def test_current_plate_is_parsed_with_region() -> None:
-    r = best_reading(_read("AA1234BB"), _box(0, 0, 100, 20), 1, 3)
+    r = best_reading(text_read("AA1234BB"), rect(0, 0, 100, 20), 1, 3)
     assert r is not None and r.parsed.text == "AA1234BB" and r.parsed.format == "current"
     assert r.parsed.region is not None and r.parsed.region.name_en == "Kyiv City"
 
 
 def test_ua_strip_read_as_letters_is_dropped() -> None:
-    r = best_reading(_read("UAAA1234BB"), _box(0, 0, 100, 20), 1, 3)
+    r = best_reading(text_read("UAAA1234BB"), rect(0, 0, 100, 20), 1, 3)
     assert r is not None and r.parsed.text == "AA1234BB"
 
 
 def test_weak_leading_character_of_foreign_plate_is_dropped_strong_one_kept() -> None:
-    weak = best_reading(_read("RRK755AJ", [0.3] + [0.99] * 7), _box(0, 0, 100, 20), 1, 3)
+    weak = best_reading(text_read("RRK755AJ", [0.3] + [0.99] * 7), rect(0, 0, 100, 20), 1, 3)
     assert weak is not None and weak.parsed.text == "RK755AJ" and weak.parsed.format == "unknown"
-    strong = best_reading(_read("WSQ3021"), _box(0, 0, 100, 20), 1, 3)
+    strong = best_reading(text_read("WSQ3021"), rect(0, 0, 100, 20), 1, 3)
     assert strong is not None and strong.parsed.text == "WSQ3021"
 
 
 def test_a_sure_country_code_before_a_foreign_plate_is_dropped() -> None:
     # the "SK" under the EU stars read as a confident S: "SRK867AD" fits no European layout, "RK867AD" does
-    r = best_reading(_read("SRK867AD", [0.95] * 8), _box(0, 0, 100, 20), 1, 3)
+    r = best_reading(text_read("SRK867AD", [0.95] * 8), rect(0, 0, 100, 20), 1, 3)
     assert r is not None and r.parsed.text == "RK867AD" and r.parsed.format == "unknown"
     assert len(r.char_conf) == 7
-    kept = best_reading(_read("WSQ3021", [0.95] * 7), _box(0, 0, 100, 20), 1, 3)  # "SQ3021" fits nothing
+    kept = best_reading(text_read("WSQ3021", [0.95] * 7), rect(0, 0, 100, 20), 1, 3)  # "SQ3021" fits nothing
     assert kept is not None and kept.parsed.text == "WSQ3021"
 
 
 def test_format_driven_correction_keeps_confidence() -> None:
-    read = _read("AA12348B")
+    read = text_read("AA12348B")
     read.alternatives[6] = [("8", 0.9), ("B", 0.08)]
-    r = best_reading(read, _box(0, 0, 100, 20), 1, 3)
+    r = best_reading(read, rect(0, 0, 100, 20), 1, 3)
     assert r is not None and r.parsed.text == "AA1234BB"
     assert r.confidence > 0.5 and len(r.char_conf) == 8
 
 
 def test_non_plate_text_is_dropped() -> None:
-    assert best_reading(_read("X"), _box(0, 0, 10, 10), 1, 3) is None
-    assert best_reading(_read("ABCDEFGHIJKLMN"), _box(0, 0, 10, 10), 1, 3) is None
+    assert best_reading(text_read("X"), rect(0, 0, 10, 10), 1, 3) is None
+    assert best_reading(text_read("ABCDEFGHIJKLMN"), rect(0, 0, 10, 10), 1, 3) is None
 
 
 def test_harmonise_only_unsure_lookalikes_with_runner_up() -> None:
@@ -169,8 +159,8 @@ def test_harmonise_only_unsure_lookalikes_with_runner_up() -> None:
 
 
 def test_two_stacked_lines_join_into_one_two_line_plate() -> None:
-    top = Line(_box(100, 100, 160, 130), _read("AA"))
-    bottom = Line(_box(95, 128, 165, 158), _read("1234KX"))
+    top = Line(rect(100, 100, 160, 130), text_read("AA"))
+    bottom = Line(rect(95, 128, 165, 158), text_read("1234KX"))
     assert stacked(top, bottom) and not stacked(bottom, top)
     out = assemble([bottom, top])
     assert [(r.parsed.text, r.lines) for r in out] == [("AA1234KX", 2)]
@@ -178,84 +168,85 @@ def test_two_stacked_lines_join_into_one_two_line_plate() -> None:
 
 def test_top_line_inside_a_merged_square_box_joins_its_bottom_line_read() -> None:
     # the detector merged both lines into one squarish box, whose read holds only the bottom line
-    box = Line(_box(850, 600, 913, 642), _read("4789OE"))
-    top = Line(_box(876, 596, 900, 612), _read("AK"))
+    box = Line(rect(850, 600, 913, 642), text_read("4789OE"))
+    top = Line(rect(876, 596, 900, 612), text_read("AK"))
     assert stacked(top, box) and not stacked(box, top)
     assert [(r.parsed.text, r.lines) for r in assemble([box, top])] == [("AK4789OE", 2)]
     # not when the box is a one-line plate's (wide), nor for a line in its lower part
-    wide = Line(_box(800, 600, 960, 640), _read("4789OE"))
+    wide = Line(rect(800, 600, 960, 640), text_read("4789OE"))
     assert not stacked(top, wide)
-    low = Line(_box(876, 626, 900, 640), _read("AK"))
+    low = Line(rect(876, 626, 900, 640), text_read("AK"))
     assert not stacked(low, box)
 
 
 def test_the_sharper_of_two_bottom_lines_joins_the_top_line() -> None:
     # the merged box read the bottom line blurred; the same line re-detected inside it reads sharp
-    box = Line(_box(322, 198, 401, 261), _read("0376PH", [0.15, 0.22, 0.46, 0.47, 0.42, 0.96]))
-    top = Line(_box(331, 205, 383, 232), _read("PE"), Part.INNER)
-    bottom = Line(_box(329, 226, 397, 252), _read("0376PH"), Part.INNER)
+    box = Line(rect(322, 198, 401, 261), text_read("0376PH", [0.15, 0.22, 0.46, 0.47, 0.42, 0.96]))
+    top = Line(rect(331, 205, 383, 232), text_read("PE"), Part.INNER)
+    bottom = Line(rect(329, 226, 397, 252), text_read("0376PH"), Part.INNER)
     out = assemble([box, top, bottom])
     assert [(r.parsed.text, r.lines) for r in out] == [("PE0376PH", 2)]
     assert out[0].confidence > 0.95  # not the blurred read's
 
 
 def test_a_structured_plate_takes_in_other_readings_of_its_place_as_candidates() -> None:
-    plate = Line(_box(100, 100, 200, 120), _read("AA1234BB"))
-    worse = Line(_box(98, 98, 202, 122), _read("AA12348", [0.9] * 7))
+    plate = Line(rect(100, 100, 200, 120), text_read("AA1234BB"))
+    worse = Line(rect(98, 98, 202, 122), text_read("AA12348", [0.9] * 7))
     out = assemble([plate, worse])
     assert [r.parsed.text for r in out] == ["AA1234BB"]
     assert "AA12348" in [t for t, _ in out[0].candidates]
     # the dealer's name on a Ukrainian plate's frame is neither a plate nor a reading of it
-    name = Line(_box(130, 116, 170, 122), _read("AUTOMOS"))
+    name = Line(rect(130, 116, 170, 122), text_read("AUTOMOS"))
     out = assemble([plate, name])
     assert [r.parsed.text for r in out] == ["AA1234BB"]
     assert "AUTOMOS" not in [t for t, _ in out[0].candidates]
     # a foreign plate and the dealer's name on its frame stay two readings
-    foreign = Line(_box(125, 143, 244, 175), _read("RK857AI", [0.9] * 7))
-    dealer = Line(_box(137, 170, 169, 177), _read("AUTOMOS"))
+    foreign = Line(rect(125, 143, 244, 175), text_read("RK857AI", [0.9] * 7))
+    dealer = Line(rect(137, 170, 169, 177), text_read("AUTOMOS"))
     assert sorted(r.parsed.text for r in assemble([foreign, dealer])) == ["AUTOMOS", "RK857AI"]
 
 
 def test_dropping_a_weak_letter_does_not_escape_a_rare_formats_prior() -> None:
     # "128310" alone (digits only) may be the military 1283I0; read with its D, it is diplomatic
-    r = best_reading(_read("D128310", [0.55] + [0.99] * 6), _box(0, 0, 100, 30), 1, 3)
+    r = best_reading(text_read("D128310", [0.55] + [0.99] * 6), rect(0, 0, 100, 30), 1, 3)
     assert r is not None and (r.parsed.text, r.parsed.format) == ("D128310", "diplomatic")
-    digits = best_reading(_read("023010"), _box(0, 0, 100, 30), 1, 3)
+    digits = best_reading(text_read("023010"), rect(0, 0, 100, 30), 1, 3)
     assert digits is not None and (digits.parsed.text, digits.parsed.format) == ("0230I0", "military")
 
 
 def test_far_apart_lines_are_not_joined() -> None:
-    a = Line(_box(100, 100, 160, 130), _read("AA"))
-    b = Line(_box(400, 300, 480, 330), _read("1234KX"))
+    a = Line(rect(100, 100, 160, 130), text_read("AA"))
+    b = Line(rect(400, 300, 480, 330), text_read("1234KX"))
     texts = sorted(r.parsed.text for r in assemble([a, b]))
     assert "AA1234KX" not in texts and "1234KX" in texts
 
 
 def test_split_line_joined_side_by_side() -> None:
-    left = Line(_box(100, 100, 140, 120), _read("AA"))
-    right = Line(_box(150, 100, 250, 120), _read("1234KX"))
+    left = Line(rect(100, 100, 140, 120), text_read("AA"))
+    right = Line(rect(150, 100, 250, 120), text_read("1234KX"))
     assert [r.parsed.text for r in assemble([left, right])] == ["AA1234KX"]
 
 
 def test_parts_of_a_square_box_stand_alone_only_as_far_as_their_kind_allows() -> None:
     # a line re-detected inside a squarish box is a plate alone only as a structured Ukrainian plate
-    inner = Line(_box(100, 100, 200, 120), _read("AA1234BB"), Part.INNER)
+    inner = Line(rect(100, 100, 200, 120), text_read("AA1234BB"), Part.INNER)
     assert [r.parsed.text for r in assemble([inner])] == ["AA1234BB"]
-    assert assemble([Line(_box(100, 100, 200, 120), _read("1234KX"), Part.INNER)]) == []
+    assert assemble([Line(rect(100, 100, 200, 120), text_read("1234KX"), Part.INNER)]) == []
     # a geometric half never is, whatever it reads; a whole box's personalised reading is kept
-    assert assemble([Line(_box(100, 100, 200, 120), _read("AA1234BB"), Part.HALF)]) == []
-    assert [r.parsed.text for r in assemble([Line(_box(100, 100, 200, 120), _read("1234KX"))])] == ["1234KX"]
+    assert assemble([Line(rect(100, 100, 200, 120), text_read("AA1234BB"), Part.HALF)]) == []
+    whole = Line(rect(100, 100, 200, 120), text_read("1234KX"))
+    assert [r.parsed.text for r in assemble([whole])] == ["1234KX"]
 
 
 def test_duplicates_are_merged() -> None:
-    a = Line(_box(100, 100, 200, 120), _read("AA1234BB"))
-    b = Line(_box(101, 101, 201, 121), _read("AA1234BB", [0.9] * 8))
+    a = Line(rect(100, 100, 200, 120), text_read("AA1234BB"))
+    b = Line(rect(101, 101, 201, 121), text_read("AA1234BB", [0.9] * 8))
     out = assemble([a, b])
     assert len(out) == 1 and out[0].confidence > 0.95
 
 
 def test_near_plate_reads_are_read_again_but_not_a_two_line_bottom_line() -> None:
-    assert _near_plate(Line(_box(0, 0, 100, 20), _read("HA410XT")))  # a character short of AA1234BB
-    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("HA4180XT")))  # a plate as is
-    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("4789OE")))  # whole as a bottom line
-    assert not _near_plate(Line(_box(0, 0, 100, 20), _read("ABCDE")))  # no digit: not a plate line
+    assert _near_plate(Line(rect(0, 0, 100, 20), text_read("HA410XT")))  # a character short of AA1234BB
+    assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("HA4180XT")))  # a plate as is
+    assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("4789OE")))  # whole as a bottom line
+    assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("ABCDE")))  # no digit: not a plate line

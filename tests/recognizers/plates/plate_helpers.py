@@ -1,0 +1,19 @@
+"""Hand-built boxes and reads for the plate pipeline's geometry and assembly tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recognizers.plates.reader import TextRead
+
+
+def rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """An axis-aligned (tl, tr, br, bl) box."""
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def text_read(text: str, conf: list[float] | None = None, raw: str | None = None) -> TextRead:
+    """A read of ``text``, each character sure (0.99) unless ``conf`` says otherwise, no alternatives."""
+    conf = conf or [0.99] * len(text)
+    alts = [[(c, p)] for c, p in zip(text, conf, strict=True)]
+    return TextRead(text, raw or text, conf, alts)
