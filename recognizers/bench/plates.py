@@ -331,9 +331,9 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     frames = speed_frames(eu, rendered, N_SPEED_FRAMES)
     recognizer = PlateRecognizer(PlateSettings())
     recognizer.load()
-    plates = evaluate(varta_reader(recognizer), eu, rendered, frames, SPEED_ROUNDS)
-    unseen = iter_dataset(n_rendered, HELDOUT_SEED, backgrounds=backgrounds)
     read = varta_reader(recognizer)
+    plates = evaluate(read, eu, rendered, frames, SPEED_ROUNDS)
+    unseen = iter_dataset(n_rendered, HELDOUT_SEED, backgrounds=backgrounds)
     heldout = rendered_figures(read, unseen)
     plates["ua_rendered_heldout"] = {"seed": HELDOUT_SEED, **heldout}
     # the development set's plates, at the same pixel heights, in the frames of a 1080p camera
