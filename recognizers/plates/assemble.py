@@ -118,9 +118,17 @@ def _variants(read: TextRead) -> list[tuple[list[int], float, bool]]:
             out.append((kept, sum(_drop_cost(conf[i]) for i in drop), True))
     for lead in range(1, min(_MAX_LEAD_DROP, n - 2) + 1):
         if max(conf[:lead]) >= _WEAK:
-            cost = _FLAG_COST if read.text[:lead] == "UA" else sum(_drop_cost(c) for c in conf[:lead])
+            # a "1" read 0.77 with "I" at 0.18 is surely a character: dropping it costs all of that
+            lead_cost = sum(_drop_cost(_mass(read, i)) for i in range(lead))
+            cost = _FLAG_COST if read.text[:lead] == "UA" else lead_cost
             out.append((list(range(lead, n)), cost, False))
     return out
+
+
+def _mass(read: TextRead, i: int) -> float:
+    """How surely character ``i`` is some plate character at all: the probability of all its
+    alternatives (a "1" read 0.77 with "I" at 0.18 is a character, whichever it is)."""
+    return max(read.char_conf[i], sum(p for _, p in read.alternatives[i]))
 
 
 def _drop_cost(conf: float) -> float:

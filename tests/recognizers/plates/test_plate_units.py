@@ -137,6 +137,21 @@ def test_a_sure_country_code_before_a_foreign_plate_is_dropped() -> None:
     assert kept is not None and kept.parsed.text == "WSQ3021"
 
 
+def test_a_series_ii_read_as_11_is_not_dropped_into_a_1995_plate() -> None:
+    # "II 8772 CK" as the model read it (a rendered plate): both I as "1" at 0.77-0.79, "I" the runner-up.
+    # Dropping the first "1" made the 1995 plate "187-72 CK"; each "1" is surely some character, so the
+    # drop costs that whole probability, and the two look-alike fixes win.
+    read = text_read("118772CK", [0.77, 0.79] + [0.99] * 6)
+    read.alternatives[0] = [("1", 0.77), ("I", 0.18)]
+    read.alternatives[1] = [("1", 0.79), ("I", 0.15)]
+    r = best_reading(read, rect(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "II8772CK" and r.parsed.format == "current"
+    # a leading glyph the model hardly saw as any character (an emblem) is still dropped
+    junk = text_read("1AA1234BB", [0.62] + [0.99] * 8)
+    j = best_reading(junk, rect(0, 0, 100, 20), 1, 3)
+    assert j is not None and j.parsed.text == "AA1234BB"
+
+
 def test_format_driven_correction_keeps_confidence() -> None:
     read = text_read("AA12348B")
     read.alternatives[6] = [("8", 0.9), ("B", 0.08)]
