@@ -118,9 +118,10 @@ def _variants(read: TextRead) -> list[tuple[list[int], float, bool]]:
             out.append((kept, sum(_drop_cost(conf[i]) for i in drop), True))
     for lead in range(1, min(_MAX_LEAD_DROP, n - 2) + 1):
         if max(conf[:lead]) >= _WEAK:
-            # a "1" read 0.77 with "I" at 0.18 is surely a character: dropping it costs all of that
-            lead_cost = sum(_drop_cost(_mass(read, i)) for i in range(lead))
-            cost = _FLAG_COST if read.text[:lead] == "UA" else lead_cost
+            if read.text[:lead] == "UA":
+                cost = _FLAG_COST
+            else:  # each dropped glyph costs the evidence that it is any character (``_mass``)
+                cost = sum(_drop_cost(_mass(read, i)) for i in range(lead))
             out.append((list(range(lead, n)), cost, False))
     return out
 
