@@ -30,8 +30,11 @@ class PlateSettings(BaseSettings):
     det_box_thresh: float = Field(default=0.5, gt=0, lt=1, description="minimum mean probability of a box")
     det_unclip_ratio: float = Field(default=1.6, gt=0, description="DB box expansion (area*ratio/perimeter)")
     det_max_candidates: int = Field(default=300, ge=1)
+    # 0.3, the binarisation threshold: every region the map finds under the box threshold may get the
+    # second look (ranked by score x height). Against 0.4: +10 and -1 of 3000 rendered plates over six
+    # sets (five in 720p frames, one in 1080p), the same EU reads, no cost on the speed frames.
     det_weak_thresh: float = Field(
-        default=0.4, gt=0, lt=1, description="regions scoring from this to the box threshold get a 2nd look"
+        default=0.3, gt=0, lt=1, description="regions scoring from this to the box threshold get a 2nd look"
     )
     max_weak_regions: int = Field(
         default=2, ge=0, le=16, description="weak regions re-detected enlarged per frame (0: none)"

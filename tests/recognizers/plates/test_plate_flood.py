@@ -70,7 +70,9 @@ def test_plate_on_a_flooded_surface_is_found(
     samples = [render_plate(seed) for seed in FLOOD_SEEDS]
     for s in samples:  # the premise: the map floods a region that holds the plate
         h, w = s.image_bgr.shape[:2]
-        strong, weak = recognizer.detector.detect_with_weak(s.image_bgr, weak_thresh=0.4)
+        strong, weak = recognizer.detector.detect_with_weak(
+            s.image_bgr, weak_thresh=recognizer.settings.det_weak_thresh
+        )
         cx, cy = s.bbox.x + s.bbox.w / 2, s.bbox.y + s.bbox.h / 2
         floods = [b.points for b in strong + weak if refine.flooded(b.points, w, h, 0.1)]
         assert any(_holds(p, cx, cy) for p in floods), s.text

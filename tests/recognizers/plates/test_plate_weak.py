@@ -48,3 +48,20 @@ def test_plate_under_the_detection_threshold_is_found(
     without = read_count(recognizer, samples, PlateSettings(max_weak_regions=0))
     assert found >= 3, found  # 4 of 4 measured
     assert without <= 1, without  # 0 of 4 measured without the second look
+
+
+# procedural scenes (height 14-48 px) whose plate region scores 0.3-0.4 at the frame's detection size:
+# read with the second look from 0.3 (the binarisation threshold), not when it starts at 0.4
+FAINT_SEEDS = (12062, 12109, 12136, 12511, 12612, 12782, 12853, 13218, 13371, 13447)
+
+
+@pytest.mark.slow
+def test_region_scoring_under_0_4_gets_the_second_look(
+    recognizer: PlateRecognizer, read_count: Callable[..., int]
+) -> None:
+    samples = [render_plate(seed, height_range=(14, 48)) for seed in FAINT_SEEDS]
+    assert recognizer.settings.det_weak_thresh == 0.3
+    found = read_count(recognizer, samples, None)
+    old = read_count(recognizer, samples, PlateSettings(det_weak_thresh=0.4))
+    assert found >= 8, found  # 10 of 10 measured
+    assert old <= 2, old  # 0 of 10 measured from 0.4
