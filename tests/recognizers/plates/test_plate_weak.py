@@ -11,6 +11,7 @@ import pytest
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.detector import boxes_from_map, candidates
 from recognizers.synth import render_plate
+from shared.schemas import BBox
 
 # rendered plates (height 18-48 px) whose probability map at det size 640 peaks under the box threshold:
 # no box at the frame's detection size, found by the second look (measured with the small PP-OCRv6 models)
@@ -56,6 +57,12 @@ def test_plate_under_the_detection_threshold_is_found(
 FAINT_SEEDS = (12062, 12109, 12136, 12511, 12612, 12782, 12853, 13218, 13371, 13447)
 
 
+def _overlaps(points: np.ndarray, b: BBox) -> bool:
+    """Does a box's bounding rectangle touch the plate's box?"""
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return bool(x0 <= b.x + b.w and x1 >= b.x and y0 <= b.y + b.h and y1 >= b.y)
+
+
 @pytest.mark.slow
 def test_region_scoring_under_0_4_gets_the_second_look(
     recognizer: PlateRecognizer, read_count: Callable[..., int]
@@ -63,14 +70,8 @@ def test_region_scoring_under_0_4_gets_the_second_look(
     assert recognizer.detector is not None and recognizer.settings.det_weak_thresh == 0.3
     samples = [render_plate(seed, height_range=(14, 48)) for seed in FAINT_SEEDS]
     for s in samples:  # the premise: a region overlapping the plate scores from 0.3 to under 0.4
-        b = s.bbox
         _, weak = recognizer.detector.detect_with_weak(s.image_bgr, weak_thresh=0.3)
-        lo, hi = [t.points.min(axis=0) for t in weak], [t.points.max(axis=0) for t in weak]
-        overlapping = [
-            t.score
-            for t, (x0, y0), (x1, y1) in zip(weak, lo, hi, strict=True)
-            if x0 <= b.x + b.w and x1 >= b.x and y0 <= b.y + b.h and y1 >= b.y
-        ]
+        overlapping = [t.score for t in weak if _overlaps(t.points, s.bbox)]
         assert any(score < 0.4 for score in overlapping), (s.text, overlapping)
     found = read_count(recognizer, samples, None)
     old = read_count(recognizer, samples, PlateSettings(det_weak_thresh=0.4))
