@@ -192,7 +192,7 @@ def test_pypi_wheel_source_through_real_pip(tmp_path: Path, monkeypatch: pytest.
 def test_install_file_verifies(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.onnx", tmp_path / "bad.onnx"
     good.write_bytes(PAYLOAD)
-    bad.write_bytes(PAYLOAD[:-1] + b"\0")
+    bad.write_bytes(PAYLOAD[:-1] + bytes([PAYLOAD[-1] ^ 0xFF]))  # the last byte always differs
     spec = spec_with()
     with pytest.raises(RuntimeError, match="SHA-256"):
         install_file(bad, spec, tmp_path / "c")
