@@ -55,9 +55,11 @@ class UnsupportedImageTypeError(ImageError):
 
     def __init__(self, found: str | None) -> None:
         if found:
+            article = "an" if found[0].lower() in "aeiou" else "a"
             super().__init__(
-                f"The data is a {found} file; only JPEG, PNG and WebP images are accepted.",
-                f"Дані є файлом {found}; приймаються лише зображення JPEG, PNG і WebP.",
+                f"The data is {article} {found} file; "
+                "only JPEG, PNG and single-frame WebP images are accepted.",
+                f"Дані є файлом {found}; приймаються лише зображення JPEG, PNG і однокадрові WebP.",
             )
         else:
             super().__init__(

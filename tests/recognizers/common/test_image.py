@@ -159,13 +159,25 @@ def test_trailing_bytes_after_jpeg_end_are_tolerated() -> None:
         (b"BM" + b"\x00" * 40, "BMP"),
         (b"II*\x00" + b"\x00" * 40, "TIFF"),
         (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 40, "HEIC"),
-        (b"%PDF-1.7" + b"\x00" * 40, "PDF"),
+        (b"%PDF-1.7" + b"\x00" * 40, "a PDF"),
+        (b"\x00\x00\x01\x00" + b"\x00" * 40, "an ICO"),
+        (b"\x00\x00\x00\x18ftypavif" + b"\x00" * 40, "an AVIF"),
     ],
 )
 def test_other_formats_are_named(data: bytes, named: str) -> None:
     with pytest.raises(UnsupportedImageTypeError) as err:
         decode_image(data)
-    assert err.value.code == "unsupported_image_type" and named in err.value.detail
+    assert err.value.code == "unsupported_image_type" and f"{named} file" in err.value.detail
+
+
+def test_animated_webp_is_refused_by_name() -> None:
+    buf = io.BytesIO()
+    frames = [Image.new("RGB", (64, 48), c) for c in ("black", "red")]
+    frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:])
+    with pytest.raises(UnsupportedImageTypeError) as err:
+        decode_image(buf.getvalue())
+    assert "an animated WebP file" in err.value.detail and "single-frame WebP" in err.value.detail
+    assert "однокадрові WebP" in err.value.detail_uk
 
 
 def test_real_gif_and_bmp_are_unsupported() -> None:
