@@ -77,6 +77,18 @@ class PipelineSettings(BaseModel):
         le=10_000,
         description="frames in the works at once; past it a camera gets 503 gateway_busy and spools",
     )
+    static_text_min_frames: int = Field(
+        default=10,
+        ge=0,
+        le=100_000,
+        description="a text read this many times at one place of a camera's picture is static (0: off)",
+    )
+    static_text_min_span_s: float = Field(
+        default=120.0, ge=0, le=86_400, description="... and over at least this many seconds of capture time"
+    )
+    static_text_forget_s: float = Field(
+        default=600.0, gt=0, le=86_400, description="static text not read for this long is forgotten"
+    )
 
 
 class UploadLimits(BaseModel):

@@ -75,6 +75,12 @@ class GatewayMetrics:
             registry=r,
         )
         self.alerts = Counter("varta_gateway_alerts", "Alerts raised, by kind", ["kind"], registry=r)
+        self.static_plates = Counter(
+            "varta_gateway_static_plate_reads",
+            "Plate reads left out as a camera's static text (a burnt-in name, a sign), by camera",
+            ["camera"],
+            registry=r,
+        )
         self.in_flight = Gauge(
             "varta_gateway_frames_in_flight", "Frames in the works (admitted, not yet answered)", registry=r
         )

@@ -35,6 +35,7 @@ class FramePlan:
     plates: list[PlateOutcome]
     faces: list[FaceOutcome]
     skipped: dict[str, SkipReason]
+    static_plates: int = 0  # reads left out as the camera's static text
     evidence: dict[str, str] = field(default_factory=dict)  # evidence name -> relative path
     new_alerts: list[Alert] = field(default_factory=list)  # filled by persist(), for the audit log
 
@@ -74,6 +75,7 @@ def persist(session: Session, plan: FramePlan, face_window: timedelta) -> FrameR
         captured_at=plan.captured_at,
         skipped=list(plan.skipped),
         skip_reasons=plan.skipped,
+        static_plates_ignored=plan.static_plates,
     )
     for i, po in enumerate(plan.plates):
         result.plates.append(_store_plate(session, plan, i, po, result.alerts))

@@ -29,6 +29,7 @@ from gateway.db.events import Alert, Frame, new_id
 from gateway.db.types import utcnow
 from gateway.errors import InvalidInput, ScopeDenied, Unavailable
 from gateway.evidence import EvidenceFile, EvidenceStore
+from gateway.matching import StaticText
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
 from gateway.pipeline.match import match_faces, match_plates
@@ -86,6 +87,7 @@ class FrameProcessor:
         evidence: EvidenceStore | None = None,
         clock: Callable[[], datetime] = utcnow,
         max_in_flight: int | None = None,
+        static_text: StaticText | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -95,6 +97,9 @@ class FrameProcessor:
         self.face_alert_window = timedelta(seconds=bounds.face_alert_window_s)
         self.in_flight = 0
         self.grouper = grouper
+        self.static_text = static_text or StaticText(
+            bounds.static_text_min_frames, bounds.static_text_min_span_s, bounds.static_text_forget_s
+        )
         self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -210,9 +215,11 @@ class FrameProcessor:
         self, session: Session, sub: FrameSubmission, ctx: CameraContext, rec: Recognition, now: datetime
     ) -> FramePlan:
         match = self.app.settings.match
-        plates = match_plates(
-            rec.plates or [], ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now
-        )
+        reads = rec.plates or []
+        moving = [r for r in reads if not self.static_text.is_static(sub.camera_id, sub.captured_at, r)]
+        if len(moving) < len(reads):
+            self.app.metrics.static_plates.labels(sub.camera_id).inc(len(reads) - len(moving))
+        plates = match_plates(moving, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
         faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
         drop_expired_face_hits(session, faces, now)
         return FramePlan(
@@ -225,6 +232,7 @@ class FrameProcessor:
             plates=plates,
             faces=faces,
             skipped=rec.skipped,
+            static_plates=len(reads) - len(moving),
         )
 
     def _write_evidence(self, plan: FramePlan, image: FrameImage) -> None:

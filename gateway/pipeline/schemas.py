@@ -58,6 +58,12 @@ class FrameResult(BaseModel):
     )
     skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
     alerts: list[AlertRef] = Field(default_factory=list)
+    static_plates_ignored: int = Field(
+        default=0,
+        ge=0,
+        description="plate reads left out as the camera's static text (a burnt-in camera name, a sign): "
+        "the same text at the same place of the picture for minutes",
+    )
     timings_ms: dict[str, float] = Field(
         default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
     )

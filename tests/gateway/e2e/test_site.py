@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import cv2
 import httpx
 import numpy as np
 import pytest
@@ -113,6 +115,38 @@ def test_retried_frame_raises_nothing_new(site: Any, ua: Any) -> None:
     assert r.status_code == 200 and r.json()["duplicate"] is True
     assert r.json()["frame_id"] == first["frame_id"] and r.json()["alerts"] == first["alerts"]
     assert alerts(site, who="council") == before
+
+
+def _with_osd(image: np.ndarray) -> bytes:
+    """The frame with a camera's burnt-in on-screen text: its clock and its maker's name."""
+    out = image.copy()
+    for text, org in (("EZVIZ", (1130, 690)), ("2026-11-24 08:00:00", (20, 40))):
+        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 5, cv2.LINE_AA)
+        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2, cv2.LINE_AA)
+    ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    assert ok
+    return buf.tobytes()
+
+
+def test_burnt_in_camera_text_stops_being_stored(site: Any, ua: Any) -> None:
+    """The real plate model reads the camera's burnt-in "EZVIZ" on every frame (any 4-10 letters may
+    be a foreign plate); after ten frames over two minutes at one place it is the camera's static text:
+    no more reads, sightings or evidence for it, while a car's plate in the same frame is read."""
+    key = site.drv.camera("cam-osd", faces=False)
+    empty = _with_osd(np.full((720, 1280, 3), 110, np.uint8))
+    car = _with_osd(cv2.imdecode(np.frombuffer(ua.exact_jpeg, np.uint8), cv2.IMREAD_COLOR))
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    bodies = []
+    for i in range(12):
+        headers = frame_headers("cam-osd", key, f"osd-{i}", t0 + timedelta(seconds=15 * i))
+        r = site.drv.http.post("/v1/frames", content=car if i == 11 else empty, headers=headers)
+        assert r.status_code == 200, r.text
+        bodies.append(r.json())
+    assert [p["text"] for p in bodies[0]["plates"]] == ["EZVIZ"]  # the premise: the model reads it
+    assert [b["static_plates_ignored"] for b in bodies] == [0] * 9 + [1] * 3
+    assert [p["text"] for p in bodies[10]["plates"]] == []
+    assert [p["text"] for p in bodies[11]["plates"]] == [ua.exact_text]
+    assert [a["entry_id"] for a in bodies[11]["alerts"]] == [site.ids["exact"]]
 
 
 @pytest.mark.parametrize(

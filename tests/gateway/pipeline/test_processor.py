@@ -188,3 +188,28 @@ def test_overload_is_503_not_an_unbounded_queue(world: Any) -> None:
 
     done = asyncio.run(scenario())
     assert len(done) == 2 and count(world, Frame) == 2 and world.processor.in_flight == 0
+
+
+def test_static_text_is_left_out_after_minutes_at_one_place(world: Any) -> None:
+    """A camera's burnt-in name read on every frame (default: 10 frames over 120 s) stops being stored;
+    a plate passing by in the same frames is stored as always."""
+    logo = world.plate("EZVIZ", x=1700)
+    frames = 12
+    world.recognizers.plates_script = [
+        [logo, world.plate("AA1234BO", x=100 + 60 * i)] if i == frames - 1 else [logo] for i in range(frames)
+    ]
+    results = [
+        asyncio.run(world.submit(f"k{i}", world.T0 + timedelta(seconds=15 * i))) for i in range(frames)
+    ]
+    ignored = [r.static_plates_ignored for r in results]
+    assert ignored == [0] * 9 + [1] * 3  # the 10th read there, 135 s after the first (>= 120 s)
+    assert [p.text for p in results[9].plates] == []
+    last = results[-1]
+    assert [p.text for p in last.plates] == ["AA1234BO"] and last.static_plates_ignored == 1
+    with world.ctx.sessions() as s:
+        texts = sorted(s.scalars(select(PlateReadRow.text)).all())
+        assert texts == ["AA1234BO"] + ["EZVIZ"] * 9
+        frames_with_evidence = [f for f in s.scalars(select(Frame)).all() if f.evidence]
+        assert len(frames_with_evidence) == 10  # the 9 before it was static, and the one with the car
+    metrics = world.ctx.metrics.render().decode()
+    assert 'varta_gateway_static_plate_reads_total{camera="cam1"} 3.0' in metrics
