@@ -99,6 +99,17 @@ def plate_like(text: str) -> bool:
     return is_plausible(text) or (4 <= len(text) <= 10 and text.isalnum() and text.isascii())
 
 
+def clock_or_date(read: TextRead) -> bool:
+    """A clock or a date, such as a camera burns into its picture ("23:48:07", "2026/11/26"): digits
+    only, split by a colon or a slash. Its digits would otherwise make a plate after the look-alike
+    fixes (the clock alone becomes the military plate "2348O7", or, under a line read as a region code,
+    the bottom line of a two-line plate), so the pipeline drops such a line. Digits only: the model now
+    and then reads a plate's emblem between its letters and digits as a colon or a slash. A date split
+    by dashes stays (a 1995 plate "491-04 IO" may be read as digits and a dash); its text changes once
+    a day, so the gateway's static-text rule leaves it out."""
+    return read.text.isdigit() and bool(read.marks)
+
+
 def _variants(read: TextRead) -> list[tuple[list[int], float, bool]]:
     """Kept character indices, the evidence cost of what was dropped, and whether all of it was weak.
 
@@ -320,6 +331,7 @@ def join(first: TextRead, second: TextRead, sep: str = " / ") -> TextRead:
         f"{first.raw}{sep}{second.raw}",
         first.char_conf + second.char_conf,
         first.alternatives + second.alternatives,
+        marks=first.marks + second.marks,
     )
 
 

@@ -17,6 +17,7 @@ from recognizers.plates.assemble import (
     Reading,
     assemble,
     best_reading,
+    clock_or_date,
     stacked,
     tier,
 )
@@ -119,13 +120,15 @@ class PlateRecognizer:
     def _read(
         self, image_bgr: np.ndarray, points: list[np.ndarray], parts: list[Part] | None = None
     ) -> list[Line]:
-        """Read boxes from the full-resolution frame (in one batch); ``parts`` says where each came from."""
+        """Read boxes from the full-resolution frame (in one batch); ``parts`` says where each came from.
+        A clock or a date burnt into the picture is no line of any plate (``clock_or_date``)."""
         assert self.reader is not None
         if not points:
             return []
         reads = self.reader.read([self.reader.crop(image_bgr, p) for p in points])
         parts = parts or [Part.WHOLE] * len(points)
-        return [Line(p, r, part) for p, r, part in zip(points, reads, parts, strict=True) if r.text]
+        lines = zip(points, reads, parts, strict=True)
+        return [Line(p, r, part) for p, r, part in lines if r.text and not clock_or_date(r)]
 
     def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
         """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""

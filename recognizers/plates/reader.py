@@ -40,6 +40,7 @@ class TextRead:
     char_conf: list[float]
     alternatives: list[list[tuple[str, float]]]  # per character, best first, the read character included
     char_x: list[float] = field(default_factory=list)  # character centre, 0..1 of the crop width
+    marks: str = ""  # colons and slashes read between characters: a clock's or a date's, never a plate's
 
     @property
     def confidence(self) -> float:
@@ -57,6 +58,7 @@ def load_dictionary(session_meta: dict[str, str], dict_file: Path | None = None)
     return ["<blank>", *chars, " "]
 
 
+_MARKS = ":/"  # kept in TextRead.marks: a clock's colon, a date's slash
 _BARS = "|ǀl"  # a plain vertical stroke: on a plate, an I
 _MAX_MULTI = 4
 
@@ -115,6 +117,7 @@ class TextReader:
         self._fold = np.zeros((len(self._idx), _SEP), np.float32)
         self._fold[np.arange(len(self._idx)), group - 1] = 1.0
         self._multi_idx, self._multi = multi_table(chars)
+        self._chars = chars
 
     def crop(
         self, image_bgr: np.ndarray, points: np.ndarray, pad: tuple[float, float] = (0.0, 0.0)
@@ -191,6 +194,7 @@ class TextReader:
         conf: list[float] = []
         alts: list[list[tuple[str, float]]] = []
         xs: list[float] = []
+        marks: list[str] = []
         t = 0
         while t < steps:
             cls = int(best[t])
@@ -200,6 +204,9 @@ class TextReader:
             if cls in (_SEP, _OTHER):
                 if raw and raw[-1] != " ":
                     raw.append(" ")
+                glyph = self._chars[int(np.argmax(probs[t : end + 1, 1:].max(axis=0))) + 1]
+                if glyph in _MARKS and text:
+                    marks.append(glyph)
             elif cls != _BLANK:
                 peak = t + int(np.argmax(classes[t : end + 1, cls]))
                 glyphs = ALPHABET[cls - 1] if cls < _OTHER else self._multi[cls - _OTHER - 1]
@@ -211,7 +218,7 @@ class TextReader:
                     alts.append(self._alternatives(classes[peak]) if len(glyphs) == 1 else [(ch, conf[-1])])
                     xs.append(centre)
             t = end + 1
-        return TextRead("".join(text), "".join(raw).strip(), conf, alts, xs)
+        return TextRead("".join(text), "".join(raw).strip(), conf, alts, xs, "".join(marks))
 
     def _alternatives(self, row: np.ndarray) -> list[tuple[str, float]]:
         chars = row[1 : len(ALPHABET) + 1]

@@ -119,6 +119,31 @@ def test_blank_images_give_no_plates(recognizer: PlateRecognizer, image: np.ndar
     assert recognizer.recognize(image) == []
 
 
+def _burn_in(image: np.ndarray, text: str, org: tuple[int, int], font: int, scale: float) -> None:
+    """On-screen text as a camera burns it in: white with a black outline."""
+    cv2.putText(image, text, org, font, scale, (0, 0, 0), 5, cv2.LINE_AA)
+    cv2.putText(image, text, org, font, scale, (255, 255, 255), 2, cv2.LINE_AA)
+
+
+def test_a_cameras_clock_is_no_plate(recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clock burnt into the frame ("08:15:42", changing every second) read as a plate would make a
+    sighting on every frame: the look-alike fixes turn its digits into a military plate ("0815O4")."""
+    fonts = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX)
+    car = render_plate(13, layout="current", height_range=(50, 90))
+    frames = []
+    for k in range(9):
+        frame = car.image_bgr.copy()
+        clock = f"{(7 * k) % 24:02d}:{(13 * k + 5) % 60:02d}:{(29 * k + 7) % 60:02d}"
+        _burn_in(frame, clock, (40 + 60 * k, 60 + 70 * k), fonts[k % 3], 0.8 + 0.1 * k)
+        frames.append(frame)
+    for frame in frames:
+        assert _texts(recognizer.recognize(frame)) == [car.text]
+    # the premise: without the rule, the same clocks come out as plates
+    monkeypatch.setattr("recognizers.plates.pipeline.clock_or_date", lambda read: False)
+    leaked = sum(len(recognizer.recognize(f)) > 1 for f in frames)
+    assert leaked >= 6, leaked
+
+
 def test_recognize_before_load_is_an_error() -> None:
     with pytest.raises(RuntimeError):
         PlateRecognizer(PlateSettings()).recognize(np.zeros((10, 10, 3), np.uint8))

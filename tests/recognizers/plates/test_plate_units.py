@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 from plate_helpers import rect, text_read
 
-from recognizers.plates.assemble import Line, Part, assemble, best_reading, harmonise, stacked
+from recognizers.plates.assemble import (
+    Line,
+    Part,
+    assemble,
+    best_reading,
+    clock_or_date,
+    harmonise,
+    join,
+    stacked,
+)
 from recognizers.plates.detector import boxes_from_map, order_points
 from recognizers.plates.pipeline import _near_plate
 from recognizers.plates.reader import (
@@ -89,6 +98,7 @@ def _reader(chars: list[str]) -> TextReader:
     r._fold = np.zeros((len(r._idx), len(ALPHABET) + 1), np.float32)
     r._fold[np.arange(len(r._idx)), group - 1] = 1.0
     r._multi_idx, r._multi = multi_table(chars)
+    r._chars = chars
     return r
 
 
@@ -103,6 +113,17 @@ def test_a_glyph_that_stands_for_two_characters_emits_both() -> None:
     assert read.text == "X3II" and read.raw == "X3 II"
     assert len(read.char_conf) == len(read.alternatives) == len(read.char_x) == 4
     assert read.alternatives[2] == [("I", pytest.approx(0.95))]
+
+
+def test_colons_and_slashes_between_characters_are_kept_as_marks() -> None:
+    chars = ["<blank>", "2", "3", ":", "/", "-", " "]
+    r = _reader(chars)
+    steps = [3, 1, 0, 2, 3, 0, 1, 5, 2, 4, 1]  # a colon before any character is not kept
+    probs = np.full((len(steps), len(chars)), 0.01, np.float32)
+    for t, k in enumerate(steps):
+        probs[t, k] = 0.95
+    read = r.decode(probs)
+    assert read.text == "23232" and read.marks == ":/"  # the dash is a separator, not a mark
 
 
 def test_expand_box_grows_along_its_axes() -> None:
@@ -163,6 +184,33 @@ def test_format_driven_correction_keeps_confidence() -> None:
 def test_non_plate_text_is_dropped() -> None:
     assert best_reading(text_read("X"), rect(0, 0, 10, 10), 1, 3) is None
     assert best_reading(text_read("ABCDEFGHIJKLMN"), rect(0, 0, 10, 10), 1, 3) is None
+
+
+def test_a_clock_or_a_slashed_date_is_no_plate() -> None:
+    """Digits split by a colon or a slash, as a camera burns its clock and date into the picture (the
+    pipeline drops such lines); the same digits read as one run make the military plate the look-alike
+    fix allows."""
+    box = rect(0, 0, 100, 20)
+    clock = text_read("234807", raw="23 48 07")
+    r = best_reading(clock, box, 1, 3)
+    assert r is not None and r.parsed.text == "2348O7"  # the premise: without the marks, a plate
+    clock.marks = "::"
+    assert clock_or_date(clock)
+    date = text_read("20261126", raw="2026 11 26")
+    date.marks = "//"
+    assert clock_or_date(date)
+    date.marks = ""  # split by dashes (not kept as marks): a 1995 plate read as digits may look so
+    assert not clock_or_date(date)
+
+
+def test_marks_beside_letters_do_not_drop_a_plate() -> None:
+    """The model reads a plate's emblem as a colon or a slash now and then; a read with letters stays."""
+    read = text_read("BA1234CE", raw="BA 1234 CE")
+    read.marks = ":"
+    assert not clock_or_date(read)
+    r = best_reading(read, rect(0, 0, 100, 20), 1, 3)
+    assert r is not None and r.parsed.text == "BA1234CE"
+    assert join(text_read("AA"), read).marks == ":"  # a two-line join keeps the marks of both lines
 
 
 def test_harmonise_only_unsure_lookalikes_with_runner_up() -> None:
