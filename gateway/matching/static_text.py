@@ -60,7 +60,9 @@ class StaticText:
         b = read.bbox
         cx, cy = b.x + b.w / 2, b.y + b.h / 2
         spots = self._spots.setdefault(camera_id, [])
-        spots[:] = [s for s in spots if abs((ts - s.last).total_seconds()) <= self.forget_s]
+        # forget what was last read long before this frame (a frame replayed from a camera's spool,
+        # older than the spots, forgets nothing)
+        spots[:] = [s for s in spots if (ts - s.last).total_seconds() <= self.forget_s]
         spot = next((s for s in spots if s.holds(read.text, cx, cy)), None)
         if spot is None:
             spots.append(_Spot(read.text, cx, cy, float(max(b.h, 1)), ts, ts))

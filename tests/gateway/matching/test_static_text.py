@@ -75,6 +75,8 @@ def test_out_of_order_frames_widen_the_span() -> None:
     st = StaticText(min_frames=3, min_span_s=60)
     # a camera's spool replays older frames after an outage: capture time, not arrival, decides
     assert _seen(st, [100, 90, 30]) == [False, False, True]
+    # a frame replayed from long before does not make the camera forget its static text
+    assert _seen(st, [-2000, 101]) == [True, True]
 
 
 def test_spots_are_capped_least_recent_first() -> None:
