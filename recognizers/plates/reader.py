@@ -58,7 +58,7 @@ def load_dictionary(session_meta: dict[str, str], dict_file: Path | None = None)
     return ["<blank>", *chars, " "]
 
 
-_MARKS = ":/"  # kept in TextRead.marks: a clock's colon, a date's slash
+_MARKS = ":/"  # kept in TextRead.marks: a clock's colon, a date's slash (and their full-width forms)
 _BARS = "|ǀl"  # a plain vertical stroke: on a plate, an I
 _MAX_MULTI = 4
 
@@ -89,6 +89,12 @@ def fold_table(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(idx, np.int64), np.asarray(group, np.int64)
 
 
+def mark_table(chars: list[str]) -> tuple[np.ndarray, str]:
+    """Model class indices of the glyphs kept as marks (``_MARKS``, any width), and the mark of each."""
+    pairs = [(i, m) for i, ch in enumerate(chars) if (m := unicodedata.normalize("NFKC", ch)) in _MARKS]
+    return np.asarray([i for i, _ in pairs], np.int64), "".join(m for _, m in pairs)
+
+
 def multi_table(chars: list[str]) -> tuple[np.ndarray, list[str]]:
     """Model class indices of glyphs that stand for several plate characters, and those characters."""
     pairs = [(i, f) for i, ch in enumerate(chars) if i != _BLANK and len(f := fold(ch)) > 1]
@@ -117,7 +123,7 @@ class TextReader:
         self._fold = np.zeros((len(self._idx), _SEP), np.float32)
         self._fold[np.arange(len(self._idx)), group - 1] = 1.0
         self._multi_idx, self._multi = multi_table(chars)
-        self._chars = chars
+        self._mark_idx, self._marks = mark_table(chars)
 
     def crop(
         self, image_bgr: np.ndarray, points: np.ndarray, pad: tuple[float, float] = (0.0, 0.0)
@@ -204,9 +210,10 @@ class TextReader:
             if cls in (_SEP, _OTHER):
                 if raw and raw[-1] != " ":
                     raw.append(" ")
-                glyph = self._chars[int(np.argmax(probs[t : end + 1, 1:].max(axis=0))) + 1]
-                if glyph in _MARKS and text:
-                    marks.append(glyph)
+                if text and len(self._mark_idx):
+                    p = probs[t : end + 1, self._mark_idx].max(axis=0)
+                    if p.max() >= 0.5:  # the model read a colon or slash here, not a gap or an emblem
+                        marks.append(self._marks[int(p.argmax())])
             elif cls != _BLANK:
                 peak = t + int(np.argmax(classes[t : end + 1, cls]))
                 glyphs = ALPHABET[cls - 1] if cls < _OTHER else self._multi[cls - _OTHER - 1]

@@ -24,6 +24,7 @@ from recognizers.plates.reader import (
     expand_box,
     fold,
     fold_table,
+    mark_table,
     multi_table,
 )
 from recognizers.plates.settings import PlateSettings
@@ -98,7 +99,7 @@ def _reader(chars: list[str]) -> TextReader:
     r._fold = np.zeros((len(r._idx), len(ALPHABET) + 1), np.float32)
     r._fold[np.arange(len(r._idx)), group - 1] = 1.0
     r._multi_idx, r._multi = multi_table(chars)
-    r._chars = chars
+    r._mark_idx, r._marks = mark_table(chars)
     return r
 
 
