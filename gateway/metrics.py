@@ -103,15 +103,23 @@ class GatewayMetrics:
         self.frames.labels(camera_id, "duplicate" if seen.duplicate else "ok").inc()
 
     def observe_frame(
-        self, timings_ms: Mapping[str, float], skipped: Mapping[str, str], alert_kinds: list[str]
+        self,
+        timings_ms: Mapping[str, float],
+        skipped: Mapping[str, str],
+        alert_kinds: list[str],
+        camera_id: str,
+        static_plates: int,
     ) -> None:
-        """A processed (not duplicate) frame: stage latencies, skip reason codes, new alerts."""
+        """A processed (not duplicate) frame: stage latencies, skip reason codes, new alerts, and the
+        plate reads left out as the camera's static text."""
         for stage, ms in timings_ms.items():
             self.stage_seconds.labels(stage).observe(ms / 1000.0)
         for recognizer, reason in skipped.items():
             self.skipped.labels(recognizer, reason).inc()
         for kind in alert_kinds:
             self.alerts.labels(kind).inc()
+        if static_plates:
+            self.static_plates.labels(camera_id).inc(static_plates)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

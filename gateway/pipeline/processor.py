@@ -120,7 +120,9 @@ class FrameProcessor:
         if not result.duplicate:
             skipped = {name: skip_code(reason) for name, reason in result.skip_reasons.items()}
             kinds = [a.kind for a in result.alerts if a.new]
-            self.app.metrics.observe_frame(result.timings_ms, skipped, kinds)
+            self.app.metrics.observe_frame(
+                result.timings_ms, skipped, kinds, sub.camera_id, result.static_plates_ignored
+            )
         return result
 
     async def _process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
@@ -217,8 +219,6 @@ class FrameProcessor:
         match = self.app.settings.match
         reads = rec.plates or []
         moving = [r for r in reads if not self.static_text.is_static(sub.camera_id, sub.captured_at, r)]
-        if len(moving) < len(reads):
-            self.app.metrics.static_plates.labels(sub.camera_id).inc(len(reads) - len(moving))
         plates = match_plates(moving, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
         faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
         drop_expired_face_hits(session, faces, now)
