@@ -386,6 +386,14 @@ def _joined(
         return None
     if not (is_plausible(top.read.text) and is_plausible(bottom.read.text)):
         return None
+    # nothing says whether two foreign lines are one plate or a plate beside other text (a sticker's
+    # number above it): each box's own reading stays a candidate, so a watchlist still finds the plate
+    lines = [(r.parsed.text, round(min(r.confidence, joined.confidence), 4)) for r in (r_top, r_bot) if r]
+    ranked: dict[str, float] = {}
+    for cand, conf in lines + joined.candidates:
+        if cand != joined.parsed.text:
+            ranked.setdefault(cand, conf)
+    joined.candidates = list(ranked.items())[:k]
     return joined
 
 

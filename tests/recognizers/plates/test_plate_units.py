@@ -278,6 +278,23 @@ def test_dropping_a_weak_letter_does_not_escape_a_rare_formats_prior() -> None:
     assert digits is not None and (digits.parsed.text, digits.parsed.format) == ("0230I0", "military")
 
 
+def test_a_foreign_two_line_join_keeps_each_lines_own_reading_as_a_candidate() -> None:
+    # a sticker's number over a Slovak plate (an EU photo enlarged 4x): the two unknown lines join,
+    # a weak 0 dropped to fit ten characters; the plate alone must still be on offer for a watchlist
+    sticker = Line(rect(252, 143, 311, 171), text_read("0000", [0.99, 0.3, 0.99, 0.99]))
+    plate = Line(rect(235, 183, 333, 205), text_read("RK715AA"))
+    out = assemble([sticker, plate], max_candidates=4)
+    assert [(r.parsed.text, r.lines) for r in out] == [("000RK715AA", 2)]
+    texts = [t for t, _ in out[0].candidates]
+    assert texts[:2] == ["000", "RK715AA"] and len(texts) == len(set(texts)) <= 4  # each line's best
+    assert all(0 < c <= out[0].confidence for _, c in out[0].candidates)
+    assert assemble([sticker, plate], max_candidates=0)[0].candidates == []
+    # a structured two-line plate offers none of its lines: each is only a part of it
+    top = Line(rect(100, 100, 160, 130), text_read("AA"))
+    bottom = Line(rect(95, 128, 165, 158), text_read("1234KX"))
+    assert "1234KX" not in [t for t, _ in assemble([top, bottom])[0].candidates]
+
+
 def test_far_apart_lines_are_not_joined() -> None:
     a = Line(rect(100, 100, 160, 130), text_read("AA"))
     b = Line(rect(400, 300, 480, 330), text_read("1234KX"))
