@@ -110,6 +110,15 @@ def clock_or_date(read: TextRead) -> bool:
     return read.text.isdigit() and bool(read.marks)
 
 
+def phone_number(read: TextRead) -> bool:
+    """A telephone number, as vans, lorries and shop signs carry ("067 123 45 67", "(050) 765-43-21"):
+    ten or more digits and nothing else once spaces, brackets and dashes are gone. No plate has that
+    many digits alone (the longest Ukrainian plate of digits and look-alikes is a 1995 plate's nine),
+    so such a line is no plate and no line of one; read as a plate of format ``unknown``, every passing
+    van would make a sighting of its number."""
+    return read.text.isdigit() and len(read.text) >= 10
+
+
 def _variants(read: TextRead) -> list[tuple[list[int], float, bool]]:
     """Kept character indices, the evidence cost of what was dropped, and whether all of it was weak.
 

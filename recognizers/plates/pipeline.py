@@ -18,11 +18,12 @@ from recognizers.plates.assemble import (
     assemble,
     best_reading,
     clock_or_date,
+    phone_number,
     stacked,
     tier,
 )
 from recognizers.plates.detector import TextBox, TextDetector, box_height, detection_side, rect_area, squarish
-from recognizers.plates.reader import TextReader, expand_box
+from recognizers.plates.reader import TextRead, TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
@@ -121,14 +122,15 @@ class PlateRecognizer:
         self, image_bgr: np.ndarray, points: list[np.ndarray], parts: list[Part] | None = None
     ) -> list[Line]:
         """Read boxes from the full-resolution frame (in one batch); ``parts`` says where each came from.
-        A clock or a date burnt into the picture is no line of any plate (``clock_or_date``)."""
+        A clock or a date burnt into the picture is no line of any plate (``clock_or_date``), nor is a
+        telephone number painted on a van (``phone_number``)."""
         assert self.reader is not None
         if not points:
             return []
         reads = self.reader.read([self.reader.crop(image_bgr, p) for p in points])
         parts = parts or [Part.WHOLE] * len(points)
         lines = zip(points, reads, parts, strict=True)
-        return [Line(p, r, part) for p, r, part in lines if r.text and not clock_or_date(r)]
+        return [Line(p, r, part) for p, r, part in lines if r.text and not _not_plate_text(r)]
 
     def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
         """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""
@@ -209,6 +211,10 @@ class PlateRecognizer:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
         keep.sort(key=lambda b: -b.score * b.height)
         return keep[: self.settings.max_text_boxes]
+
+
+def _not_plate_text(read: TextRead) -> bool:
+    return clock_or_date(read) or phone_number(read)
 
 
 def _near_plate(line: Line) -> bool:

@@ -144,6 +144,32 @@ def test_a_cameras_clock_is_no_plate(recognizer: PlateRecognizer, monkeypatch: p
     assert leaked >= 6, leaked
 
 
+def test_a_vans_telephone_number_is_no_plate(
+    recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A van's painted telephone number read as a foreign plate would make a sighting of it (and keep
+    its picture) wherever the van goes."""
+    fonts = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX)
+    numbers = ("067 123 45 67", "(050) 765-43-21", "0631234567", "096 111 22 33", "(093)5551234")
+    numbers += ("0 800 500 600",)
+    car = render_plate(13, layout="current", height_range=(50, 90))
+    frames = []
+    for k, number in enumerate(numbers):
+        frame = car.image_bgr.copy()
+        font, scale = fonts[k % 3], 0.8 + 0.1 * (k % 4)
+        (w, h), _ = cv2.getTextSize(number, font, scale, 2)
+        x, y = 40 + 40 * (k % 5), 80 + 60 * k
+        cv2.rectangle(frame, (x - 6, y - h - 8), (x + w + 6, y + 10), (235, 235, 235), -1)  # the van's side
+        cv2.putText(frame, number, (x, y), font, scale, (30, 30, 30), 2, cv2.LINE_AA)
+        frames.append(frame)
+    for frame in frames:
+        assert _texts(recognizer.recognize(frame)) == [car.text]
+    # the premise: without the rule, the numbers come out as plates
+    monkeypatch.setattr("recognizers.plates.pipeline.phone_number", lambda read: False)
+    leaked = sum(len(recognizer.recognize(f)) > 1 for f in frames)
+    assert leaked >= 4, leaked
+
+
 def test_recognize_before_load_is_an_error() -> None:
     with pytest.raises(RuntimeError):
         PlateRecognizer(PlateSettings()).recognize(np.zeros((10, 10, 3), np.uint8))

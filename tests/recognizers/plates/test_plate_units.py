@@ -14,6 +14,7 @@ from recognizers.plates.assemble import (
     clock_or_date,
     harmonise,
     join,
+    phone_number,
     stacked,
 )
 from recognizers.plates.detector import boxes_from_map, order_points
@@ -202,6 +203,19 @@ def test_a_clock_or_a_slashed_date_is_no_plate() -> None:
     assert clock_or_date(date)
     date.marks = ""  # split by dashes (not kept as marks): a 1995 plate read as digits may look so
     assert not clock_or_date(date)
+
+
+def test_a_telephone_number_is_no_plate() -> None:
+    """Ten digits alone are a telephone number painted on a van, never a plate; the longest Ukrainian
+    plate that can read as digits alone (a 1995 plate with look-alike letters) has nine."""
+    phone = text_read("0671234567", raw="(067) 123-45-67")
+    r = best_reading(phone, rect(0, 0, 200, 20), 1, 3)
+    assert r is not None and r.parsed.format == "unknown"  # the premise: kept as a foreign plate
+    assert phone_number(phone) and phone_number(text_read("380671234567"))
+    for plate in ("0112345OI", "011234501", "AA1234BB", "12345678", "D123456", "067A234567"):
+        assert not phone_number(text_read(plate)), plate
+    legacy = best_reading(text_read("011234501"), rect(0, 0, 200, 20), 1, 3)
+    assert legacy is not None and legacy.parsed.format == "legacy_1995"  # nine digits may be a plate
 
 
 def test_marks_beside_letters_do_not_drop_a_plate() -> None:
