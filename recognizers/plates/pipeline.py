@@ -214,6 +214,7 @@ class PlateRecognizer:
 
 
 def _not_plate_text(read: TextRead) -> bool:
+    """Text that no plate carries, dropped as a line before anything is joined or re-read."""
     return clock_or_date(read) or phone_number(read)
 
 
