@@ -397,7 +397,7 @@ def _joined(
         return None
     # nothing says whether two foreign lines are one plate or a plate beside other text (a sticker's
     # number above it): each box's own reading stays a candidate, so a watchlist still finds the plate
-    lines = [(r.parsed.text, round(min(r.confidence, joined.confidence), 4)) for r in (r_top, r_bot) if r]
+    lines = [_candidate(r, joined) for r in (r_top, r_bot) if r]
     ranked: dict[str, float] = {}
     for cand, conf in lines + joined.candidates:
         if cand != joined.parsed.text:
@@ -423,8 +423,13 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
         seen = {same.parsed.text, *(t for t, _ in same.candidates)}
         part = rect_area(r.points) < _PART_AREA * rect_area(same.points)
         if not part and r.parsed.text not in seen and len(same.candidates) < max_candidates:
-            same.candidates.append((r.parsed.text, round(min(r.confidence, same.confidence), 4)))
+            same.candidates.append(_candidate(r, same))
     return kept
+
+
+def _candidate(r: Reading, plate: Reading) -> tuple[str, float]:
+    """``r`` offered as another reading of ``plate``: never surer than the plate's own reading."""
+    return r.parsed.text, round(min(r.confidence, plate.confidence), 4)
 
 
 def _covers(kept: Reading, other: Reading) -> bool:
