@@ -89,6 +89,12 @@ class PipelineSettings(BaseModel):
     static_text_forget_s: float = Field(
         default=600.0, gt=0, le=86_400, description="static text not read for this long is forgotten"
     )
+    keep_letters_only_reads: bool = Field(
+        default=False,
+        description="store a read of letters only and of no Ukrainian format (a lorry's SCANIA, a van's "
+        "brand) as a sighting even when it matches nothing; off: such text is matched against the "
+        "watchlists and stored only on a hit",
+    )
 
 
 class UploadLimits(BaseModel):

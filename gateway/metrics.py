@@ -81,6 +81,12 @@ class GatewayMetrics:
             ["camera"],
             registry=r,
         )
+        self.letters_only = Counter(
+            "varta_gateway_letters_only_reads",
+            "Plate reads of letters only (a word on a vehicle) matching no watchlist, left out, by camera",
+            ["camera"],
+            registry=r,
+        )
         self.in_flight = Gauge(
             "varta_gateway_frames_in_flight", "Frames in the works (admitted, not yet answered)", registry=r
         )
@@ -109,9 +115,10 @@ class GatewayMetrics:
         alert_kinds: list[str],
         camera_id: str,
         static_plates: int,
+        letters_only: int = 0,
     ) -> None:
         """A processed (not duplicate) frame: stage latencies, skip reason codes, new alerts, and the
-        plate reads left out as the camera's static text."""
+        plate reads left out (the camera's static text; letters only, matching nothing)."""
         for stage, ms in timings_ms.items():
             self.stage_seconds.labels(stage).observe(ms / 1000.0)
         for recognizer, reason in skipped.items():
@@ -120,6 +127,8 @@ class GatewayMetrics:
             self.alerts.labels(kind).inc()
         if static_plates:
             self.static_plates.labels(camera_id).inc(static_plates)
+        if letters_only:
+            self.letters_only.labels(camera_id).inc(letters_only)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -68,15 +68,39 @@ def match_plates(
     out: list[PlateOutcome] = []
     for read in reads:
         update = grouper.observe(ctx.camera_id, captured_at, read)
-        hits: list[PlateMatch] = []
-        if matcher is not None and ctx.plate_lists:
-            alternatives = [c.text for c in read.candidates]
-            if update.combined_text and update.combined_text != read.text:
-                alternatives.append(update.combined_text)
-            found = matcher.match(read.text, alternatives, now, [str(w) for w in ctx.plate_lists])
-            hits = _best_per_entry(found, ctx)
-        out.append(PlateOutcome(read, update, hits))
+        alternatives = [c.text for c in read.candidates]
+        if update.combined_text and update.combined_text != read.text:
+            alternatives.append(update.combined_text)
+        out.append(PlateOutcome(read, update, _hits(read.text, alternatives, ctx, matcher, now)))
     return out
+
+
+def letters_only(read: PlateRead) -> bool:
+    """Text of no Ukrainian format and without a digit: most likely a word on a vehicle (``SCANIA``,
+    ``KRONE``), rarely a plate (a few countries issue personalised plates of letters only)."""
+    return read.format == "unknown" and not any(c.isdigit() for c in read.text)
+
+
+def drop_unmatched_letters(
+    reads: Sequence[PlateRead], ctx: CameraContext, matcher: PlateMatcherLike | None, now: datetime
+) -> list[PlateRead]:
+    """The reads to go on with: letters-only text stays only where it matches a watchlist entry.
+
+    Left-out reads never reach the pass grouper, so they cannot start or bend a vehicle pass."""
+    return [
+        r
+        for r in reads
+        if not letters_only(r) or _hits(r.text, [c.text for c in r.candidates], ctx, matcher, now)
+    ]
+
+
+def _hits(
+    text: str, alternatives: list[str], ctx: CameraContext, matcher: PlateMatcherLike | None, now: datetime
+) -> list[PlateMatch]:
+    if matcher is None or not ctx.plate_lists:
+        return []
+    found = matcher.match(text, alternatives, now, [str(w) for w in ctx.plate_lists])
+    return _best_per_entry(found, ctx)
 
 
 def _best_per_entry(hits: Sequence[PlateHitLike], ctx: CameraContext) -> list[PlateMatch]:

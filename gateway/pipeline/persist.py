@@ -36,6 +36,7 @@ class FramePlan:
     faces: list[FaceOutcome]
     skipped: dict[str, SkipReason]
     static_plates: int = 0  # reads left out as the camera's static text
+    letters_only: int = 0  # letters-only reads left out: they matched nothing
     evidence: dict[str, str] = field(default_factory=dict)  # evidence name -> relative path
     new_alerts: list[Alert] = field(default_factory=list)  # filled by persist(), for the audit log
 
@@ -76,6 +77,7 @@ def persist(session: Session, plan: FramePlan, face_window: timedelta) -> FrameR
         skipped=list(plan.skipped),
         skip_reasons=plan.skipped,
         static_plates_ignored=plan.static_plates,
+        letters_only_ignored=plan.letters_only,
     )
     for i, po in enumerate(plan.plates):
         result.plates.append(_store_plate(session, plan, i, po, result.alerts))

@@ -32,7 +32,7 @@ from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.matching import StaticText
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
-from gateway.pipeline.match import match_faces, match_plates
+from gateway.pipeline.match import drop_unmatched_letters, match_faces, match_plates
 from gateway.pipeline.persist import FramePlan, drop_expired_face_hits, evidence_names, persist
 from gateway.pipeline.recognize import Recognition, recognize, skip_code
 from gateway.pipeline.schemas import FrameResult
@@ -121,7 +121,12 @@ class FrameProcessor:
             skipped = {name: skip_code(reason) for name, reason in result.skip_reasons.items()}
             kinds = [a.kind for a in result.alerts if a.new]
             self.app.metrics.observe_frame(
-                result.timings_ms, skipped, kinds, sub.camera_id, result.static_plates_ignored
+                result.timings_ms,
+                skipped,
+                kinds,
+                sub.camera_id,
+                result.static_plates_ignored,
+                result.letters_only_ignored,
             )
         return result
 
@@ -219,7 +224,10 @@ class FrameProcessor:
         match = self.app.settings.match
         reads = rec.plates or []
         moving = [r for r in reads if not self.static_text.is_static(sub.camera_id, sub.captured_at, r)]
-        plates = match_plates(moving, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
+        kept = moving
+        if not self.app.settings.pipeline.keep_letters_only_reads:
+            kept = drop_unmatched_letters(moving, ctx, self.app.plate_matcher, now)
+        plates = match_plates(kept, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
         faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
         drop_expired_face_hits(session, faces, now)
         return FramePlan(
@@ -233,6 +241,7 @@ class FrameProcessor:
             faces=faces,
             skipped=rec.skipped,
             static_plates=len(reads) - len(moving),
+            letters_only=len(moving) - len(kept),
         )
 
     def _write_evidence(self, plan: FramePlan, image: FrameImage) -> None:

@@ -64,6 +64,12 @@ class FrameResult(BaseModel):
         description="plate reads left out as the camera's static text (a burnt-in camera name, a sign): "
         "the same text at the same place of the picture for minutes",
     )
+    letters_only_ignored: int = Field(
+        default=0,
+        ge=0,
+        description="plate reads of letters only and no Ukrainian format (a lorry's SCANIA, a van's brand) "
+        "left out because they matched no watchlist entry",
+    )
     timings_ms: dict[str, float] = Field(
         default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
     )

@@ -118,9 +118,9 @@ def test_retried_frame_raises_nothing_new(site: Any, ua: Any) -> None:
 
 
 def _with_osd(image: np.ndarray) -> bytes:
-    """The frame with a camera's burnt-in on-screen text: its clock and its maker's name."""
+    """The frame with a camera's burnt-in on-screen text: its clock, its maker's name and its own name."""
     out = image.copy()
-    for text, org in (("EZVIZ", (1130, 690)), ("2026-11-24 08:00:00", (20, 40))):
+    for text, org in (("EZVIZ", (1130, 690)), ("CAM 07", (1120, 640)), ("2026-11-24 08:00:00", (20, 40))):
         cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 5, cv2.LINE_AA)
         cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2, cv2.LINE_AA)
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 90])
@@ -129,9 +129,10 @@ def _with_osd(image: np.ndarray) -> bytes:
 
 
 def test_burnt_in_camera_text_stops_being_stored(site: Any) -> None:
-    """The real plate model reads the camera's burnt-in "EZVIZ" on every frame (any 4-10 letters may
-    be a foreign plate); after ten frames over two minutes at one place it is the camera's static text:
-    no more reads, sightings or evidence for it, while a car's plate in the same frame is read."""
+    """The real plate model reads the camera's burnt-in name "CAM 07" on every frame (any short text
+    with a digit may be a foreign plate); after ten frames over two minutes at one place it is the
+    camera's static text: no more reads, sightings or evidence for it, while a car's plate in the same
+    frame is read. The maker's "EZVIZ" (letters only) is never stored: it matches no watchlist."""
     from recognizers.synth import render_plate
 
     key = site.drv.camera("cam-osd", faces=False)
@@ -145,8 +146,9 @@ def test_burnt_in_camera_text_stops_being_stored(site: Any) -> None:
         r = site.drv.http.post("/v1/frames", content=car if i == 11 else empty, headers=headers)
         assert r.status_code == 200, r.text
         bodies.append(r.json())
-    assert [p["text"] for p in bodies[0]["plates"]] == ["EZVIZ"]  # the premise: the model reads it
-    assert [b["static_plates_ignored"] for b in bodies] == [0] * 9 + [1] * 3
+    assert [p["text"] for p in bodies[0]["plates"]] == ["CAM07"]  # the premise: the model reads it
+    assert [b["letters_only_ignored"] for b in bodies] == [1] * 9 + [0] * 3  # EZVIZ, until static
+    assert [b["static_plates_ignored"] for b in bodies] == [0] * 9 + [2] * 3
     assert [p["text"] for p in bodies[10]["plates"]] == []
     assert [p["text"] for p in bodies[11]["plates"]] == [plate.text]
 

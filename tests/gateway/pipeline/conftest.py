@@ -39,9 +39,11 @@ def jpeg(width: int = 640, height: int = 360, seed: int = 0) -> bytes:
     return buf.tobytes()
 
 
-def plate(text: str, conf: float = 0.95, x: int = 100, candidates: tuple[str, ...] = ()) -> PlateRead:
+def plate(
+    text: str, conf: float = 0.95, x: int = 100, candidates: tuple[str, ...] = (), fmt: str = "ua_2004"
+) -> PlateRead:
     return PlateRead(
-        text=text, raw_text=text, format="ua_2004", confidence=conf,
+        text=text, raw_text=text, format=fmt, confidence=conf,
         char_confidences=[conf] * len(text), bbox=BBox(x=x, y=200, w=120, h=30),
         candidates=[PlateCandidate(text=c, confidence=0.5) for c in candidates],
     )

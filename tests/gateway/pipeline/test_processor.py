@@ -213,3 +213,39 @@ def test_static_text_is_left_out_after_minutes_at_one_place(world: Any) -> None:
         assert len(frames_with_evidence) == 10  # the 9 before it was static, and the one with the car
     metrics = world.ctx.metrics.render().decode()
     assert 'varta_gateway_static_plate_reads_total{camera="cam1"} 3.0' in metrics
+
+
+def test_letters_only_text_is_matched_but_stored_only_on_a_hit(world: Any) -> None:
+    """A word on a vehicle (letters only, no Ukrainian format) matching nothing leaves no sighting, read,
+    evidence or pass; the same kind of text on a watchlist (a letters-only foreign plate) is stored and
+    alerts; text with a digit or of a Ukrainian format is stored as always."""
+    ids = world.plate_list("ABBA")
+    words = [world.plate(w, x=300 + 200 * i, fmt="unknown") for i, w in enumerate(("SCANIA", "KRONE"))]
+    world.recognizers.plates_script = [
+        [*words, world.plate("AA1234BO"), world.plate("WX12345", x=900, fmt="unknown")],
+        [world.plate("ABBA", x=500, fmt="unknown")],
+        [world.plate("KOMAX", fmt="personalised")],
+    ]
+    first = asyncio.run(world.submit("k1"))
+    assert sorted(p.text for p in first.plates) == ["AA1234BO", "WX12345"]
+    assert first.letters_only_ignored == 2 and first.static_plates_ignored == 0
+    hit = asyncio.run(world.submit("k2", world.T0 + timedelta(seconds=1)))
+    assert [p.text for p in hit.plates] == ["ABBA"] and hit.letters_only_ignored == 0
+    assert [a.entry_id for a in hit.alerts] == [ids["ABBA"]]
+    own = asyncio.run(world.submit("k3", world.T0 + timedelta(seconds=2)))
+    assert [p.text for p in own.plates] == ["KOMAX"]  # a Ukrainian personalised plate of letters
+    stored = ["AA1234BO", "ABBA", "KOMAX", "WX12345"]
+    with world.ctx.sessions() as s:
+        assert sorted(s.scalars(select(PlateReadRow.text)).all()) == stored
+        assert sorted(s.scalars(select(Sighting.plate_text)).all()) == stored
+    assert not [f for f in evidence_files(world) if "plate-2" in f or "plate-3" in f]  # only 2 crops in k1
+    metrics = world.ctx.metrics.render().decode()
+    assert 'varta_gateway_letters_only_reads_total{camera="cam1"} 2.0' in metrics
+
+
+def test_letters_only_text_is_stored_when_the_site_keeps_it(world: Any) -> None:
+    world.settings.pipeline.keep_letters_only_reads = True
+    world.recognizers.plates_script = [[world.plate("SCANIA", fmt="unknown")]]
+    result = asyncio.run(world.submit("k1"))
+    assert [p.text for p in result.plates] == ["SCANIA"] and result.letters_only_ignored == 0
+    assert count(world, Sighting) == 1
