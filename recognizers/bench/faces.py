@@ -7,6 +7,8 @@
 - Speed: one face (an LFW photo pasted at its own size) in a faceless 1920x1080 road frame; whole
   analysis (detect, align, quality, embed) per frame, and per face embedding (align + network).
 - Small faces: LFW faces shrunk to about 30 px wide in the same 1080p frames, found and embedded.
+- Camera conditions: the pairs with the second photo degraded (``face_conditions``), matched at the
+  gateway's default threshold.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 
 import cv2
 import numpy as np
+
+from recognizers.bench import face_conditions
 
 log = logging.getLogger(__name__)
 
@@ -147,16 +151,20 @@ def _varta(shared: Path, pairs: list[dict[str, str]], files: list[str]) -> dict[
     for f in files:
         img = _read(base / f)
         faces = rec.analyze(img)
-        face = _central(faces, img.shape) if faces else None
-        emb[f] = np.asarray(face.embedding, np.float32) if face is not None and face.embedding else None
-        if face is not None and len(crops) < N_EMBED:
-            crops.append((img, np.asarray(face.landmarks)))
+        emb[f] = _embedding(faces, img.shape)
+        if faces and len(crops) < N_EMBED:
+            crops.append((img, np.asarray(_central(faces, img.shape).landmarks)))
     scores = np.array([_cos(emb[p["file_a"]], emb[p["file_b"]]) for p in pairs])
     out = _verification(scores, pairs, sum(v is None for v in emb.values()))
     out["all_pairs_tar_at_far_0.001"] = _all_pairs_tar(emb)
 
     default = FaceRecognizer(FaceSettings())
     default.load()
+    t0 = time.perf_counter()  # probes as in service: the default quality gate decides what is embedded
+    out["camera_conditions"] = face_conditions.figures(
+        lambda img: _embedding(default.analyze(img), img.shape), lambda f: _read(base / f), files, pairs, emb
+    )
+    log.info("faces: camera conditions measured in %.0f s", time.perf_counter() - t0)
     frames = _frames(shared, files, 1.0, N_FRAMES, seed=11)
     default.analyze(frames[0][0])
     cpu0 = time.process_time()
@@ -171,6 +179,12 @@ def _varta(shared: Path, pairs: list[dict[str, str]], files: list[str]) -> dict[
     out["small_faces_30px_1080p"] = _small_faces(default, shared, files)
     out["pack"], out["det_max_side"] = default.pack_name, default.settings.det_max_side
     return out
+
+
+def _embedding(faces: list[Any], shape: tuple[int, ...]) -> np.ndarray | None:
+    """The embedding of the face nearest the photo's centre (LFW centres its subject), if any."""
+    face = _central(faces, shape) if faces else None
+    return np.asarray(face.embedding, np.float32) if face is not None and face.embedding else None
 
 
 def _small_faces(rec: Any, shared: Path, files: list[str]) -> dict[str, Any]:
