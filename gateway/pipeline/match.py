@@ -21,6 +21,7 @@ from gateway.pipeline.ports import (
     PlateHitLike,
     PlateMatcherLike,
 )
+from shared.plate_grammar import PlateFormat
 from shared.schemas import FaceDetection, PlateRead
 
 
@@ -78,7 +79,7 @@ def match_plates(
 def letters_only(read: PlateRead) -> bool:
     """Text of no Ukrainian format and without a digit: most likely a word on a vehicle (``SCANIA``,
     ``KRONE``), rarely a plate (a few countries issue personalised plates of letters only)."""
-    return read.format == "unknown" and not any(c.isdigit() for c in read.text)
+    return read.format == PlateFormat.UNKNOWN.value and not any(c.isdigit() for c in read.text)
 
 
 def drop_unmatched_letters(
