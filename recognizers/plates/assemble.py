@@ -43,6 +43,7 @@ _MAX_COST = 3.0  # a reading this much less likely than the text as read (e^-3 ~
 STRUCTURED_TIER = 0
 _PERSONALISED_TIER = 1
 _UNKNOWN_TIER = 2
+_MIN_FOREIGN_CHARS = 4  # the shortest text taken for a foreign plate
 
 
 class Part(enum.Enum):
@@ -96,7 +97,9 @@ def tier(p: ParsedPlate) -> int:
 
 def plate_like(text: str) -> bool:
     """Text a plate can carry: the grammar's judgement, or 4-10 letters/digits (foreign plates)."""
-    return is_plausible(text) or (4 <= len(text) <= 10 and text.isalnum() and text.isascii())
+    return is_plausible(text) or (
+        _MIN_FOREIGN_CHARS <= len(text) <= 10 and text.isalnum() and text.isascii()
+    )
 
 
 def clock_or_date(read: TextRead) -> bool:
@@ -372,7 +375,13 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
 
 
 def _alone(line: Line, r: Reading) -> bool:
-    """Whether a line's own reading may stand as a plate (not joined with another line)."""
+    """Whether a line's own reading may stand as a plate (not joined with another line).
+
+    Text of no Ukrainian format needs the four characters ``plate_like`` asks of a foreign plate: two or
+    three are a line of a two-line plate whose other line was not read, or a number on a sign or a
+    camera's counter (``15``, ``30``, ``45``, ...), never a plate of its own."""
+    if tier(r.parsed) == _UNKNOWN_TIER and len(r.parsed.text) < _MIN_FOREIGN_CHARS:
+        return False
     if line.part is Part.INNER:
         return tier(r.parsed) == STRUCTURED_TIER
     return line.part is Part.WHOLE

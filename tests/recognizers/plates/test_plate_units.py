@@ -333,6 +333,20 @@ def test_parts_of_a_square_box_stand_alone_only_as_far_as_their_kind_allows() ->
     assert [r.parsed.text for r in assemble([whole])] == ["1234KX"]
 
 
+def test_two_or_three_characters_of_no_format_never_stand_as_a_plate() -> None:
+    """A camera's counter (15, 30, 45, ...) or one line of a two-line plate whose other line was not read
+    is no plate; four characters may be a foreign plate, and three may be a personalised one."""
+    for text in ("15", "120", "AA", "W7Z"):
+        assert assemble([Line(rect(100, 100, 160, 120), text_read(text))]) == [], text
+    assert [r.parsed.text for r in assemble([Line(rect(100, 100, 160, 120), text_read("W123"))])] == ["W123"]
+    kept = assemble([Line(rect(100, 100, 160, 120), text_read("KOT"))])
+    assert [(r.parsed.text, r.parsed.format.value) for r in kept] == [("KOT", "personalised")]
+    # and as a line, the short text still joins its partner into a two-line plate
+    top = Line(rect(100, 100, 160, 130), text_read("AA"))
+    bottom = Line(rect(95, 128, 165, 158), text_read("1234KX"))
+    assert [r.parsed.text for r in assemble([top, bottom])] == ["AA1234KX"]
+
+
 def test_duplicates_are_merged() -> None:
     a = Line(rect(100, 100, 200, 120), text_read("AA1234BB"))
     b = Line(rect(101, 101, 201, 121), text_read("AA1234BB", [0.9] * 8))
