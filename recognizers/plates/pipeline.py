@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 
@@ -22,7 +23,15 @@ from recognizers.plates.assemble import (
     stacked,
     tier,
 )
-from recognizers.plates.detector import TextBox, TextDetector, box_height, detection_side, rect_area, squarish
+from recognizers.plates.detector import (
+    TextBox,
+    TextDetector,
+    box_height,
+    box_width,
+    detection_side,
+    rect_area,
+    squarish,
+)
 from recognizers.plates.reader import TextRead, TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -41,6 +50,10 @@ _SMALL_STRETCH = 1.8
 _SMALL_LINE_PX = 48.0
 _MAX_REREADS = 4  # lines read again, at most, per frame
 _FILLS = 0.6  # a line re-detected at least this high in a squarish box is the box's one line
+#: a box holds its text loosely when it reads fewer characters than this per unit of its width / height
+#: (a plate's line, tight, reads 1.6-2.5: eight characters in a box 3.5-5 times as wide as high) ...
+_LOOSE_DENSITY = 1.0
+_LOOSE_CONF = 0.75  # ... or reads them with a mean confidence under this
 
 
 class PlateRecognizer:
@@ -104,6 +117,7 @@ class PlateRecognizer:
         halves = [half for _, found in split for half in found]
         parts = [Part.WHOLE] * len(points) + [Part.INNER] * len(inner) + [Part.HALF] * len(halves)
         lines = self._read(image_bgr, [p + offset for p in points + inner + halves], parts)
+        lines += self._look_inside(image_bgr, region, offset, lines)
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
         self._read_again(image_bgr, lines)
         t2 = time.perf_counter()
@@ -169,6 +183,24 @@ class PlateRecognizer:
             return found, [] if len(found) >= 2 or _fills(found, points) else _halves(points)
         return [], _halves(points)
 
+    def _look_inside(
+        self, image: np.ndarray, region: np.ndarray, offset: np.ndarray, lines: list[Line]
+    ) -> list[Line]:
+        """Lines re-detected inside the boxes that hold their text loosely (``_loose``), loosest first.
+
+        At the frame's detection scale the map around a small plate can spread over what surrounds it
+        (a coloured panel, a bumper's edge): the box comes back two to five times the plate's height, its
+        crop shrinks the plate's characters with it to the recognizer's height, and it reads as a stray
+        character or two or a garbled line. Re-detected enlarged, as a squarish box is, the plate's own
+        line comes back tight. Such a line stands alone only as a structured Ukrainian plate
+        (``Part.INNER``)."""
+        assert self.detector is not None
+        found: list[np.ndarray] = []
+        for ln in _loose_boxes(lines, self.settings.max_loose_boxes):
+            inside = refine.lines_in_box(self.detector, region, ln.points - offset)
+            found += [p + offset for p in inside]
+        return self._read(image, found, [Part.INNER] * len(found))
+
     def _top_lines(
         self, image: np.ndarray, region: np.ndarray, offset: np.ndarray, lines: list[Line], budget: list[int]
     ) -> list[Line]:
@@ -216,6 +248,32 @@ class PlateRecognizer:
 def _not_plate_text(read: TextRead) -> bool:
     """Text that no plate carries, dropped as a line before anything is joined or re-read."""
     return clock_or_date(read) or phone_number(read)
+
+
+def _loose_boxes(lines: list[Line], n: int) -> list[Line]:
+    """Up to ``n`` lines whose boxes hold their text loosely (``_loose``) and read as no structured
+    Ukrainian plate, loosest first (the plate check, the costly part, runs only until ``n`` are found)."""
+    ranked = sorted((d, k) for k, ln in enumerate(lines) if (d := _loose(ln)) is not None)
+    picked = (lines[k] for _, k in ranked if not _structured(lines[k]))
+    return list(itertools.islice(picked, n))
+
+
+def _loose(line: Line) -> float | None:
+    """Characters read per unit of a whole box's width / height when the box may hold its text loosely:
+    that is under ``_LOOSE_DENSITY``, or the characters were read unsure (a mean confidence under
+    ``_LOOSE_CONF``). None for a box that holds its text tightly, is squarish (re-detected already) or is
+    too low to hold a legible line."""
+    if line.part is not Part.WHOLE or _squarish(line.points) or line.height < 2 * _MIN_TEXT_PX:
+        return None
+    density = len(line.read.text) * line.height / max(1.0, box_width(line.points))
+    unsure = float(np.mean(line.read.char_conf)) < _LOOSE_CONF if line.read.char_conf else True
+    return density if density < _LOOSE_DENSITY or unsure else None
+
+
+def _structured(line: Line) -> bool:
+    """Does a line's own read make a structured Ukrainian plate?"""
+    r = best_reading(line.read, line.points, 1, 0)
+    return r is not None and tier(r.parsed) == STRUCTURED_TIER
 
 
 def _near_plate(line: Line) -> bool:

@@ -90,7 +90,8 @@ def merge_rows(boxes: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def lines_in_box(detector: TextDetector, image_bgr: np.ndarray, points: np.ndarray) -> list[np.ndarray]:
-    """The text lines inside a squarish box that may hold both lines of a two-line plate."""
+    """The text lines inside a squarish box that may hold both lines of a two-line plate, or inside a box
+    much larger than the line it holds."""
     grown = expand_box(points, 0.1, 0.1)
     x0, y0 = grown.min(axis=0)
     x1, y1 = grown.max(axis=0)
