@@ -39,8 +39,8 @@ class PlateSettings(BaseSettings):
     max_weak_regions: int = Field(
         default=2, ge=0, le=16, description="weak regions re-detected enlarged per frame (0: none)"
     )
-    # 2: over 2,600 rendered plates of four analysis seeds in 720p and 1080p frames, 18 more read and
-    # none lost; 4 read no more
+    # 2: on four analysis sets (1,300 rendered plates, each read in 720p and in 1080p frames), 18 more
+    # reads and none lost; 4 read no more
     max_loose_boxes: int = Field(
         default=2,
         ge=0,
