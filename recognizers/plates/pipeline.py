@@ -282,8 +282,7 @@ def _near_plate(line: Line) -> bool:
     text = line.read.text
     if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text) or refine.bottom_line(text):
         return False  # (a two-line plate's bottom line is whole as read)
-    r = best_reading(line.read, line.points, 1, 0)
-    return r is None or tier(r.parsed) != STRUCTURED_TIER
+    return not _structured(line)
 
 
 def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:
