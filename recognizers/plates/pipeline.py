@@ -34,6 +34,7 @@ from recognizers.plates.detector import (
 )
 from recognizers.plates.reader import TextRead, TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
+from shared.plate_grammar import can_start
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ _FILLS = 0.6  # a line re-detected at least this high in a squarish box is the b
 #: (a plate's line, tight, reads 1.6-2.5: eight characters in a box 3.5-5 times as wide as high) ...
 _LOOSE_DENSITY = 1.0
 _LOOSE_CONF = 0.75  # ... or reads them with a mean confidence under this
+_SURE_LEAD = 0.9  # a line's first two letters read at least this sure are kept when it is read again
 
 
 class PlateRecognizer:
@@ -282,7 +284,19 @@ def _near_plate(line: Line) -> bool:
     text = line.read.text
     if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text) or refine.bottom_line(text):
         return False  # (a two-line plate's bottom line is whole as read)
-    return not _structured(line)
+    return not _foreign_start(line.read) and not _structured(line)
+
+
+def _foreign_start(read: TextRead) -> bool:
+    """Does a read begin with two letters, both read sure, that begin no structured Ukrainian plate
+    (``RK 755 AJ``, a Slovak plate)? Read again, it could become one only if a sure letter changed."""
+    head, conf = read.text[:2], read.char_conf[:2]
+    return (
+        len(head) == 2
+        and head.isalpha()
+        and min(conf) >= _SURE_LEAD
+        and not can_start(head)
+    )
 
 
 def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:

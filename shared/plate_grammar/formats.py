@@ -123,6 +123,21 @@ def fix_budget(length: int, requested: int) -> int:
     return max(0, min(requested, max(1, (length + 1) // 4)))
 
 
+def can_start(head: str) -> bool:
+    """Could a structured Ukrainian plate begin with the characters ``head`` (normalised; a letter pair
+    starts a current or electric plate only as a region's prefix)?
+
+    ``can_start("BH")`` (Odesa Oblast's prefix) is True, ``can_start("RK")`` (a Slovak district's) False."""
+    head = normalize(head)
+    for fmt, template in TEMPLATES:
+        if len(head) > len(template) or not all(fits(c, s) for c, s in zip(head, template, strict=False)):
+            continue
+        prefixed = fmt in (PlateFormat.CURRENT, PlateFormat.ELECTRIC) and len(head) >= 2
+        if not prefixed or region_for_prefix(head[:2]) is not None:
+            return True
+    return False
+
+
 def _near_structured(text: str) -> bool:
     """Could confusion fixes within budget make ``text`` fit a structured template?"""
     budget = fix_budget(len(text), 2)

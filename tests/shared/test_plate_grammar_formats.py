@@ -8,6 +8,7 @@ from shared.plate_grammar import (
     REGIONS,
     ParsedPlate,
     PlateFormat,
+    can_start,
     format_display,
     is_plausible,
     normalize,
@@ -227,3 +228,38 @@ def test_plausible(text: str) -> None:
 )
 def test_not_plausible(text: str) -> None:
     assert not is_plausible(text)
+
+
+@pytest.mark.parametrize("code", sorted(REGIONS))
+def test_every_region_prefix_can_start_a_plate(code: str) -> None:
+    assert can_start(code) and can_start(code[0])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        "1", "12", "123", "1234", "1234A", "1234Б",  # 1995, military (any Cyrillic letter)
+        "12A", "01AA",  # transit: 12 AA 1234
+        "CDP", "DP", "CC", "S1", "D1",  # diplomatic
+        "аа", "ВН", "BH12",  # Cyrillic look-alikes; a longer head
+        "TA",  # a newer Kyiv prefix
+    ],
+)  # fmt: skip
+def test_heads_that_can_start_a_structured_plate(head: str) -> None:
+    assert can_start(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "RK", "LM", "WA", "SI", "ZZ", "EU",  # foreign letter pairs (Slovak, Polish districts)
+        "TZ",  # an electric taxi's series is a suffix, no prefix
+        "A1",  # one letter then a digit: no format
+        "1E",  # a digit then a letter: only the military plate's fifth character is a letter
+        "R", "Z", "Y",  # no format starts with these letters
+        "BH1A",  # a current plate continues with four digits
+    ],
+)  # fmt: skip
+def test_heads_that_start_no_structured_plate(head: str) -> None:
+    assert not can_start(head)

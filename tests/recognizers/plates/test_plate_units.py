@@ -18,7 +18,7 @@ from recognizers.plates.assemble import (
     stacked,
 )
 from recognizers.plates.detector import boxes_from_map, order_points
-from recognizers.plates.pipeline import _near_plate
+from recognizers.plates.pipeline import _foreign_start, _near_plate
 from recognizers.plates.reader import (
     ALPHABET,
     TextReader,
@@ -359,3 +359,18 @@ def test_near_plate_reads_are_read_again_but_not_a_two_line_bottom_line() -> Non
     assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("HA4180XT")))  # a plate as is
     assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("4789OE")))  # whole as a bottom line
     assert not _near_plate(Line(rect(0, 0, 100, 20), text_read("ABCDE")))  # no digit: not a plate line
+
+
+def test_reads_beginning_with_a_foreign_letter_pair_are_not_read_again() -> None:
+    line = rect(0, 0, 100, 20)
+    # a Slovak plate read sure: only a change of a sure letter could make it Ukrainian
+    assert not _near_plate(Line(line, text_read("RK755AJ")))
+    # ... but read again when its first letters are unsure, or form a region's prefix
+    assert _near_plate(Line(line, text_read("RK755AJ", [0.85] + [0.99] * 6)))
+    assert _near_plate(Line(line, text_read("RK755AJ", [0.99, 0.6] + [0.99] * 5)))
+    assert _near_plate(Line(line, text_read("BH117TX")))  # BH 1117 TX with a 1 run together
+    # a letter then a digit may be a doubled letter run together (AA 1234 BB read A1234BB), a digit
+    # then a letter a doubled digit (11 EE 5679, transit, read 1E5679): only two sure letters count
+    assert not _foreign_start(text_read("A1234BB"))
+    assert not _foreign_start(text_read("1E5679"))
+    assert _foreign_start(text_read("WA56660"))
