@@ -88,7 +88,9 @@ def _search(
     fix_weight: float,
 ) -> list[ParsedPlate]:
     opts = [_options(slot, c, r, fix_weight) for slot, c, r in zip(template, cands, norm, strict=True)]
-    if any(not o for o in opts):
+    # every slot's cheapest option in fixes: more than the budget, and no reading of this template is
+    # allowed (the search below would pop its whole budget of combinations to find none)
+    if any(not o for o in opts) or sum(min(x[2] for x in o) for o in opts) > max_corrections:
         return []
     start = (0,) * len(opts)
     heap = [(sum(o[0][1] for o in opts), start)]

@@ -6,6 +6,7 @@ which plate letters are the Latin look-alikes ``ABCEHIKMOPTX``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -112,9 +113,11 @@ def fits(c: str, slot: str) -> bool:
     return c == slot[1]
 
 
-def fixes(c: str, slot: str) -> list[tuple[str, float]]:
-    """Glyph-alikes of ``c`` that belong in ``slot``, with their confusion cost."""
-    return [(t, cost) for (a, t), cost in CONFUSABLE.items() if a == c and fits(t, slot)]
+@functools.cache
+def fixes(c: str, slot: str) -> tuple[tuple[str, float], ...]:
+    """Glyph-alikes of ``c`` that belong in ``slot``, with their confusion cost (cached: the plate
+    search asks for the same few pairs thousands of times a frame)."""
+    return tuple((t, cost) for (a, t), cost in CONFUSABLE.items() if a == c and fits(t, slot))
 
 
 def fix_budget(length: int, requested: int) -> int:
