@@ -34,7 +34,7 @@ from recognizers.plates.detector import (
 )
 from recognizers.plates.reader import TextRead, TextReader, expand_box
 from recognizers.plates.settings import PlateSettings
-from shared.plate_grammar import can_hold, can_start
+from shared.plate_grammar import can_start
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
 
 log = logging.getLogger(__name__)
@@ -284,8 +284,7 @@ def _near_plate(line: Line) -> bool:
     text = line.read.text
     if not 5 <= len(text) <= 9 or not any(c.isdigit() for c in text) or refine.bottom_line(text):
         return False  # (a two-line plate's bottom line is whole as read)
-    read = line.read
-    return not _foreign_start(read) and not _foreign_char(read) and not _structured(line)
+    return not _foreign_start(line.read) and not _structured(line)
 
 
 def _foreign_start(read: TextRead) -> bool:
@@ -298,14 +297,6 @@ def _foreign_start(read: TextRead) -> bool:
         and min(conf) >= _SURE_LEAD
         and not can_start(head)
     )
-
-
-def _foreign_char(read: TextRead) -> bool:
-    """Does a read hold a character, read sure, that no structured Ukrainian plate holds where it stands
-    (``M5XSX``: an S only begins a diplomatic plate; ``W053011``; ``ERK878AC``: no plate has an R)? A
-    second read may find or lose a character or two before it, not move it further."""
-    sure = zip(read.text, read.char_conf, strict=True)
-    return any(p >= _SURE_LEAD and not can_hold(c, i) for i, (c, p) in enumerate(sure))
 
 
 def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:

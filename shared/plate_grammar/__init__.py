@@ -5,7 +5,7 @@ Pure Python, no I/O. See ``formats.PlateFormat`` for the formats recognised.
 
 from .correct import correct, prior_applies
 from .distance import CONFUSABLE, plate_distance
-from .formats import ParsedPlate, PlateFormat, can_hold, can_start, format_display, is_plausible, parse
+from .formats import ParsedPlate, PlateFormat, can_start, format_display, is_plausible, parse
 from .normalize import PLATE_LETTERS, normalize
 from .regions import REGIONS, REGIONS_1995, Region
 
@@ -17,7 +17,6 @@ __all__ = [
     "ParsedPlate",
     "PlateFormat",
     "Region",
-    "can_hold",
     "can_start",
     "correct",
     "format_display",

@@ -141,20 +141,6 @@ def can_start(head: str) -> bool:
     return False
 
 
-def can_hold(c: str, index: int, reach: int = 2) -> bool:
-    """Could a structured Ukrainian plate hold the character ``c`` (normalised) at ``index``, give or take
-    ``reach`` places (a second read of the line may find or lose characters before it)?
-
-    Plate letters and digits fit nearly everywhere; ``R`` fits nowhere, ``W`` only as the last letter of
-    an electric taxi's series (``AA 1234 TW``), ``S`` only at the front of a diplomatic plate."""
-    c = normalize(c)
-    for _fmt, template in TEMPLATES:
-        for j in range(max(0, index - reach), min(len(template), index + reach + 1)):
-            if fits(c, template[j]):
-                return True
-    return False
-
-
 def _near_structured(text: str) -> bool:
     """Could confusion fixes within budget make ``text`` fit a structured template?"""
     budget = fix_budget(len(text), 2)

@@ -8,7 +8,6 @@ from shared.plate_grammar import (
     REGIONS,
     ParsedPlate,
     PlateFormat,
-    can_hold,
     can_start,
     format_display,
     is_plausible,
@@ -264,30 +263,3 @@ def test_heads_that_can_start_a_structured_plate(head: str) -> None:
 )  # fmt: skip
 def test_heads_that_start_no_structured_plate(head: str) -> None:
     assert not can_start(head)
-
-
-@pytest.mark.parametrize("index", range(9))
-def test_plate_letters_and_digits_may_stand_anywhere(index: int) -> None:
-    assert all(can_hold(c, index) for c in "ABCEHIKMOPTX0123456789")
-    assert all(can_hold(c, index) for c in "АВСЕНІКМОРТХ")  # Cyrillic look-alikes are the same letters
-
-
-@pytest.mark.parametrize("index", range(9))
-def test_letters_no_ukrainian_plate_has_stand_nowhere(index: int) -> None:
-    assert not any(can_hold(c, index) for c in "FGJLNQRU")
-
-
-@pytest.mark.parametrize(
-    ("c", "slots", "near"),
-    [
-        ("S", {0}, range(3)),  # S 123 456 (diplomatic), give or take two places
-        ("D", {0, 1}, range(4)),  # D 123 456, DP 123 456, CDP 123
-        ("Y", {6, 7}, range(4, 10)),  # AA 1234 YA (electric series), AA 1234 TY (electric taxi)
-        ("Z", {6, 7}, range(4, 10)),
-        ("W", {7}, range(5, 10)),  # AA 1234 TW only
-        ("V", {7}, range(5, 10)),
-    ],
-)
-def test_letters_of_special_slots_stand_only_near_them(c: str, slots: set[int], near: range) -> None:
-    assert {i for i in range(12) if can_hold(c, i, reach=0)} == slots
-    assert [i for i in range(12) if can_hold(c, i)] == list(near)
