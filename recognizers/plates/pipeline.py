@@ -161,11 +161,13 @@ class PlateRecognizer:
     def _in_floods(self, region: np.ndarray, boxes: list[TextBox], side: int) -> list[TextBox]:
         """Text found in tiles of the regions the map flooded (``refine.flooded``), largest first, within
         the frame's tile budget (``side``: the frame's detection size). The flooded box itself stays: a
-        close-up plate can be that large."""
+        close-up plate can be that large; a box shaped like one line of text (``refine.text_line``) is
+        such a line, and is not tiled."""
         assert self.detector is not None
         s = self.settings
         h, w = region.shape[:2]
         floods = [b.points for b in boxes if refine.flooded(b.points, w, h, s.flood_share)]
+        floods = [p for p in floods if not refine.text_line(p)]
         floods.sort(key=lambda p: -rect_area(p))
         tiles = [t for p in floods for t in refine.flood_tiles(p, w, h)][: s.max_flood_tiles]
         if not tiles:

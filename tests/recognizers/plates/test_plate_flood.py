@@ -11,6 +11,7 @@ from plate_helpers import rect
 
 from recognizers.plates import PlateRecognizer, PlateSettings, refine
 from recognizers.synth import render_plate
+from recognizers.synth.cli import render_frame
 
 # rendered frames (no clip backgrounds) whose map at det size 640 floods a region holding the plate:
 # read with the tiled pass, not without it (measured with the small PP-OCRv6 models; seeds 9100-9700
@@ -28,6 +29,14 @@ def test_flooded_is_a_share_of_the_image() -> None:
     assert refine.flooded(rect(100, 100, 548, 356), 1280, 720, 0.1)  # 448x256: 12 % of the frame
     assert not refine.flooded(rect(100, 100, 400, 300), 1280, 720, 0.1)  # 300x200: 6.5 %
     assert not refine.flooded(rect(500, 300, 620, 330), 1280, 720, 0.1)  # a plate
+
+
+def test_a_box_shaped_like_one_line_of_text_is_a_line_however_large() -> None:
+    assert refine.text_line(rect(300, 400, 1000, 552))  # a plate close up: 700x152, 4.6 times as wide
+    assert refine.text_line(rect(0, 0, 350, 100))  # 3.5: a plate seen at 40 degrees of yaw
+    assert not refine.text_line(rect(100, 100, 548, 356))  # 1.75: a surface
+    assert not refine.text_line(rect(0, 0, 1280, 720))
+    assert not refine.text_line(rect(0, 0, 1200, 100))  # 12: no line of a plate, a band of texture
 
 
 def test_a_flooded_frame_is_tiled_two_by_two_with_overlap() -> None:
@@ -80,3 +89,25 @@ def test_plate_on_a_flooded_surface_is_found(
     without = read_count(recognizer, samples, PlateSettings(max_flood_tiles=0))
     assert found >= 5, found  # 7 of 7 measured
     assert without <= 1, without  # 0 of 7 measured without the tiled pass
+
+
+@pytest.mark.slow
+def test_a_plate_close_up_is_read_without_tiling_its_line(
+    recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plate 200 px high in a 720p frame: its line's box covers a tenth of the frame, but it is one line
+    of text, so the frame is not re-detected in tiles (four more detector runs, 57 ms on host L)."""
+    frame = render_frame("BH 0423 EK", 1280, 720, plate_height=200)
+    tiled: list[object] = []
+    lines_in_flood = refine.lines_in_flood
+
+    def spy(detector: object, image: np.ndarray, tiles: list[object], *args: object) -> object:
+        tiled.extend(tiles)
+        return lines_in_flood(detector, image, tiles, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refine, "lines_in_flood", spy)
+    assert [p.text for p in recognizer.recognize(frame)] == ["BH0423EK"]
+    assert tiled == []
+    monkeypatch.setattr(refine, "text_line", lambda points: False)  # the premise: the line floods
+    assert [p.text for p in recognizer.recognize(frame)] == ["BH0423EK"]
+    assert tiled
