@@ -88,8 +88,8 @@ def _search(
     fix_weight: float,
 ) -> list[ParsedPlate]:
     opts = [_options(slot, c, r, fix_weight) for slot, c, r in zip(template, cands, norm, strict=True)]
-    # every slot's cheapest option in fixes: more than the budget, and no reading of this template is
-    # allowed (the search below would pop its whole budget of combinations to find none)
+    # when the slots' cheapest options already need more fixes than the budget, this template has no
+    # reading to give (the search below would pop its whole budget of combinations to find none)
     if any(not o for o in opts) or sum(min(x[2] for x in o) for o in opts) > max_corrections:
         return []
     start = (0,) * len(opts)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import random
+import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -404,3 +407,23 @@ def test_fix_budget_is_one_per_four_characters_rounded(length: int, budget: int)
     from shared.plate_grammar.formats import fix_budget
 
     assert fix_budget(length, 9) == budget
+
+
+def test_a_template_out_of_the_fix_budget_is_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``BBBBBBBB`` read with two runner-up letters everywhere needs a B -> 8 fix in each of the four digit
+    slots of a current plate (budget 2): the template is not searched, where the best-first search
+    used to pop its 81 letter combinations to find none."""
+    module = sys.modules["shared.plate_grammar.correct"]
+    pops: list[object] = []
+
+    def counting_pop(heap: list[object]) -> object:
+        pops.append(heap[0])
+        return heapq.heappop(heap)
+
+    monkeypatch.setattr(module, "heapq", SimpleNamespace(heappop=counting_pop, heappush=heapq.heappush))
+    alts = [[("B", 0.9), ("E", 0.05), ("P", 0.05)]] * 8
+    out = correct("BBBBBBBB", alts)
+    assert [(p.text, p.format) for p in out] == [("BBBBBBBB", PlateFormat.PERSONALISED)]
+    assert pops == []
+    assert correct("AA1234B8")[0].text == "AA1234BB"  # within the budget: searched
+    assert pops
