@@ -28,6 +28,8 @@ _CLIPPER_SCALE = 16.0  # pyclipper works on integers: keep sub-pixel precision o
 
 #: two-line plates are 280x200 mm (1.4): both lines merged into one text box make it about as wide as high
 TWO_LINE_ASPECT = 2.0
+#: text boxes longer than this (width / height) are no line of a plate (a plate's is 3-7)
+MAX_LINE_ASPECT = 10.0
 
 
 def box_height(points: np.ndarray) -> float:
@@ -46,9 +48,14 @@ def rect_area(points: np.ndarray) -> float:
     return float((x1 - x0) * (y1 - y0))
 
 
+def aspect(points: np.ndarray) -> float:
+    """Width over height of a (tl, tr, br, bl) box, along its own sides."""
+    return box_width(points) / max(box_height(points), 1e-6)
+
+
 def squarish(points: np.ndarray) -> bool:
     """A (tl, tr, br, bl) box this close to square may hold both lines of a two-line plate."""
-    return box_width(points) / max(box_height(points), 1e-6) < TWO_LINE_ASPECT
+    return aspect(points) < TWO_LINE_ASPECT
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,10 @@ from recognizers.plates.assemble import (
     tier,
 )
 from recognizers.plates.detector import (
+    MAX_LINE_ASPECT,
     TextBox,
     TextDetector,
+    aspect,
     box_height,
     box_width,
     detection_side,
@@ -41,7 +43,6 @@ log = logging.getLogger(__name__)
 
 _MIN_TEXT_PX = 6.0  # full-resolution text height below which nothing is legible
 _MIN_WEAK_PX = 4.0  # weak regions lower than this (frame px) are noise, not a small plate's text
-_MAX_ASPECT = 10.0  # text boxes longer than this (w/h) are not plate lines (a plate's is 3-7)
 _REREAD_PAD = (0.15, 0.08)  # a near-plate line is read again padded by x, y times its height on each side
 _REREAD_STRETCH = 1.3  # ... and stretched this much sideways (unstretched: 4 of 500 rendered plates fewer)
 #: ... or this much when its box is lower than _SMALL_LINE_PX (a small plate's crop is enlarged and blurred,
@@ -151,7 +152,7 @@ class PlateRecognizer:
     def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
         """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""
         assert self.detector is not None
-        shaped = [b for b in weak if b.height >= _MIN_WEAK_PX and b.width <= _MAX_ASPECT * b.height]
+        shaped = [b for b in weak if b.height >= _MIN_WEAK_PX and b.width <= MAX_LINE_ASPECT * b.height]
         shaped.sort(key=lambda b: -b.score * b.height)
         found: list[np.ndarray] = []
         for b in shaped[: self.settings.max_weak_regions]:
@@ -244,7 +245,7 @@ class PlateRecognizer:
                 ln.read, ln.points = read, pts
 
     def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
-        keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and b.width / max(b.height, 1e-6) <= _MAX_ASPECT]
+        keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and aspect(b.points) <= MAX_LINE_ASPECT]
         keep.sort(key=lambda b: -b.score * b.height)
         return keep[: self.settings.max_text_boxes]
 

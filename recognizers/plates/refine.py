@@ -19,10 +19,11 @@ import cv2
 import numpy as np
 
 from recognizers.plates.detector import (
+    MAX_LINE_ASPECT,
     TextBox,
     TextDetector,
+    aspect,
     box_height,
-    box_width,
     order_points,
     rect_area,
     squarish,
@@ -38,11 +39,10 @@ MAX_REGIONS = 4
 WEAK_PAD = 0.3  # a weak region is grown by this times its height on each side before re-detection
 FLOOD_ZOOM = 2.0  # a flooded region is re-detected at this times the frame's detection scale
 FLOOD_OVERLAP = 0.15  # a tile reaches this share of its step into each neighbour (a plate on a seam)
-#: a box this many times as wide as high, up to ``LINE_ASPECT_MAX``, is one line of text however large (a
+#: a box this many times as wide as high, up to ``MAX_LINE_ASPECT``, is one line of text however large (a
 #: plate seen close up, 4.6 level, 3.5 at 40 degrees of yaw); the regions the map flooded on the clips and
 #: the rendered scenes measured 0.8-2.7
 LINE_ASPECT = 3.5
-LINE_ASPECT_MAX = 10.0
 _BOTTOM_LINE = re.compile(r"\d{4}[ABCEHIKMOPTX]{2}")
 _BOTTOM_SLOTS = ("D", "D", "D", "D", "L", "L")
 
@@ -150,8 +150,7 @@ def flooded(points: np.ndarray, width: int, height: int, share: float) -> bool:
 
 def text_line(points: np.ndarray) -> bool:
     """Is a box shaped like one line of text (a close-up plate), not a surface the map flooded?"""
-    aspect = box_width(points) / max(box_height(points), 1e-6)
-    return LINE_ASPECT <= aspect <= LINE_ASPECT_MAX
+    return LINE_ASPECT <= aspect(points) <= MAX_LINE_ASPECT
 
 
 def flood_tiles(

@@ -96,7 +96,7 @@ def test_a_plate_close_up_is_read_without_tiling_its_line(
     recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A plate 200 px high in a 720p frame: its line's box covers a tenth of the frame, but it is one line
-    of text, so the frame is not re-detected in tiles (four more detector runs, 57 ms on host L)."""
+    of text, so the frame is not re-detected in tiles (two more detector runs at twice the frame's scale)."""
     frame = render_frame("BH 0423 EK", 1280, 720, plate_height=200)
     tiled: list[object] = []
     lines_in_flood = refine.lines_in_flood
