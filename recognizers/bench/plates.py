@@ -55,6 +55,8 @@ N_SPEED_FRAMES = 20
 ROLL_DEG = 22.0
 ROLL_SEEDS = range(7000, 7200)
 ROLL_HEIGHTS = (28, 64)
+SCREW_SEEDS = range(8000, 8200)  # the same one-line plates drawn plain and with screw heads in the gaps
+SCREW_HEIGHTS = (24, 64)
 SPEED_ROUNDS = 3  # passes through the speed frames for Varta's figures (the slow peers get one)
 N_PEER_RENDERED = 50
 N_PEER_SPEED_FRAMES = 6
@@ -217,6 +219,20 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
     }
 
 
+def screw_figures(read: Reader) -> dict[str, Any]:
+    """Exact-read rates of the same legible one-line plates drawn plain and with a screw head in each gap
+    between their groups (how Ukrainian plates are often fixed; the other rendered sets have none)."""
+    hits: dict[str, list[bool]] = {"plain": [], "screws": []}
+    for seed in SCREW_SEEDS:
+        plain = render_plate(seed, height_range=SCREW_HEIGHTS)
+        if plain.lines != 1:
+            continue
+        screwed = render_plate(seed, height_range=SCREW_HEIGHTS, screws=True)
+        for name, s in (("plain", plain), ("screws", screwed)):
+            hits[name].append(_score(read(s.image_bgr), s.text, None)[0])
+    return {"n": len(hits["plain"]), **{f"exact_read_{k}": _rate(v) for k, v in hits.items()}}
+
+
 def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name, lo, hi in HEIGHT_BUCKETS:
@@ -340,6 +356,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     full_hd = iter_dataset(n_rendered, SEED, size=FULL_HD, backgrounds=backgrounds)
     plates["ua_rendered_1080p"] = {"seed": SEED, "frame": "1920x1080", **rendered_figures(read, full_hd)}
     plates["ua_rendered_rolled"] = rolled_figures(read)
+    plates["ua_rendered_screws"] = screw_figures(read)
     plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
     plates["det_long_side"] = recognizer.settings.det_long_side
     plates["det_max_long_side"] = recognizer.settings.det_max_long_side

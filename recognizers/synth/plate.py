@@ -40,6 +40,8 @@ RED = (200, 20, 30)
 GREEN = (0, 120, 60)  # the characters of an electric vehicle's plate
 
 PX_PER_MM = 2.0  # drawing scale: a 520 mm plate is 1040 px wide
+SCREW_MM = 13.0  # a screw head (or its cap) between two groups
+SCREW_GREY, SCREW_RIM, SCREW_SLOT = (178, 178, 172), (90, 90, 90), (70, 70, 70)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Style:
     strip: bool = True
     two_line: bool = False
     font: str = DEFAULT_FONT  # a key of FONTS
+    screws: bool = False  # a one-line plate fixed by screws driven through the gaps between its groups
 
 
 def font_path(name: str = DEFAULT_FONT) -> Path:
@@ -109,6 +112,28 @@ def _line(
     return font
 
 
+def gap_centres(
+    draw: ImageDraw.ImageDraw,
+    groups: list[str],
+    box: tuple[float, float, float, float],
+    font: ImageFont.FreeTypeFont,
+) -> list[float]:
+    """x of the middle of each gap between the groups of a line drawn by ``_line`` in ``box``."""
+    x, _, w, _ = box
+    start = x + w / 2 - draw.textlength(" ".join(groups), font=font) / 2
+    space = draw.textlength(" ", font=font)
+    return [
+        start + draw.textlength(" ".join(groups[:k]), font=font) + space / 2 for k in range(1, len(groups))
+    ]
+
+
+def _screw(draw: ImageDraw.ImageDraw, cx: float, cy: float) -> None:
+    """A screw head 13 mm across, grey with a darker rim and its slot."""
+    r = SCREW_MM / 2 * PX_PER_MM
+    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=SCREW_GREY, outline=SCREW_RIM, width=2)
+    draw.line([cx - 0.7 * r, cy, cx + 0.7 * r, cy], fill=SCREW_SLOT, width=3)
+
+
 def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None) -> np.ndarray:
     """RGB image of a plate. One-line: 520x112 mm. Two-line (moto/trailer): 280x200 mm."""
     if style.two_line:
@@ -133,5 +158,9 @@ def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None)
         if style.strip:
             _strip(draw, m + 2, m + 2, strip_w, h - 2 * m - 4)
         text_h = 58 * PX_PER_MM
-        _line(draw, groups, (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h), style)
+        box = (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h)
+        font = _line(draw, groups, box, style)
+        if style.screws:
+            for cx in gap_centres(draw, groups, box, font):
+                _screw(draw, cx, h / 2)
     return np.asarray(img)

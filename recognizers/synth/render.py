@@ -198,18 +198,20 @@ def render_plate(
     font: str = DEFAULT_FONT,
     night: bool | None = None,
     roll_deg: float | None = None,
+    screws: bool = False,
 ) -> SynthPlate:
     """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``).
 
     ``night`` forces a night frame under infrared light (True) or a frame without (False); by default
     the seed decides (``NIGHT_IR_SHARE`` of the frames). ``roll_deg`` forces the plate's roll (by
-    default drawn from N(0, 3) degrees); every other draw stays as the seed makes it."""
+    default drawn from N(0, 3) degrees); ``screws`` draws a screw head in each gap of a one-line plate.
+    Every other draw stays as the seed makes it."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
     layout = layout or prng.choices(names, weights)[0]
     text, groups, bottom, style = plate_text(prng, layout)
-    style = replace(style, font=font)
+    style = replace(style, font=font, screws=screws)
     cond = _conditions(rng, height_range)
     if roll_deg is not None:
         cond["roll_deg"] = roll_deg

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,29 @@ def test_rolled_figures_read_the_same_plates_level_and_rolled(monkeypatch: pytes
     assert out["n"] == 3 and out["n_two_line"] == 1 and out["roll_deg"] == bench.ROLL_DEG
     assert out["exact_read_level"] == 1.0 and out["exact_read_rolled"] == 0.0
     assert out["exact_read_two_line_level"] == 1.0 and out["exact_read_two_line_rolled"] == 0.0
+
+
+def test_screw_figures_read_the_same_one_line_plates_plain_and_with_screws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recognizers.bench import plates as bench
+    from recognizers.synth import render_plate
+
+    def draw(seed: int, screws: bool = False) -> Any:
+        return render_plate(seed, height_range=bench.SCREW_HEIGHTS, screws=screws)
+
+    two_line = [s for s in range(8000, 8100) if draw(s).lines == 2][:1]
+    monkeypatch.setattr(bench, "SCREW_SEEDS", [8001, 8002, 8003, *two_line])
+    one_line = [s for s in bench.SCREW_SEEDS if draw(s).lines == 1]
+    plain = {draw(s).image_bgr.tobytes(): draw(s).text for s in one_line}
+    screwed = {draw(s, True).image_bgr.tobytes() for s in one_line}
+    assert not screwed & set(plain)  # the heads changed every one-line plate's frame
+
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        assert img.tobytes() in plain or img.tobytes() in screwed  # two-line plates are not read
+        text = plain.get(img.tobytes())  # read only the plain ones
+        return [(text, None)] if text else []
+
+    out = bench.screw_figures(read)
+    assert out["n"] == len(one_line) >= 2
+    assert out["exact_read_plain"] == 1.0 and out["exact_read_screws"] == 0.0

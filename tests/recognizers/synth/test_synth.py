@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from recognizers.synth import iter_dataset, render_dataset, render_plate
-from recognizers.synth.plate import FONTS, Style, draw_plate, font_path
+from recognizers.synth.plate import FONTS, PX_PER_MM, SCREW_GREY, SCREW_MM, Style, draw_plate, font_path
 from recognizers.synth.render import clutter_scene
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.plate_grammar import parse
@@ -97,6 +97,43 @@ def test_flat_plate_drawing_layouts() -> None:
     # the blue strip is on the left of a current plate
     left = one[one.shape[0] // 2, 20:60].astype(int)
     assert (left[:, 2] > left[:, 0] + 80).any()
+
+
+def test_screw_heads_sit_in_the_gaps_of_a_one_line_plate_and_nowhere_else() -> None:
+    groups = ["AA", "1234", "BB"]
+    plain = draw_plate(groups, Style()).astype(int)
+    fixed = draw_plate(groups, Style(screws=True)).astype(int)
+    changed = np.any(plain != fixed, axis=2)
+    cols = np.flatnonzero(changed.any(axis=0))
+    runs = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
+    assert len(runs) == 2  # one head in each of the two gaps
+    head = SCREW_MM * PX_PER_MM
+    for run in runs:
+        assert run[-1] - run[0] + 1 <= head + 2
+        rows = np.flatnonzero(changed[:, run].any(axis=1))
+        assert abs((rows[0] + rows[-1]) / 2 - plain.shape[0] / 2) <= 2  # centred on the line
+        above_slot = rows[0] + (rows[-1] - rows[0]) // 4
+        assert tuple(fixed[above_slot, run[len(run) // 2]]) == SCREW_GREY
+    # the characters and the strip are as drawn without screws, and a two-line plate gets none
+    assert changed.sum() < 0.02 * changed.size
+    assert np.array_equal(
+        draw_plate(["AA"], Style(two_line=True), ["1234", "BB"]),
+        draw_plate(["AA"], Style(two_line=True, screws=True), ["1234", "BB"]),
+    )
+
+
+def test_a_rendered_plate_with_screws_is_the_same_plate_in_the_same_scene() -> None:
+    for seed in range(8000, 8010):
+        plain, fixed = render_plate(seed), render_plate(seed, screws=True)
+        assert (plain.text, plain.bbox, plain.lines) == (fixed.text, fixed.bbox, fixed.lines)
+        diff = np.any(plain.image_bgr != fixed.image_bgr, axis=2)
+        if plain.lines == 2:
+            assert not diff.any()
+        elif diff.any():  # only inside the plate (a far plate's heads may vanish in the blur)
+            ys, xs = np.nonzero(diff)
+            b = plain.bbox
+            assert b.x - 2 <= xs.min() and xs.max() <= b.x + b.w + 2
+            assert b.y - 2 <= ys.min() and ys.max() <= b.y + b.h + 2
 
 
 def test_clutter_scene_shape() -> None:
