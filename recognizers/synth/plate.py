@@ -112,7 +112,7 @@ def _line(
     return font
 
 
-def gap_centres(
+def _gap_centres(
     draw: ImageDraw.ImageDraw,
     groups: list[str],
     box: tuple[float, float, float, float],
@@ -128,7 +128,7 @@ def gap_centres(
 
 
 def _screw(draw: ImageDraw.ImageDraw, cx: float, cy: float) -> None:
-    """A screw head 13 mm across, grey with a darker rim and its slot."""
+    """A screw head ``SCREW_MM`` across, grey with a darker rim and its slot."""
     r = SCREW_MM / 2 * PX_PER_MM
     draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=SCREW_GREY, outline=SCREW_RIM, width=2)
     draw.line([cx - 0.7 * r, cy, cx + 0.7 * r, cy], fill=SCREW_SLOT, width=3)
@@ -161,6 +161,6 @@ def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None)
         box = (m + strip_w + 10, (h - text_h) / 2, w - 2 * m - strip_w - 20, text_h)
         font = _line(draw, groups, box, style)
         if style.screws:
-            for cx in gap_centres(draw, groups, box, font):
+            for cx in _gap_centres(draw, groups, box, font):
                 _screw(draw, cx, h / 2)
     return np.asarray(img)
