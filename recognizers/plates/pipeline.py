@@ -152,7 +152,7 @@ class PlateRecognizer:
     def _weak_lines(self, region: np.ndarray, weak: list[TextBox]) -> list[np.ndarray]:
         """Lines re-detected, enlarged, inside the most plate-like regions scored under the threshold."""
         assert self.detector is not None
-        shaped = [b for b in weak if b.height >= _MIN_WEAK_PX and b.width <= MAX_LINE_ASPECT * b.height]
+        shaped = [b for b in weak if b.height >= _MIN_WEAK_PX and aspect(b.points) <= MAX_LINE_ASPECT]
         shaped.sort(key=lambda b: -b.score * b.height)
         found: list[np.ndarray] = []
         for b in shaped[: self.settings.max_weak_regions]:
@@ -167,8 +167,11 @@ class PlateRecognizer:
         assert self.detector is not None
         s = self.settings
         h, w = region.shape[:2]
-        floods = [b.points for b in boxes if refine.flooded(b.points, w, h, s.flood_share)]
-        floods = [p for p in floods if not refine.text_line(p)]
+        floods = [
+            b.points
+            for b in boxes
+            if refine.flooded(b.points, w, h, s.flood_share) and not refine.text_line(b.points)
+        ]
         floods.sort(key=lambda p: -rect_area(p))
         tiles = [t for p in floods for t in refine.flood_tiles(p, w, h)][: s.max_flood_tiles]
         if not tiles:
