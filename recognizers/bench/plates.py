@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import cv2
 import numpy as np
@@ -55,8 +55,25 @@ N_SPEED_FRAMES = 20
 ROLL_DEG = 22.0
 ROLL_SEEDS = range(7000, 7200)
 ROLL_HEIGHTS = (28, 64)
-SCREW_SEEDS = range(8000, 8200)  # the same one-line plates drawn plain and with screw heads in the gaps
-SCREW_HEIGHTS = (24, 64)
+
+
+class Fitting(TypedDict, total=False):
+    """What a rendered plate wears (``render_plate``'s switches)."""
+
+    screws: bool
+    holder: bool
+    dirt: bool
+
+
+#: the same legible one-line plates drawn plain and with each fitting a car's plate may wear
+FITTING_SEEDS = range(8000, 8200)
+FITTING_HEIGHTS = (24, 64)
+FITTINGS: dict[str, Fitting] = {
+    "plain": {},
+    "screws": {"screws": True},  # a screw head in each gap between the groups
+    "holder": {"holder": True},  # a dealer's holder, its name or number in a band under the plate
+    "dirt": {"dirt": True},  # spattered with road mud
+}
 SPEED_ROUNDS = 3  # passes through the speed frames for Varta's figures (the slow peers get one)
 N_PEER_RENDERED = 50
 N_PEER_SPEED_FRAMES = 6
@@ -219,16 +236,16 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
     }
 
 
-def screw_figures(read: Reader) -> dict[str, Any]:
-    """Exact-read rates of the same legible one-line plates drawn plain and with a screw head in each gap
-    between their groups (how Ukrainian plates are often fixed; the other rendered sets have none)."""
-    hits: dict[str, list[bool]] = {"plain": [], "screws": []}
-    for seed in SCREW_SEEDS:
-        plain = render_plate(seed, height_range=SCREW_HEIGHTS)
-        if plain.lines != 1:
-            continue
-        screwed = render_plate(seed, height_range=SCREW_HEIGHTS, screws=True)
-        for name, s in (("plain", plain), ("screws", screwed)):
+def fitting_figures(read: Reader) -> dict[str, Any]:
+    """Exact-read rates of the same legible one-line plates drawn plain and with each of ``FITTINGS``:
+    screw heads in the gaps (how Ukrainian plates are often fixed), a dealer's holder with its text
+    band, road mud. The other rendered sets carry none of them."""
+    hits: dict[str, list[bool]] = {name: [] for name in FITTINGS}
+    for seed in FITTING_SEEDS:
+        for name, fitting in FITTINGS.items():
+            s = render_plate(seed, height_range=FITTING_HEIGHTS, **fitting)
+            if s.lines != 1:
+                break
             hits[name].append(_score(read(s.image_bgr), s.text, None)[0])
     return {"n": len(hits["plain"]), **{f"exact_read_{k}": _rate(v) for k, v in hits.items()}}
 
@@ -356,7 +373,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     full_hd = iter_dataset(n_rendered, SEED, size=FULL_HD, backgrounds=backgrounds)
     plates["ua_rendered_1080p"] = {"seed": SEED, "frame": "1920x1080", **rendered_figures(read, full_hd)}
     plates["ua_rendered_rolled"] = rolled_figures(read)
-    plates["ua_rendered_screws"] = screw_figures(read)
+    plates["ua_rendered_fittings"] = fitting_figures(read)
     plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
     plates["det_long_side"] = recognizer.settings.det_long_side
     plates["det_max_long_side"] = recognizer.settings.det_max_long_side

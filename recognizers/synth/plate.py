@@ -68,7 +68,8 @@ def font_path(name: str = DEFAULT_FONT) -> Path:
 
 
 @lru_cache(maxsize=128)
-def _font(size: int, name: str = DEFAULT_FONT) -> ImageFont.FreeTypeFont:
+def font_at(size: int, name: str = DEFAULT_FONT) -> ImageFont.FreeTypeFont:
+    """A typeface of ``FONTS`` at ``size`` px (cached)."""
     return ImageFont.truetype(str(font_path(name)), size)
 
 
@@ -78,12 +79,12 @@ def _fit_text(
     """Largest font whose capitals are box_h tall and whose text fits box_w (condensed like DIN)."""
     size = int(box_h * 1.38)
     while size > 6:
-        font = _font(size, name)
+        font = font_at(size, name)
         x0, y0, x1, _y1 = draw.textbbox((0, 0), text, font=font, anchor="ls")
         if x1 - x0 <= box_w and -y0 <= box_h * 1.02:
             return font
         size -= 2
-    return _font(6, name)
+    return font_at(6, name)
 
 
 def _strip(draw: ImageDraw.ImageDraw, x: float, y: float, w: float, h: float) -> None:
@@ -93,7 +94,7 @@ def _strip(draw: ImageDraw.ImageDraw, x: float, y: float, w: float, h: float) ->
     fx, fy = x + (w - fw) / 2, y + h * 0.12
     draw.rectangle([fx, fy, fx + fw, fy + fh / 2], fill=BLUE, outline=WHITE, width=1)
     draw.rectangle([fx, fy + fh / 2, fx + fw, fy + fh], fill=YELLOW)
-    font = _font(max(8, int(min(h * 0.3, w * 0.5))))
+    font = font_at(max(8, int(min(h * 0.3, w * 0.5))))
     draw.text((x + w / 2, y + h * 0.88), "UA", font=font, fill=WHITE, anchor="ms")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from recognizers.synth import fittings
 from recognizers.synth.plate import DEFAULT_FONT, FONTS, draw_plate, font_path
 from recognizers.synth.texts import LAYOUTS, layout_format, plate_text
 from shared.schemas import BBox
@@ -30,6 +31,7 @@ HEIGHT_RANGE = (12, 100)
 #: Share of frames taken at night under the camera's infrared light (black and white, plate glowing).
 NIGHT_IR_SHARE = 0.15
 _NIGHT_STREAM = 0x1D
+_FITTINGS_STREAM = 0xF1
 ONE_LINE_MM, TWO_LINE_MM = 112, 200
 
 
@@ -87,9 +89,16 @@ def _scene(rng: np.random.Generator, size: tuple[int, int], backgrounds: Sequenc
 
 
 def _warp_plate(
-    plate_rgb: np.ndarray, target_h: int, yaw: float, pitch: float, roll: float
+    plate_rgb: np.ndarray,
+    target_h: int,
+    yaw: float,
+    pitch: float,
+    roll: float,
+    inner: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Warp the flat plate: returns (BGR patch, alpha mask, the plate's 4 corners in the patch)."""
+    """Warp the flat plate: returns (BGR patch, alpha mask, the plate's 4 corners in the patch). When
+    the drawing holds more than the plate (a holder around it), ``inner`` gives the plate's corners in
+    the drawing, and the corners returned are theirs."""
     ph, pw = plate_rgb.shape[:2]
     s = target_h / ph
     w, h = pw * s, ph * s
@@ -105,6 +114,8 @@ def _warp_plate(
     out_w, out_h = math.ceil(proj[:, 0].max()) + 3, math.ceil(proj[:, 1].max()) + 3
     src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
     m = cv2.getPerspectiveTransform(src, proj.astype(np.float32))
+    if inner is not None:
+        proj = cv2.perspectiveTransform(inner.reshape(1, 4, 2).astype(np.float64), m)[0]
     bgr = cv2.cvtColor(plate_rgb, cv2.COLOR_RGB2BGR)
     # area-average the big drawing down first so thin strokes do not alias
     shrink = max(1.0, 1.0 / max(s, 1e-6) / 2)
@@ -199,13 +210,17 @@ def render_plate(
     night: bool | None = None,
     roll_deg: float | None = None,
     screws: bool = False,
+    holder: bool = False,
+    dirt: bool = False,
 ) -> SynthPlate:
     """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``).
 
     ``night`` forces a night frame under infrared light (True) or a frame without (False); by default
     the seed decides (``NIGHT_IR_SHARE`` of the frames). ``roll_deg`` forces the plate's roll (by
-    default drawn from N(0, 3) degrees); ``screws`` draws a screw head in each gap of a one-line plate.
-    Every other draw stays as the seed makes it."""
+    default drawn from N(0, 3) degrees); ``screws`` draws a screw head in each gap of a one-line plate;
+    ``holder`` puts the plate in a dealer's holder with a text band under it, and ``dirt`` spatters it
+    with mud (``fittings``; their draws come from a stream of their own). Every other draw stays as the
+    seed makes it (a holder makes the patch larger, so the plate's place in the frame moves a little)."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
@@ -219,12 +234,16 @@ def render_plate(
     cond["font"] = font
     cond["night_ir"] = False
     scene = _scene(rng, size, backgrounds)
+    drawing, inner = _dressed(draw_plate(groups, style, bottom), seed, holder, dirt)
+    plate_h = int(cond["scale_one_line_px"]) * (TWO_LINE_MM / ONE_LINE_MM if bottom else 1.0)
+    scale_h = drawing.shape[0] / (inner[3, 1] - inner[0, 1]) if inner is not None else 1.0
     patch, mask, corners = _warp_plate(
-        draw_plate(groups, style, bottom),
-        round(int(cond["scale_one_line_px"]) * (TWO_LINE_MM / ONE_LINE_MM if bottom else 1.0)),
+        drawing,
+        round(plate_h * scale_h),
         float(cond["yaw_deg"]),
         float(cond["pitch_deg"]),
         float(cond["roll_deg"]),
+        inner,
     )
     ph, pw = patch.shape[:2]
     width, height = size
@@ -244,6 +263,19 @@ def render_plate(
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
     lines = 2 if bottom else 1
     return SynthPlate(image, text, layout_format(layout).value, bbox.h, bbox, cond, lines)
+
+
+def _dressed(
+    plate_rgb: np.ndarray, seed: int, holder: bool, dirt: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The flat plate with mud and in a holder as asked, and the plate's corners in the drawing when a
+    holder surrounds it (None: the drawing is the plate)."""
+    rng = np.random.default_rng((seed, _FITTINGS_STREAM))
+    if dirt:
+        plate_rgb = fittings.soil(plate_rgb, rng)
+    if holder:
+        return fittings.holder(plate_rgb, rng)
+    return plate_rgb, None
 
 
 def _car_panel(scene: np.ndarray, rng: np.random.Generator, x: int, y: int, pw: int, ph: int) -> None:

@@ -77,27 +77,32 @@ def test_rolled_figures_read_the_same_plates_level_and_rolled(monkeypatch: pytes
     assert out["exact_read_two_line_level"] == 1.0 and out["exact_read_two_line_rolled"] == 0.0
 
 
-def test_screw_figures_read_the_same_one_line_plates_plain_and_with_screws(
+def test_fitting_figures_read_the_same_one_line_plates_plain_and_with_each_fitting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from recognizers.bench import plates as bench
     from recognizers.synth import render_plate
 
-    def draw(seed: int, screws: bool = False) -> Any:
-        return render_plate(seed, height_range=bench.SCREW_HEIGHTS, screws=screws)
+    def draw(seed: int, fitting: str = "plain") -> Any:
+        return render_plate(seed, height_range=bench.FITTING_HEIGHTS, **bench.FITTINGS[fitting])
 
     two_line = [s for s in range(8000, 8100) if draw(s).lines == 2][:1]
-    monkeypatch.setattr(bench, "SCREW_SEEDS", [8001, 8002, 8003, *two_line])
-    one_line = [s for s in bench.SCREW_SEEDS if draw(s).lines == 1]
-    plain = {draw(s).image_bgr.tobytes(): draw(s).text for s in one_line}
-    screwed = {draw(s, True).image_bgr.tobytes() for s in one_line}
-    assert not screwed & set(plain)  # the heads changed every one-line plate's frame
+    monkeypatch.setattr(bench, "FITTING_SEEDS", [8001, 8002, 8003, *two_line])
+    one_line = [s for s in bench.FITTING_SEEDS if draw(s).lines == 1]
+    frames = {
+        name: {draw(s, name).image_bgr.tobytes(): draw(s).text for s in one_line} for name in bench.FITTINGS
+    }
+    plain = frames["plain"]
+    for name in ("screws", "holder", "dirt"):  # each fitting changed every one-line plate's frame
+        assert not set(frames[name]) & set(plain) and list(frames[name].values()) == list(plain.values())
+    read_as = {"plain", "dirt"}  # the fake reader reads these and nothing else
 
     def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
-        assert img.tobytes() in plain or img.tobytes() in screwed  # two-line plates are not read
-        text = plain.get(img.tobytes())  # read only the plain ones
-        return [(text, None)] if text else []
+        seen = [name for name, f in frames.items() if img.tobytes() in f]
+        assert len(seen) == 1  # two-line plates are not read
+        return [(frames[seen[0]][img.tobytes()], None)] if seen[0] in read_as else []
 
-    out = bench.screw_figures(read)
+    out = bench.fitting_figures(read)
     assert out["n"] == len(one_line) >= 2
-    assert out["exact_read_plain"] == 1.0 and out["exact_read_screws"] == 0.0
+    assert out["exact_read_plain"] == out["exact_read_dirt"] == 1.0
+    assert out["exact_read_screws"] == out["exact_read_holder"] == 0.0
