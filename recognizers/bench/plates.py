@@ -68,6 +68,7 @@ class Fitting(TypedDict, total=False):
 #: the same legible one-line plates drawn plain and with each fitting a car's plate may wear
 FITTING_SEEDS = range(8000, 8200)
 FITTING_HEIGHTS = (24, 64)
+CLOSE_HEIGHTS = (64, 160)  # ... and close up, plain and in a holder, whose print can then be read
 FITTINGS: dict[str, Fitting] = {
     "plain": {},
     "screws": {"screws": True},  # a screw head in each gap between the groups
@@ -127,6 +128,16 @@ def _score(reads: list[tuple[str, BBox | None]], label: str, box: BBox | None) -
     exact = any(text == label for text, _ in reads)
     detected = box is not None and any(b is not None and _overlaps(b, box) for _, b in reads)
     return exact, detected
+
+
+def _stray(reads: list[tuple[str, BBox | None]], box: BBox) -> bool:
+    """Was anything read as a plate whose box's centre lies outside the plate's box (text that is not
+    the plate: a holder's print, a word on the car)?"""
+    return any(
+        b is not None
+        and not (box.x <= b.x + b.w / 2 <= box.x + box.w and box.y <= b.y + b.h / 2 <= box.y + box.h)
+        for _, b in reads
+    )
 
 
 def _rate(hits: Iterable[bool]) -> float | None:
@@ -237,17 +248,31 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
 
 
 def fitting_figures(read: Reader) -> dict[str, Any]:
-    """Exact-read rates of the same legible one-line plates drawn plain and with each of ``FITTINGS``:
-    screw heads in the gaps (how Ukrainian plates are often fixed), a dealer's holder with its text
-    band, road mud. The other rendered sets carry none of them."""
-    hits: dict[str, list[bool]] = {name: [] for name in FITTINGS}
+    """Exact-read rates of the same legible one-line plates drawn plain and with each of ``FITTINGS``
+    (the other rendered sets carry none of them), and how many frames had text outside the plate read
+    as a plate (``stray_read_frames_*``); then the same plates close up (``CLOSE_HEIGHTS``) plain and in
+    a holder, where its print is large enough to read."""
+    out = _fitting_reads(read, FITTING_HEIGHTS, FITTINGS)
+    close = {name: FITTINGS[name] for name in ("plain", "holder")}
+    return {**out, "close": {"heights": list(CLOSE_HEIGHTS), **_fitting_reads(read, CLOSE_HEIGHTS, close)}}
+
+
+def _fitting_reads(read: Reader, heights: tuple[int, int], fittings: dict[str, Fitting]) -> dict[str, Any]:
+    hits: dict[str, list[bool]] = {name: [] for name in fittings}
+    strays: dict[str, int] = dict.fromkeys(fittings, 0)
     for seed in FITTING_SEEDS:
-        for name, fitting in FITTINGS.items():
-            s = render_plate(seed, height_range=FITTING_HEIGHTS, **fitting)
+        for name, fitting in fittings.items():
+            s = render_plate(seed, height_range=heights, **fitting)
             if s.lines != 1:
                 break
-            hits[name].append(_score(read(s.image_bgr), s.text, None)[0])
-    return {"n": len(hits["plain"]), **{f"exact_read_{k}": _rate(v) for k, v in hits.items()}}
+            reads = read(s.image_bgr)
+            hits[name].append(_score(reads, s.text, None)[0])
+            strays[name] += _stray(reads, s.bbox)
+    return {
+        "n": len(hits["plain"]),
+        **{f"exact_read_{k}": _rate(v) for k, v in hits.items()},
+        **{f"stray_read_frames_{k}": v for k, v in strays.items()},
+    }
 
 
 def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:

@@ -44,6 +44,10 @@ STRUCTURED_TIER = 0
 _PERSONALISED_TIER = 1
 _UNKNOWN_TIER = 2
 _MIN_FOREIGN_CHARS = 4  # the shortest text taken for a foreign plate
+#: text under this share of a plate line's height right under or over the plate is its holder's print
+#: (a dealer's 10 mm letters against the plate's 58 mm: their boxes 0.2-0.3 as high)
+_SMALL_PRINT = 0.5
+_PRINT_BAND = 1.5  # ... when its centre lies within this many line heights of the plate's edge
 
 
 class Part(enum.Enum):
@@ -263,15 +267,23 @@ def text_axes(*lines: Line) -> np.ndarray:
     lines of one plate are parallel, and a tilted plate (a leaning motorcycle, a crooked mount, a rolled
     camera) is measured in its own axes: in the image's, a line 15 degrees off level seems to overlap
     the line under it."""
-    widest = max(lines, key=lambda ln: box_width(ln.points))
-    d = widest.points[1] - widest.points[0]
+    return _box_axes(max(lines, key=lambda ln: box_width(ln.points)).points)
+
+
+def _box_axes(points: np.ndarray) -> np.ndarray:
+    """``text_axes`` of one (tl, tr, br, bl) box: along its top edge and across it."""
+    d = points[1] - points[0]
     n = float(np.hypot(d[0], d[1]))
     ux, uy = (float(d[0]) / n, float(d[1]) / n) if n > 0 else (1.0, 0.0)
     return np.array([[ux, uy], [-uy, ux]])
 
 
 def extent(line: Line, axes: np.ndarray) -> Extent:
-    p = line.points @ axes.T
+    return _extent(line.points, axes)
+
+
+def _extent(points: np.ndarray, axes: np.ndarray) -> Extent:
+    p = points @ axes.T
     return Extent(float(p[:, 0].min()), float(p[:, 0].max()), float(p[:, 1].min()), float(p[:, 1].max()))
 
 
@@ -418,14 +430,16 @@ def _joined(
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
     """One reading per plate: the best of those with the same text, and a structured Ukrainian reading
     over those at the same place (a box that merged both lines of a plate and the lines found inside
-    it). What was read there otherwise becomes a candidate, unless its box is a small part of the
-    plate's (a dealer's name on the plate frame, one line of a two-line plate): that is dropped.
-    Foreign readings at one place stay apart: which is the plate and which the frame's text, nothing
-    says."""
+    it); any Ukrainian reading over those in its small print (``small_print``). What was read there otherwise becomes a candidate,
+    unless its box is a small part of the plate's (a dealer's name on the plate frame, one line of a
+    two-line plate): that is dropped. Foreign readings at one place stay apart: which is the plate and
+    which the frame's text, nothing says."""
     readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
     kept: list[Reading] = []
     for r in readings:
-        same = next((k for k in kept if r.parsed.text == k.parsed.text or _covers(k, r)), None)
+        same = next(
+            (k for k in kept if r.parsed.text == k.parsed.text or _covers(k, r) or small_print(k, r)), None
+        )
         if same is None:
             kept.append(r)
             continue
@@ -443,3 +457,26 @@ def _candidate(r: Reading, plate: Reading) -> tuple[str, float]:
 
 def _covers(kept: Reading, other: Reading) -> bool:
     return tier(kept.parsed) == STRUCTURED_TIER and _mostly_overlap(kept.points, other.points)
+
+
+def small_print(plate: Reading, other: Reading) -> bool:
+    """Is ``other`` read from small text in the band just under or over a Ukrainian plate (structured or
+    personalised), within its span: a plate holder's dealer name, website or telephone number
+    (``АВТО``, ``38067``)?
+
+    Measured in the plate's own axes (its top line's box): the other box is lower than
+    ``_SMALL_PRINT`` of one of the plate's lines, and its centre lies within the plate's span along the
+    text and within ``_PRINT_BAND`` line heights of its top or bottom edge. The lines of a two-line plate
+    are about as high as each other, and a plate right under or over another plate is not a third as
+    high as it."""
+    if tier(plate.parsed) == _UNKNOWN_TIER:
+        return False
+    axes = _box_axes(plate.points[:4])
+    p, o = _extent(plate.points, axes), _extent(other.points, axes)
+    line_h = (p.y1 - p.y0) / max(1, plate.lines)
+    if o.y1 - o.y0 >= _SMALL_PRINT * line_h:
+        return False
+    cx, cy = (o.x0 + o.x1) / 2, (o.y0 + o.y1) / 2
+    if not p.x0 <= cx <= p.x1:
+        return False
+    return p.y1 <= cy <= p.y1 + _PRINT_BAND * line_h or p.y0 - _PRINT_BAND * line_h <= cy <= p.y0

@@ -83,26 +83,42 @@ def test_fitting_figures_read_the_same_one_line_plates_plain_and_with_each_fitti
     from recognizers.bench import plates as bench
     from recognizers.synth import render_plate
 
-    def draw(seed: int, fitting: str = "plain") -> Any:
-        return render_plate(seed, height_range=bench.FITTING_HEIGHTS, **bench.FITTINGS[fitting])
+    def draw(seed: int, fitting: str = "plain", heights: tuple[int, int] = bench.FITTING_HEIGHTS) -> Any:
+        return render_plate(seed, height_range=heights, **bench.FITTINGS[fitting])
 
     two_line = [s for s in range(8000, 8100) if draw(s).lines == 2][:1]
     monkeypatch.setattr(bench, "FITTING_SEEDS", [8001, 8002, 8003, *two_line])
     one_line = [s for s in bench.FITTING_SEEDS if draw(s).lines == 1]
     frames = {
-        name: {draw(s, name).image_bgr.tobytes(): draw(s).text for s in one_line} for name in bench.FITTINGS
+        (name, heights): {
+            draw(s, name, heights).image_bgr.tobytes(): draw(s, name, heights) for s in one_line
+        }
+        for name in bench.FITTINGS
+        for heights in (bench.FITTING_HEIGHTS, bench.CLOSE_HEIGHTS)
     }
-    plain = frames["plain"]
+    plain = frames["plain", bench.FITTING_HEIGHTS]
     for name in ("screws", "holder", "dirt"):  # each fitting changed every one-line plate's frame
-        assert not set(frames[name]) & set(plain) and list(frames[name].values()) == list(plain.values())
-    read_as = {"plain", "dirt"}  # the fake reader reads these and nothing else
+        drawn = frames[name, bench.FITTING_HEIGHTS]
+        assert not set(drawn) & set(plain)
+        assert [s.text for s in drawn.values()] == [s.text for s in plain.values()]
+    far = BBox(x=0, y=0, w=10, h=10)  # no plate is drawn in the top-left corner
 
     def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
-        seen = [name for name, f in frames.items() if img.tobytes() in f]
+        seen = [key for key, f in frames.items() if img.tobytes() in f]
         assert len(seen) == 1  # two-line plates are not read
-        return [(frames[seen[0]][img.tobytes()], None)] if seen[0] in read_as else []
+        (name, heights), s = seen[0], frames[seen[0]][img.tobytes()]
+        if name in ("screws", "holder") and heights == bench.FITTING_HEIGHTS:
+            return []  # the fake reader misses these
+        stray = [("ABTO", far)] if name == "holder" else []  # ... and reads a holder's print close up
+        return [(s.text, s.bbox), *stray]
 
     out = bench.fitting_figures(read)
     assert out["n"] == len(one_line) >= 2
     assert out["exact_read_plain"] == out["exact_read_dirt"] == 1.0
     assert out["exact_read_screws"] == out["exact_read_holder"] == 0.0
+    assert all(out[f"stray_read_frames_{k}"] == 0 for k in bench.FITTINGS)
+    close = out["close"]
+    assert close["heights"] == list(bench.CLOSE_HEIGHTS) and close["n"] == len(one_line)
+    assert close["exact_read_plain"] == close["exact_read_holder"] == 1.0
+    assert close["stray_read_frames_plain"] == 0 and close["stray_read_frames_holder"] == len(one_line)
+    assert "exact_read_screws" not in close

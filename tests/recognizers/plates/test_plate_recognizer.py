@@ -160,6 +160,25 @@ def test_a_vans_telephone_number_is_no_plate(
     _only_the_plate_unless_rule_off(recognizer, monkeypatch, frames, car.text, "phone_number", 4)
 
 
+def test_a_plate_holders_print_is_no_plate(
+    recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Close up, the dealer's name, website or telephone number on a plate holder's band is large enough
+    to read (``ABTO``, ``38633327``): as a plate of its own it would be a sighting of a car that is not
+    there, and a near miss of any watchlist entry that looks like it."""
+    seeds = (10017, 10048, 10130, 10148, 10182, 10250, 10049, 10074)  # 64-160 px, the print legible
+    for seed in seeds:
+        car = render_plate(seed, height_range=(64, 160), holder=True)
+        assert car.lines == 1
+        assert _texts(recognizer.recognize(car.image_bgr)) == [car.text]
+    monkeypatch.setattr("recognizers.plates.assemble.small_print", lambda plate, other: False)
+    leaked = 0
+    for seed in seeds:  # the premise: without the rule the print comes out as plates
+        car = render_plate(seed, height_range=(64, 160), holder=True)
+        leaked += len(recognizer.recognize(car.image_bgr)) > 1
+    assert leaked >= 6, leaked
+
+
 def _only_the_plate_unless_rule_off(
     recognizer: PlateRecognizer,
     monkeypatch: pytest.MonkeyPatch,

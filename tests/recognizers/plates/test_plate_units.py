@@ -284,6 +284,45 @@ def test_a_structured_plate_takes_in_other_readings_of_its_place_as_candidates()
     assert sorted(r.parsed.text for r in assemble([foreign, dealer])) == ["AUTOMOS", "RK857AI"]
 
 
+def _rolled(points: np.ndarray, deg: float, centre: tuple[float, float]) -> np.ndarray:
+    a = np.radians(deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+    return ((points - centre) @ rot.T + centre).astype(np.float32)
+
+
+def test_a_holders_small_print_under_or_over_a_ukrainian_plate_is_no_plate() -> None:
+    """A dealer's name, site or telephone number on a plate holder, read as a plate of its own, would be a
+    sighting of a car that is not there (``ABTO`` is a valid personalised plate)."""
+    plate = Line(rect(100, 100, 300, 140), text_read("AA1234BB"))  # a line 40 px high
+    prints = [
+        Line(rect(150, 150, 250, 160), text_read("ABTO")),  # under it
+        Line(rect(110, 152, 290, 163), text_read("38067412")),  # a telephone number across the band
+        Line(rect(150, 80, 250, 90), text_read("ABTO")),  # over it
+    ]
+    for small in prints:
+        assert [r.parsed.text for r in assemble([plate, small])] == ["AA1234BB"], small.read.text
+        assert small.read.text not in [t for t, _ in assemble([plate, small])[0].candidates]
+    personalised = Line(rect(100, 100, 300, 140), text_read("KOTIK"))
+    assert [r.parsed.text for r in assemble([personalised, prints[1]])] == ["KOTIK"]
+    # kept: a plate about as high right under it, small text beside it or farther away, and small text
+    # under a foreign plate (which is the plate there, nothing says)
+    kept = [
+        Line(rect(120, 150, 260, 175), text_read("BC5678AA")),
+        Line(rect(320, 140, 420, 150), text_read("38067412")),
+        Line(rect(150, 210, 250, 220), text_read("38067412")),
+    ]
+    for other in kept:
+        assert len(assemble([plate, other])) == 2, other.read.text
+    foreign = Line(rect(100, 100, 300, 140), text_read("RK857AI", [0.9] * 7))
+    assert len(assemble([foreign, prints[1]])) == 2
+    # measured in a rolled plate's own axes: in the image's, the print's centre lies inside its extent
+    # (a structured plate's reading takes in what lies inside its bounding rectangle anyway)
+    centre = (200.0, 120.0)
+    rolled = Line(_rolled(personalised.points, 20, centre), personalised.read)
+    under = Line(_rolled(prints[0].points, 20, centre), prints[0].read)
+    assert [r.parsed.text for r in assemble([rolled, under])] == ["KOTIK"]
+
+
 def test_dropping_a_weak_letter_does_not_escape_a_rare_formats_prior() -> None:
     # "128310" alone (digits only) may be the military 1283I0; read with its D, it is diplomatic
     r = best_reading(text_read("D128310", [0.55] + [0.99] * 6), rect(0, 0, 100, 30), 1, 3)
