@@ -428,12 +428,12 @@ def _joined(
 
 
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
-    """One reading per plate: the best of those with the same text, and a structured Ukrainian reading
+    """One reading per plate: the best of those with the same text, a structured Ukrainian reading
     over those at the same place (a box that merged both lines of a plate and the lines found inside
-    it); any Ukrainian reading over those in its small print (``small_print``). What was read there otherwise becomes a candidate,
-    unless its box is a small part of the plate's (a dealer's name on the plate frame, one line of a
-    two-line plate): that is dropped. Foreign readings at one place stay apart: which is the plate and
-    which the frame's text, nothing says."""
+    it), and any Ukrainian reading over those in its holder's print (``small_print``). What was read
+    there otherwise becomes a candidate, unless its box is a small part of the plate's (a dealer's name
+    on the plate or its holder, one line of a two-line plate): that is dropped. Foreign readings at one
+    place stay apart: which is the plate and which the frame's text, nothing says."""
     readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
     kept: list[Reading] = []
     for r in readings:
@@ -467,8 +467,8 @@ def small_print(plate: Reading, other: Reading) -> bool:
     Measured in the plate's own axes (its top line's box): the other box is lower than
     ``_SMALL_PRINT`` of one of the plate's lines, and its centre lies within the plate's span along the
     text and within ``_PRINT_BAND`` line heights of its top or bottom edge. The lines of a two-line plate
-    are about as high as each other, and a plate right under or over another plate is not a third as
-    high as it."""
+    are about as high as each other, and a plate right under or over another plate is not half as high
+    as it."""
     if tier(plate.parsed) == _UNKNOWN_TIER:
         return False
     axes = _box_axes(plate.points[:4])
