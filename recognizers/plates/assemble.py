@@ -383,7 +383,7 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
                 out.append(joined)
                 used.update((i, j))
     out.extend(r for i, r in singles.items() if r is not None and i not in used and _alone(lines[i], r))
-    return _dedupe(out, max_candidates)
+    return _dedupe([r for r in out if not any(small_print(k, r) for k in out if k is not r)], max_candidates)
 
 
 def _alone(line: Line, r: Reading) -> bool:
@@ -428,18 +428,16 @@ def _joined(
 
 
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
-    """One reading per plate: the best of those with the same text, a structured Ukrainian reading
+    """One reading per plate: the best of those with the same text, and a structured Ukrainian reading
     over those at the same place (a box that merged both lines of a plate and the lines found inside
-    it), and any Ukrainian reading over those in its holder's print (``small_print``). What was read
-    there otherwise becomes a candidate, unless its box is a small part of the plate's (a dealer's name
-    on the plate or its holder, one line of a two-line plate): that is dropped. Foreign readings at one
-    place stay apart: which is the plate and which the frame's text, nothing says."""
+    it). What was read there otherwise becomes a candidate, unless its box is a small part of the
+    plate's (a dealer's name on the plate frame, one line of a two-line plate): that is dropped.
+    Foreign readings at one place stay apart: which is the plate and which the frame's text, nothing
+    says (a holder's print outside the plate's box was dropped before: ``small_print``)."""
     readings = sorted(readings, key=lambda r: (r.key[0], -r.confidence))
     kept: list[Reading] = []
     for r in readings:
-        same = next(
-            (k for k in kept if r.parsed.text == k.parsed.text or _covers(k, r) or small_print(k, r)), None
-        )
+        same = next((k for k in kept if r.parsed.text == k.parsed.text or _covers(k, r)), None)
         if same is None:
             kept.append(r)
             continue
@@ -460,16 +458,18 @@ def _covers(kept: Reading, other: Reading) -> bool:
 
 
 def small_print(plate: Reading, other: Reading) -> bool:
-    """Is ``other`` read from small text in the band just under or over a Ukrainian plate (structured or
-    personalised), within its span: a plate holder's dealer name, website or telephone number
-    (``АВТО``, ``38067``)?
+    """Is ``other`` read from small text in the band just under or over a plate, within its span: a plate
+    holder's dealer name, website or telephone number (``АВТО``, ``38067``)?
 
-    Measured in the plate's own axes (its top line's box): the other box is lower than
-    ``_SMALL_PRINT`` of one of the plate's lines, and its centre lies within the plate's span along the
-    text and within ``_PRINT_BAND`` line heights of its top or bottom edge. The lines of a two-line plate
-    are about as high as each other, and a plate right under or over another plate is not half as high
-    as it."""
-    if tier(plate.parsed) == _UNKNOWN_TIER:
+    The plate is a Ukrainian reading or a foreign one that looks like a plate (``_plate_grade``); a
+    foreign reading never makes a structured Ukrainian one small print. Measured in the plate's own axes
+    (its top line's box): the other box is lower than ``_SMALL_PRINT`` of one of the plate's lines, and
+    its centre lies within the plate's span along the text and within ``_PRINT_BAND`` line heights of
+    its top or bottom edge. The lines of a two-line plate are about as high as each other, and a plate
+    right under or over another plate is not half as high as it."""
+    if not _plate_grade(plate) or (
+        tier(plate.parsed) == _UNKNOWN_TIER and tier(other.parsed) == STRUCTURED_TIER
+    ):
         return False
     axes = _box_axes(plate.points[:4])
     p, o = _extent(plate.points, axes), _extent(other.points, axes)
@@ -480,3 +480,12 @@ def small_print(plate: Reading, other: Reading) -> bool:
     if not p.x0 <= cx <= p.x1:
         return False
     return p.y1 <= cy <= p.y1 + _PRINT_BAND * line_h or p.y0 - _PRINT_BAND * line_h <= cy <= p.y0
+
+
+def _plate_grade(r: Reading) -> bool:
+    """A Ukrainian reading, or a foreign one of at least five characters with letters and digits (as a
+    plate has; a brand or a dealer's name has no digits)."""
+    text = r.parsed.text
+    if tier(r.parsed) < _UNKNOWN_TIER:
+        return True
+    return len(text) >= 5 and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)

@@ -304,8 +304,11 @@ def test_a_holders_small_print_under_or_over_a_ukrainian_plate_is_no_plate() -> 
         assert small.read.text not in [t for t, _ in assemble([plate, small])[0].candidates]
     personalised = Line(rect(100, 100, 300, 140), text_read("KOTIK"))
     assert [r.parsed.text for r in assemble([personalised, prints[1]])] == ["KOTIK"]
-    # kept: a plate about as high right under it, small text beside it or farther away, and small text
-    # under a foreign plate (which is the plate there, nothing says)
+    # a foreign plate's holder too, whichever reading is surer
+    foreign = Line(rect(100, 100, 300, 140), text_read("RK857AI", [0.9] * 7))
+    assert [r.parsed.text for r in assemble([foreign, prints[1]])] == ["RK857AI"]
+    # kept: a plate about as high right under it, small text beside it or farther away; small text under
+    # a word with no digits (a brand: no plate); a Ukrainian plate under a foreign reading
     kept = [
         Line(rect(120, 150, 260, 175), text_read("BC5678AA")),
         Line(rect(320, 140, 420, 150), text_read("38067412")),
@@ -313,8 +316,10 @@ def test_a_holders_small_print_under_or_over_a_ukrainian_plate_is_no_plate() -> 
     ]
     for other in kept:
         assert len(assemble([plate, other])) == 2, other.read.text
-    foreign = Line(rect(100, 100, 300, 140), text_read("RK857AI", [0.9] * 7))
-    assert len(assemble([foreign, prints[1]])) == 2
+    brand = Line(rect(100, 100, 300, 140), text_read("PEUGEOT"))
+    assert len(assemble([brand, prints[1]])) == 2
+    small_plate = Line(rect(150, 150, 250, 165), text_read("AA1234BB"))
+    assert len(assemble([foreign, small_plate])) == 2
     # measured in a rolled plate's own axes: in the image's, the print's centre lies inside its extent
     # (a structured plate's reading takes in what lies inside its bounding rectangle anyway)
     centre = (200.0, 120.0)
