@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from recognizers.plates.reader import TextRead
@@ -10,6 +12,14 @@ from recognizers.plates.reader import TextRead
 def rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
     """An axis-aligned (tl, tr, br, bl) box."""
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def rotated(points: np.ndarray, degrees: float, centre: tuple[float, float] = (130.0, 130.0)) -> np.ndarray:
+    """Box corners rotated ``degrees`` about ``centre`` (a plate rolled in the image)."""
+    a = math.radians(degrees)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
+    c = np.array(centre, np.float32)
+    return ((points - c) @ rot.T + c).astype(np.float32)
 
 
 def text_read(text: str, conf: list[float] | None = None, raw: str | None = None) -> TextRead:

@@ -4,24 +4,15 @@ still joined into one reading."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 import pytest
-from plate_helpers import rect, text_read
+from plate_helpers import rect, rotated, text_read
 
 from recognizers.plates import PlateRecognizer
 from recognizers.plates.assemble import Line, assemble, extent, side_by_side, stacked, text_axes
 from recognizers.synth import render_plate
-
-
-def _rotated(points: np.ndarray, degrees: float, centre: tuple[float, float] = (130.0, 130.0)) -> np.ndarray:
-    a = math.radians(degrees)
-    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
-    c = np.array(centre, np.float32)
-    return ((points - c) @ rot.T + c).astype(np.float32)
-
 
 # a two-line plate as the detector boxes it: "AA" over "1234KX", the boxes overlapping a little
 TOP, BOTTOM = rect(100, 100, 160, 130), rect(95, 128, 165, 158)
@@ -37,8 +28,8 @@ def test_level_lines_are_measured_in_the_image_axes() -> None:
 
 @pytest.mark.parametrize("degrees", [-30, -20, -12, 12, 20, 30])
 def test_a_tilted_two_line_plate_is_still_stacked(degrees: float) -> None:
-    top = Line(_rotated(TOP, degrees), text_read("AA"))
-    bottom = Line(_rotated(BOTTOM, degrees), text_read("1234KX"))
+    top = Line(rotated(TOP, degrees), text_read("AA"))
+    bottom = Line(rotated(BOTTOM, degrees), text_read("1234KX"))
     assert stacked(top, bottom) and not stacked(bottom, top)
     assert [(r.parsed.text, r.lines) for r in assemble([bottom, top])] == [("AA1234KX", 2)]
 
@@ -46,15 +37,15 @@ def test_a_tilted_two_line_plate_is_still_stacked(degrees: float) -> None:
 @pytest.mark.parametrize("degrees", [-25, 25])
 def test_tilted_lines_side_by_side_are_not_stacked(degrees: float) -> None:
     # two halves of one tilted line (a split at the emblem): beside each other along the text
-    left = Line(_rotated(rect(100, 100, 150, 125), degrees), text_read("AA12"))
-    right = Line(_rotated(rect(158, 100, 208, 125), degrees), text_read("34KX"))
+    left = Line(rotated(rect(100, 100, 150, 125), degrees), text_read("AA12"))
+    right = Line(rotated(rect(158, 100, 208, 125), degrees), text_read("34KX"))
     assert side_by_side(left, right) and not side_by_side(right, left)
     assert not stacked(left, right) and not stacked(right, left)
 
 
 def test_lines_far_apart_along_a_tilted_plate_are_not_joined() -> None:
-    top = Line(_rotated(rect(300, 100, 360, 130), 20), text_read("AA"))
-    bottom = Line(_rotated(BOTTOM, 20), text_read("1234KX"))
+    top = Line(rotated(rect(300, 100, 360, 130), 20), text_read("AA"))
+    bottom = Line(rotated(BOTTOM, 20), text_read("1234KX"))
     assert not stacked(top, bottom)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from plate_helpers import rect, text_read
+from plate_helpers import rect, rotated, text_read
 
 from recognizers.plates.assemble import (
     Line,
@@ -284,12 +284,6 @@ def test_a_structured_plate_takes_in_other_readings_of_its_place_as_candidates()
     assert sorted(r.parsed.text for r in assemble([foreign, dealer])) == ["AUTOMOS", "RK857AI"]
 
 
-def _rolled(points: np.ndarray, deg: float, centre: tuple[float, float]) -> np.ndarray:
-    a = np.radians(deg)
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
-    return ((points - centre) @ rot.T + centre).astype(np.float32)
-
-
 def test_a_holders_small_print_under_or_over_a_ukrainian_plate_is_no_plate() -> None:
     """A dealer's name, site or telephone number on a plate holder, read as a plate of its own, would be a
     sighting of a car that is not there (``ABTO`` is a valid personalised plate)."""
@@ -323,8 +317,8 @@ def test_a_holders_small_print_under_or_over_a_ukrainian_plate_is_no_plate() -> 
     # measured in a rolled plate's own axes: in the image's, the print's centre lies inside its extent
     # (a structured plate's reading takes in what lies inside its bounding rectangle anyway)
     centre = (200.0, 120.0)
-    rolled = Line(_rolled(personalised.points, 20, centre), personalised.read)
-    under = Line(_rolled(prints[0].points, 20, centre), prints[0].read)
+    rolled = Line(rotated(personalised.points, 20, centre), personalised.read)
+    under = Line(rotated(prints[0].points, 20, centre), prints[0].read)
     assert [r.parsed.text for r in assemble([rolled, under])] == ["KOTIK"]
 
 
