@@ -14,8 +14,9 @@ with a similar x-span are joined top line first into one two-line reading when t
 from __future__ import annotations
 
 import enum
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,6 +49,8 @@ _MIN_FOREIGN_CHARS = 4  # the shortest text taken for a foreign plate
 #: (a dealer's 10 mm letters against the plate's 58 mm: their boxes 0.2-0.3 as high)
 _SMALL_PRINT = 0.5
 _PRINT_BAND = 1.5  # ... when its centre lies within this many line heights of the plate's edge
+_SIDE_OVERLAP = 0.7  # boxes of one split line may overlap by this share of their height (unclipped)
+_SAME_GLYPH = 0.8  # two boxes' characters closer than this share of the character pitch are one glyph
 
 
 class Part(enum.Enum):
@@ -337,7 +340,9 @@ def _mostly_overlap(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def side_by_side(left: Line, right: Line) -> bool:
-    """Two boxes of one plate line split by the detector (a wide gap, an emblem, a bolt)."""
+    """Two boxes of one plate line split by the detector (a wide gap, an emblem, a bolt). DB boxes are
+    unclipped: where the map splits a large plate's line at the gaps between its groups, each box
+    reaches about a third of its height into the gap, so the boxes may overlap (``_SIDE_OVERLAP``)."""
     h = max(left.height, right.height)
     if not 0.6 <= left.height / max(right.height, 1e-6) <= 1.6:
         return False
@@ -345,8 +350,18 @@ def side_by_side(left: Line, right: Line) -> bool:
     a, b = extent(left, axes), extent(right, axes)
     cy_l, cy_r = (a.y0 + a.y1) / 2, (b.y0 + b.y1) / 2
     gap = b.x0 - a.x1
-    beside = abs(cy_l - cy_r) < 0.4 * h and -0.3 * h <= gap <= 1.5 * h and a.x0 < b.x0
+    beside = abs(cy_l - cy_r) < 0.4 * h and -_SIDE_OVERLAP * h <= gap <= 1.5 * h and a.x0 < b.x0
     return beside and not _nested(left, right)
+
+
+def side_chains(lines: list[Line], order: list[int], used: set[int]) -> list[list[int]]:
+    """Runs of two or three boxes, left to right, each ``side_by_side`` the one before: one plate line
+    that the detector split at the gaps between its groups (``AA | 1234 | BB`` on a close-up plate)."""
+    free = [i for i in order if i not in used]
+    nxt = {i: [j for j in free if j != i and side_by_side(lines[i], lines[j])] for i in free}
+    pairs = [[i, j] for i in free for j in nxt[i]]
+    threes = [[i, j, k] for i, j in pairs for k in nxt[j] if k != i and not _nested(lines[i], lines[k])]
+    return pairs + threes
 
 
 def join(first: TextRead, second: TextRead, sep: str = " / ") -> TextRead:
@@ -366,22 +381,19 @@ def assemble(lines: list[Line], max_candidates: int = 4) -> list[Reading]:
     out: list[Reading] = []
     order = sorted(range(len(lines)), key=lambda i: lines[i].y0)
     for two_line, structured_only in ((True, True), (False, True), (True, False), (False, False)):
-        pairs: list[tuple[Reading, int, int]] = []
-        for i in order:
-            for j in order:
-                if i == j or i in used or j in used:
-                    continue
-                if not (stacked if two_line else side_by_side)(lines[i], lines[j]):
-                    continue
-                joined = _joined(lines[i], lines[j], singles[i], singles[j], max_candidates, two_line)
-                if joined is not None and (tier(joined.parsed) == STRUCTURED_TIER or not structured_only):
-                    pairs.append((joined, i, j))
-        # the surest pairs first: a top line may pair with a box that merged both lines or with the
+        groups = _stacked_pairs(lines, order, used) if two_line else side_chains(lines, order, used)
+        found: list[tuple[Reading, list[int]]] = []
+        for group in groups:
+            parts = [lines[k] for k in group]
+            joined = _joined(parts, [singles[k] for k in group], max_candidates, two_line)
+            if joined is not None and (tier(joined.parsed) == STRUCTURED_TIER or not structured_only):
+                found.append((joined, group))
+        # the surest joins first: a top line may pair with a box that merged both lines or with the
         # bottom line re-detected inside it, and the sharper read must win
-        for joined, i, j in sorted(pairs, key=lambda p: (p[0].key[0], -p[0].confidence)):
-            if i not in used and j not in used:
+        for joined, group in sorted(found, key=lambda g: (g[0].key[0], -g[0].confidence)):
+            if used.isdisjoint(group):
                 out.append(joined)
-                used.update((i, j))
+                used.update(group)
     out.extend(r for i, r in singles.items() if r is not None and i not in used and _alone(lines[i], r))
     return _dedupe([r for r in out if not any(small_print(k, r) for k in out if k is not r)], max_candidates)
 
@@ -399,32 +411,110 @@ def _alone(line: Line, r: Reading) -> bool:
     return line.part is Part.WHOLE
 
 
-def _joined(
-    top: Line, bottom: Line, r_top: Reading | None, r_bot: Reading | None, k: int, two_line: bool
-) -> Reading | None:
-    """Join two boxes (stacked: a two-line plate; side by side: a split line) if that reads better."""
-    pts = np.concatenate([top.points, bottom.points])
-    text = join(top.read, bottom.read, " / " if two_line else " ")
+def _stacked_pairs(lines: list[Line], order: list[int], used: set[int]) -> list[list[int]]:
+    """Top line first, every two boxes ``stacked`` as the lines of one two-line plate."""
+    free = [i for i in order if i not in used]
+    return [[i, j] for i in free for j in free if i != j and stacked(lines[i], lines[j])]
+
+
+def _joined(parts: list[Line], alone: list[Reading | None], k: int, two_line: bool) -> Reading | None:
+    """Join boxes (stacked: the two lines of a plate; side by side: a split line) if that reads better.
+
+    A line split side by side whose part already reads as a structured plate is joined only when the
+    whole reads as one at a lower cost (``D | 177808``: the diplomatic ``D177808`` as read, against the
+    military ``1778O8`` with a 0 taken for an O)."""
+    pts = np.concatenate([ln.points for ln in parts])
+    text = join(parts[0].read, parts[1].read, " / ") if two_line else side_join(parts)
     joined = best_reading(text, pts, 2 if two_line else 1, k)
     if joined is None:
         return None
     if tier(joined.parsed) == STRUCTURED_TIER:
-        parts = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) == STRUCTURED_TIER]
-        return None if parts and not two_line else joined
-    alone = [r for r in (r_top, r_bot) if r is not None and tier(r.parsed) < _UNKNOWN_TIER]
-    if alone or len(joined.parsed.text) > 10:
+        if two_line:
+            return joined
+        cost = _full_cost(joined, text)
+        sure = [
+            r for r, ln in zip(alone, parts, strict=True)
+            if r is not None and tier(r.parsed) == STRUCTURED_TIER and _full_cost(r, ln.read) <= cost
+        ]  # fmt: skip
+        return None if sure else joined
+    if any(r is not None and tier(r.parsed) < _UNKNOWN_TIER for r in alone) or len(joined.parsed.text) > 10:
         return None
-    if not (is_plausible(top.read.text) and is_plausible(bottom.read.text)):
+    if not all(is_plausible(ln.read.text) for ln in parts):
         return None
     # nothing says whether two foreign lines are one plate or a plate beside other text (a sticker's
     # number above it): each box's own reading stays a candidate, so a watchlist still finds the plate
-    lines = [_candidate(r, joined) for r in (r_top, r_bot) if r]
+    lines = [_candidate(r, joined) for r in alone if r]
     ranked: dict[str, float] = {}
     for cand, conf in lines + joined.candidates:
         if cand != joined.parsed.text:
             ranked.setdefault(cand, conf)
     joined.candidates = list(ranked.items())[:k]
     return joined
+
+
+def _full_cost(r: Reading, read: TextRead) -> float:
+    """A structured reading's cost with its format's prior, also where the text as read (digits only)
+    left the prior out of its rank (``prior_applies``): two rare readings are compared on one footing."""
+    return r.key[1] + (0.0 if prior_applies(read.text) else r.parsed.prior)
+
+
+def side_join(parts: list[Line]) -> TextRead:
+    """The reads of one line split side by side, joined left to right. Unclipped boxes overlap, and a
+    glyph in the overlap may be read by both crops, whole in one and a sliver in the other (``HT |
+    T9698ZH``; ``6842K | KO``; an 8 cut to a 3): ``_read_twice`` finds it, and it is kept once."""
+    axes = text_axes(*parts)
+    reads = [ln.read for ln in parts]
+    for k in range(len(parts) - 1):
+        twice = _read_twice(parts[k], parts[k + 1], axes)
+        if twice == "left":
+            reads[k] = _without(reads[k], -1)
+        elif twice == "right":
+            reads[k + 1] = _without(reads[k + 1], 0)
+    text = reads[0]
+    for read in reads[1:]:
+        text = join(text, read, " ")
+    return text
+
+
+def _read_twice(left: Line, right: Line, axes: np.ndarray) -> str | None:
+    """Which copy of a glyph read by both of two boxes side by side to leave out: ``"left"`` (the left
+    box's last character) or ``"right"`` (the right box's first), or None. The two are one glyph when
+    they lie within ``_SAME_GLYPH`` of a character pitch of each other and one of them lies inside the
+    other box; the copy inside the other box goes (it is the sliver at a crop's edge), and where both
+    do, the less sure one."""
+    lr, rr = left.read, right.read
+    if not lr.char_x or not rr.char_x or not lr.text or not rr.text:
+        return None
+    xs_l = [_char_pos(left.points, f, axes) for f in lr.char_x]
+    xs_r = [_char_pos(right.points, f, axes) for f in rr.char_x]
+    steps = [b - a for xs in (xs_l, xs_r) for a, b in itertools.pairwise(xs)]
+    pitch = float(np.median(steps)) if steps else 0.5 * max(left.height, right.height)
+    if xs_r[0] - xs_l[-1] >= _SAME_GLYPH * pitch:
+        return None
+    right_in_left = xs_r[0] <= extent(left, axes).x1
+    left_in_right = xs_l[-1] >= extent(right, axes).x0
+    if right_in_left and left_in_right:
+        return "left" if lr.char_conf[-1] < rr.char_conf[0] else "right"
+    return "right" if right_in_left else "left" if left_in_right else None
+
+
+def _char_pos(points: np.ndarray, f: float, axes: np.ndarray) -> float:
+    """Where along the text a character read at ``f`` (0..1) of a (tl, tr, br, bl) box's width lies."""
+    tl, tr, br, bl = points
+    mid = (tl + f * (tr - tl) + bl + f * (br - bl)) / 2
+    return float(mid @ axes[0])
+
+
+def _without(read: TextRead, k: int) -> TextRead:
+    """A read without its ``k``-th character (what was read stays in ``raw``)."""
+    keep = [i for i in range(len(read.text)) if i != k % len(read.text)]
+    return replace(
+        read,
+        text="".join(read.text[i] for i in keep),
+        char_conf=[read.char_conf[i] for i in keep],
+        alternatives=[read.alternatives[i] for i in keep],
+        char_x=[read.char_x[i] for i in keep] if read.char_x else [],
+    )
 
 
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:

@@ -22,8 +22,11 @@ def rotated(points: np.ndarray, degrees: float, centre: tuple[float, float] = (1
     return ((points - c) @ rot.T + c).astype(np.float32)
 
 
-def text_read(text: str, conf: list[float] | None = None, raw: str | None = None) -> TextRead:
-    """A read of ``text``, each character sure (0.99) unless ``conf`` says otherwise, no alternatives."""
+def text_read(
+    text: str, conf: list[float] | None = None, raw: str | None = None, at: list[float] | None = None
+) -> TextRead:
+    """A read of ``text``, each character sure (0.99) unless ``conf`` says otherwise, no alternatives;
+    ``at``: each character's centre, 0..1 of the crop's width."""
     conf = conf or [0.99] * len(text)
     alts = [[(c, p)] for c, p in zip(text, conf, strict=True)]
-    return TextRead(text, raw or text, conf, alts)
+    return TextRead(text, raw or text, conf, alts, char_x=at or [])

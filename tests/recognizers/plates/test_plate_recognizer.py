@@ -12,6 +12,8 @@ import pytest
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, render_plate
+from recognizers.synth.plate import draw_plate
+from recognizers.synth.texts import layout_format, plate_style
 from shared.plate_grammar import PlateFormat
 from shared.protocols import PlateRecognizerProtocol
 from shared.schemas import BBox, PlateRead
@@ -194,6 +196,49 @@ def _only_the_plate_unless_rule_off(
     monkeypatch.setattr(f"recognizers.plates.pipeline.{rule}", lambda read: False)
     leaked = sum(len(recognizer.recognize(f)) > 1 for f in frames)
     assert leaked >= min_leaked, leaked
+
+
+#: plates whose line the detector splits at the gaps between their groups when the plate fills the
+#: picture (a photo of the plate alone, 400-560 px wide): two or three boxes that overlap
+_PHOTOGRAPHED_ALONE = (
+    ("current", ["HM", "5239", "IC"]),
+    ("current", ["KX", "5819", "PT"]),
+    ("current", ["KB", "6842", "KO"]),
+    ("current", ["OX", "1826", "EE"]),
+    ("electric", ["EI", "7720", "TV"]),
+    ("diplomatic", ["D", "177", "808"]),
+    ("diplomatic", ["CC", "125", "480"]),
+)
+
+
+def _plate_photo(layout: str, groups: list[str], width: int) -> np.ndarray:
+    """The plate alone, ``width`` px wide, with a border of 5 % of its height, as a JPEG."""
+    style = plate_style("".join(groups), layout_format(layout))
+    plate = cv2.cvtColor(draw_plate(groups, style), cv2.COLOR_RGB2BGR)
+    height = round(plate.shape[0] * width / plate.shape[1])
+    img = cv2.resize(plate, (width, height), interpolation=cv2.INTER_AREA)
+    pad = round(0.05 * height)
+    img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(90, 100, 110))
+    return cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])[1], cv2.IMREAD_COLOR)
+
+
+def test_a_plate_photographed_alone_reads_whole(
+    recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo of the plate alone (a crop a police officer uploads, a resident's close-up): its text is
+    so large at the detection scale that the map splits the line at the gaps between the groups, into
+    overlapping boxes that each read a part, and a glyph in an overlap may be read twice. The parts are
+    joined into the plate, each glyph once."""
+    photos = [
+        ("".join(groups), _plate_photo(layout, groups, width))
+        for layout, groups in _PHOTOGRAPHED_ALONE
+        for width in (400, 560)
+    ]
+    for text, photo in photos:
+        assert _texts(recognizer.recognize(photo))[:1] == [text]
+    monkeypatch.setattr("recognizers.plates.assemble.side_chains", lambda lines, order, used: [])
+    split = sum(_texts(recognizer.recognize(photo))[:1] != [text] for text, photo in photos)
+    assert split >= 10, split  # the premise: read box by box, most of the 14 do not come out whole
 
 
 def test_recognize_before_load_is_an_error() -> None:

@@ -360,6 +360,60 @@ def test_split_line_joined_side_by_side() -> None:
     assert [r.parsed.text for r in assemble([left, right])] == ["AA1234KX"]
 
 
+def _at(x0: float, x1: float, *centres: float) -> list[float]:
+    """Character centres given in frame x, as fractions of a box from ``x0`` to ``x1``."""
+    return [(c - x0) / (x1 - x0) for c in centres]
+
+
+def test_a_line_split_in_three_overlapping_boxes_is_joined() -> None:
+    """A plate filling the picture: the map splits its line at both gaps, and the unclipped boxes
+    overlap by up to half their height (boxes and reads of a real photo of HM 5239 IC, 560 px wide)."""
+    lines = [
+        Line(rect(69, 34, 243, 122), text_read("HM")),
+        Line(rect(222, 30, 518, 120), text_read("5239")),
+        Line(rect(506, 37, 634, 115), text_read("IC")),
+    ]
+    assert [r.parsed.text for r in assemble(lines)] == ["HM5239IC"]
+    assert [r.parsed.text for r in assemble(lines[::-1])] == ["HM5239IC"]  # in any order
+    pair = [Line(rect(77, 38, 256, 117), text_read("KX")), Line(rect(210, 31, 634, 120), text_read("5819PT"))]
+    assert [r.parsed.text for r in assemble(pair)] == ["KX5819PT"]  # overlapping by 0.5 of their height
+
+
+def test_a_glyph_read_by_both_of_two_overlapping_boxes_counts_once() -> None:
+    # the right box's crop begins inside the left's last glyph: its first character is a sliver of it
+    left = Line(rect(41, 20, 136, 68), text_read("HT", at=_at(41, 136, 69, 108)))
+    right = Line(
+        rect(107, 14, 394, 74),
+        text_read("T9698ZH", [0.91] + [0.99] * 6, at=_at(107, 394, 122, 162, 202, 242, 272, 332, 372)),
+    )
+    assert [r.parsed.text for r in assemble([left, right])] == ["HT9698ZH"]
+    # ... or the left box's crop ends inside the right's first glyph
+    lines = [
+        Line(rect(66, 35, 191, 100), text_read("KB", at=_at(66, 191, 104, 148))),
+        Line(
+            rect(184, 28, 463, 105),
+            text_read("6842K", [0.99] * 4 + [0.89], at=_at(184, 463, 243, 281, 333, 384, 449)),
+        ),
+        Line(rect(424, 33, 550, 101), text_read("KO", at=_at(424, 550, 465, 522))),
+    ]
+    assert [r.parsed.text for r in assemble(lines)] == ["KB6842KO"]
+    # two like characters a pitch apart are two glyphs, each read once
+    left = Line(rect(40, 20, 140, 70), text_read("AA", at=_at(40, 140, 70, 110)))
+    right = Line(rect(135, 20, 330, 70), text_read("1234BB", at=_at(135, 330, 150, 180, 210, 240, 280, 310)))
+    assert [r.parsed.text for r in assemble([left, right])] == ["AA1234BB"]
+
+
+def test_a_split_line_is_joined_when_the_whole_is_the_surer_plate() -> None:
+    """``D | 177808``: its right part alone is the military ``1778O8`` only with a sure 0 taken for an O;
+    the whole is the diplomatic ``D177808`` as read (both formats equally rare)."""
+    lines = [Line(rect(76, 40, 152, 116), text_read("D")), Line(rect(171, 25, 585, 127), text_read("177808"))]
+    assert [r.parsed.text for r in assemble(lines)] == ["D177808"]
+    # a part that is a plate as read stays one: a current plate beside a stray box is not joined
+    plate = Line(rect(100, 100, 300, 140), text_read("AA1234BB"))
+    stray = Line(rect(310, 100, 350, 140), text_read("7"))
+    assert [r.parsed.text for r in assemble([plate, stray])] == ["AA1234BB"]
+
+
 def test_parts_of_a_square_box_stand_alone_only_as_far_as_their_kind_allows() -> None:
     # a line re-detected inside a squarish box is a plate alone only as a structured Ukrainian plate
     inner = Line(rect(100, 100, 200, 120), text_read("AA1234BB"), Part.INNER)
