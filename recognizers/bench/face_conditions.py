@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 import cv2
 import numpy as np
 
+from recognizers.synth.render import jpeg_roundtrip
+
 # The gateway's default face threshold (gateway.config.MatchSettings.face_threshold); a test keeps
 # them equal without making the recognizers depend on the gateway.
 GATEWAY_THRESHOLD = 0.40
@@ -59,13 +61,7 @@ def small(image: np.ndarray, seed: int = 0) -> np.ndarray:
 
 def jpeg20(image: np.ndarray, seed: int = 0) -> np.ndarray:
     """A starved stream: JPEG at quality 20."""
-    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 20])
-    if not ok:
-        raise ValueError("JPEG encoding failed")
-    out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    if out is None:
-        raise ValueError("JPEG decoding failed")
-    return np.asarray(out, np.uint8)
+    return jpeg_roundtrip(image, 20)
 
 
 def motion_blur(image: np.ndarray, seed: int = 0) -> np.ndarray:

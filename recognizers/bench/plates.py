@@ -26,6 +26,8 @@ import numpy as np
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, iter_dataset, render_dataset, render_plate
+from recognizers.synth.plate import FONTS
+from recognizers.synth.render import plate_photo
 from shared.schemas import BBox
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,9 @@ FITTINGS: dict[str, Fitting] = {
     "holder": {"holder": True},  # a dealer's holder, its name or number in a band under the plate
     "dirt": {"dirt": True},  # spattered with road mud
 }
+#: plates photographed alone (a tight crop, a close-up), each drawn at every width
+PHOTO_SEEDS = range(8400, 8520)
+PHOTO_WIDTHS = (120, 260, 400, 560)
 SPEED_ROUNDS = 3  # passes through the speed frames for Varta's figures (the slow peers get one)
 N_PEER_RENDERED = 50
 N_PEER_SPEED_FRAMES = 6
@@ -275,6 +280,24 @@ def _fitting_reads(read: Reader, heights: tuple[int, int], fittings: dict[str, F
     }
 
 
+def photo_figures(read: Reader) -> dict[str, Any]:
+    """Exact-read rates of plates photographed alone (``plate_photo``: a crop, a close-up), by width.
+
+    Such a plate's characters are several times as large at the detection scale as any in a camera's
+    frame, and the text map splits its line at the gaps between the groups."""
+    fonts = list(FONTS)
+    hits: dict[int, list[bool]] = {w: [] for w in PHOTO_WIDTHS}
+    for k, seed in enumerate(PHOTO_SEEDS):
+        for width in PHOTO_WIDTHS:
+            s = plate_photo(seed, width, fonts[k % len(fonts)])
+            hits[width].append(_score(read(s.image_bgr), s.text, None)[0])
+    return {
+        "n": len(PHOTO_SEEDS),
+        "exact_read": _rate(h for v in hits.values() for h in v),
+        "exact_read_by_width": {str(w): _rate(v) for w, v in hits.items()},
+    }
+
+
 def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name, lo, hi in HEIGHT_BUCKETS:
@@ -399,6 +422,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     plates["ua_rendered_1080p"] = {"seed": SEED, "frame": "1920x1080", **rendered_figures(read, full_hd)}
     plates["ua_rendered_rolled"] = rolled_figures(read)
     plates["ua_rendered_fittings"] = fitting_figures(read)
+    plates["ua_plate_photos"] = photo_figures(read)
     plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
     plates["det_long_side"] = recognizer.settings.det_long_side
     plates["det_max_long_side"] = recognizer.settings.det_max_long_side

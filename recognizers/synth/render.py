@@ -178,10 +178,16 @@ def _degrade(img: np.ndarray, rng: np.random.Generator, cond: dict[str, Any]) ->
     sigma_n = float(cond["noise_sigma"])
     if sigma_n > 0:
         out = add_noise(out, sigma_n, int(rng.integers(0, 2**31 - 1)))
-    quality = int(cond["jpeg_quality"])
-    ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return jpeg_roundtrip(out, int(cond["jpeg_quality"]))
+
+
+def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
+    """The BGR image as a camera's JPEG at ``quality`` would give it back."""
+    ok, enc = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     decoded = cv2.imdecode(enc, cv2.IMREAD_COLOR) if ok else None
-    return np.asarray(decoded) if decoded is not None else out
+    if decoded is None:
+        raise ValueError(f"OpenCV could not encode or decode a JPEG of {image.shape}")
+    return np.asarray(decoded, np.uint8)
 
 
 def _conditions(rng: np.random.Generator, height_range: tuple[int, int]) -> dict[str, Any]:
@@ -311,3 +317,35 @@ def iter_dataset(
         font_path(name)  # raises, naming the Debian package, when one is missing
     for i in range(n):
         yield render_plate(seed * 100_003 + i, size, backgrounds, None, height_range, fonts[i % len(fonts)])
+
+
+#: the border around a plate photographed alone, as a share of its height (a tight crop)
+PHOTO_BORDER = 0.05
+_PHOTO_GREY = (90, 100, 110)
+
+
+def photo_of(plate_rgb: np.ndarray, width: int, border: float = PHOTO_BORDER) -> np.ndarray:
+    """A flat plate drawing as a photo of the plate alone: ``width`` px wide, in a grey border of
+    ``border`` times its height, JPEG at quality 90 (BGR)."""
+    plate = cv2.cvtColor(plate_rgb, cv2.COLOR_RGB2BGR)
+    height = round(plate.shape[0] * width / plate.shape[1])
+    img = cv2.resize(plate, (width, height), interpolation=cv2.INTER_AREA)
+    pad = round(border * height)
+    img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=_PHOTO_GREY)
+    return jpeg_roundtrip(img, 90)
+
+
+def plate_photo(seed: int, width: int, font: str = DEFAULT_FONT) -> SynthPlate:
+    """The plate ``seed`` draws (its layout and text as ``render_plate`` draws them) photographed alone,
+    level and sharp, ``width`` px wide: what a police officer crops from a photo or a resident sends."""
+    prng = random.Random(seed)
+    names, weights = zip(*LAYOUTS, strict=True)
+    layout = prng.choices(names, weights)[0]
+    text, groups, bottom, style = plate_text(prng, layout)
+    image = photo_of(draw_plate(groups, replace(style, font=font), bottom), width)
+    h, w = image.shape[:2]
+    pad = round(PHOTO_BORDER * (h / (1 + 2 * PHOTO_BORDER)))
+    box = BBox(x=pad, y=pad, w=w - 2 * pad, h=h - 2 * pad)
+    cond = {"layout": layout, "font": font, "width_px": width}
+    return SynthPlate(image, text, layout_format(layout).value, box.h, box, cond, 2 if bottom else 1)
+

@@ -122,3 +122,31 @@ def test_fitting_figures_read_the_same_one_line_plates_plain_and_with_each_fitti
     assert close["exact_read_plain"] == close["exact_read_holder"] == 1.0
     assert close["stray_read_frames_plain"] == 0 and close["stray_read_frames_holder"] == len(one_line)
     assert "exact_read_screws" not in close
+
+
+def test_photo_figures_read_each_plate_photographed_alone_at_every_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recognizers.bench import plates as bench
+    from recognizers.synth.plate import FONTS
+    from recognizers.synth.render import plate_photo
+
+    monkeypatch.setattr(bench, "PHOTO_SEEDS", range(8400, 8403))
+    fonts = list(FONTS)
+    photos = {
+        plate_photo(seed, w, fonts[k % len(fonts)]).image_bgr.tobytes(): (seed, w)
+        for k, seed in enumerate(bench.PHOTO_SEEDS)
+        for w in bench.PHOTO_WIDTHS
+    }
+    assert len(photos) == 3 * len(bench.PHOTO_WIDTHS)  # every photo is drawn anew, in its seed's typeface
+    texts = {seed: plate_photo(seed, 120).text for seed in bench.PHOTO_SEEDS}
+
+    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+        seed, width = photos[img.tobytes()]
+        return [] if width == bench.PHOTO_WIDTHS[-1] and seed == 8400 else [(texts[seed], None)]
+
+    out = bench.photo_figures(read)
+    assert out["n"] == 3
+    assert out["exact_read_by_width"] == {**{str(w): 1.0 for w in bench.PHOTO_WIDTHS[:-1]}, "560": 0.6667}
+    assert out["exact_read"] == round(11 / 12, 4)
+

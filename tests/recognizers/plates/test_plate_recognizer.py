@@ -13,6 +13,7 @@ import pytest
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, render_plate
 from recognizers.synth.plate import draw_plate
+from recognizers.synth.render import photo_of
 from recognizers.synth.texts import layout_format, plate_style
 from shared.plate_grammar import PlateFormat
 from shared.protocols import PlateRecognizerProtocol
@@ -211,17 +212,6 @@ _PHOTOGRAPHED_ALONE = (
 )
 
 
-def _plate_photo(layout: str, groups: list[str], width: int) -> np.ndarray:
-    """The plate alone, ``width`` px wide, with a border of 5 % of its height, as a JPEG."""
-    style = plate_style("".join(groups), layout_format(layout))
-    plate = cv2.cvtColor(draw_plate(groups, style), cv2.COLOR_RGB2BGR)
-    height = round(plate.shape[0] * width / plate.shape[1])
-    img = cv2.resize(plate, (width, height), interpolation=cv2.INTER_AREA)
-    pad = round(0.05 * height)
-    img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(90, 100, 110))
-    return cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])[1], cv2.IMREAD_COLOR)
-
-
 def test_a_plate_photographed_alone_reads_whole(
     recognizer: PlateRecognizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,11 +219,11 @@ def test_a_plate_photographed_alone_reads_whole(
     so large at the detection scale that the map splits the line at the gaps between the groups, into
     overlapping boxes that each read a part, and a glyph in an overlap may be read twice. The parts are
     joined into the plate, each glyph once."""
-    photos = [
-        ("".join(groups), _plate_photo(layout, groups, width))
+    drawn = [
+        ("".join(groups), draw_plate(groups, plate_style("".join(groups), layout_format(layout))))
         for layout, groups in _PHOTOGRAPHED_ALONE
-        for width in (400, 560)
     ]
+    photos = [(text, photo_of(plate, width)) for text, plate in drawn for width in (400, 560)]
     for text, photo in photos:
         assert _texts(recognizer.recognize(photo))[:1] == [text]
     monkeypatch.setattr("recognizers.plates.assemble.side_chains", lambda lines, order, used: [])

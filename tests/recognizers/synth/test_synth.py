@@ -10,7 +10,7 @@ import pytest
 
 from recognizers.synth import iter_dataset, render_dataset, render_plate
 from recognizers.synth.plate import FONTS, PX_PER_MM, SCREW_GREY, SCREW_MM, Style, draw_plate, font_path
-from recognizers.synth.render import clutter_scene
+from recognizers.synth.render import PHOTO_BORDER, clutter_scene, plate_photo
 from recognizers.synth.texts import LAYOUTS, plate_text
 from shared.plate_grammar import parse
 
@@ -162,3 +162,20 @@ def test_a_night_frame_is_black_and_white_with_the_plate_lit() -> None:
     b = night.bbox
     plate = float(img[b.y : b.y + b.h, b.x : b.x + b.w].mean())
     assert plate > 1.5 * float(img.mean())  # the retroreflective plate glows in the infrared light
+
+
+def test_a_plate_photographed_alone_fills_the_picture_in_a_thin_border() -> None:
+    for seed in range(40):
+        photo = plate_photo(seed, 400)
+        h, w = photo.image_bgr.shape[:2]
+        box = photo.bbox
+        assert w == 400 + 2 * box.x and box.x == box.y == round(PHOTO_BORDER * box.h)
+        assert (box.w, box.h) == (400, h - 2 * box.y)
+        assert abs(box.w / box.h - (280 / 200 if photo.lines == 2 else 520 / 112)) < 0.05
+        border = photo.image_bgr[: box.y].reshape(-1, 3).astype(int)
+        assert np.abs(np.median(border, axis=0) - (90, 100, 110)).max() <= 4  # grey, JPEG aside
+    # the layout and text a seed draws are the ones render_plate draws for it
+    for seed in (3, 17, 29):
+        assert plate_photo(seed, 260).text == render_plate(seed).text
+    assert plate_photo(3, 260).image_bgr.tobytes() == plate_photo(3, 260).image_bgr.tobytes()
+
