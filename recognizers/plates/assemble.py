@@ -439,6 +439,8 @@ def _joined(parts: list[Line], alone: list[Reading | None], k: int, two_line: bo
         return None if sure else joined
     if any(r is not None and tier(r.parsed) < _UNKNOWN_TIER for r in alone) or len(joined.parsed.text) > 10:
         return None
+    if len(joined.parsed.text) < _MIN_FOREIGN_CHARS:  # as for one line alone (``_alone``)
+        return None
     if not all(is_plausible(ln.read.text) for ln in parts):
         return None
     # nothing says whether two foreign lines are one plate or a plate beside other text (a sticker's

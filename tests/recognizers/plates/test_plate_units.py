@@ -437,6 +437,13 @@ def test_two_or_three_characters_of_no_format_never_stand_as_a_plate() -> None:
     top = Line(rect(100, 100, 160, 130), text_read("AA"))
     bottom = Line(rect(95, 128, 165, 158), text_read("1234KX"))
     assert [r.parsed.text for r in assemble([top, bottom])] == ["AA1234KX"]
+    # nor do two or three characters joined from two boxes (a burnt-in clock's digits, boxed in pieces)
+    # (a shared clip's frame: read 171 of no format, the 9 unsure)
+    clock = [
+        Line(rect(31, 28, 40, 36), text_read("17", [0.95, 0.95], at=[0.37, 0.67])),
+        Line(rect(35, 26, 94, 39), text_read("291", [0.33, 0.26, 0.45], at=[0.05, 0.23, 0.54])),
+    ]
+    assert assemble(clock) == []
 
 
 def test_duplicates_are_merged() -> None:
