@@ -466,8 +466,8 @@ def side_join(parts: list[Line]) -> TextRead:
     T9698ZH``; ``6842K | KO``; an 8 cut to a 3): ``_read_twice`` finds it, and it is kept once."""
     axes = text_axes(*parts)
     reads = [ln.read for ln in parts]
-    for k in range(len(parts) - 1):
-        twice = _read_twice(parts[k], parts[k + 1], axes)
+    for k in range(len(parts) - 1):  # each box as its read stands after the pair before it
+        twice = _read_twice(parts[k], reads[k], parts[k + 1], reads[k + 1], axes)
         if twice == "left":
             reads[k] = _without(reads[k], -1)
         elif twice == "right":
@@ -478,13 +478,13 @@ def side_join(parts: list[Line]) -> TextRead:
     return text
 
 
-def _read_twice(left: Line, right: Line, axes: np.ndarray) -> str | None:
+def _read_twice(left: Line, lr: TextRead, right: Line, rr: TextRead, axes: np.ndarray) -> str | None:
     """Which copy of a glyph read by both of two boxes side by side to leave out: ``"left"`` (the left
     box's last character) or ``"right"`` (the right box's first), or None. The two are one glyph when
     they lie within ``_SAME_GLYPH`` of a character pitch of each other and one of them lies inside the
     other box; the copy inside the other box goes (it is the sliver at a crop's edge), and where both
-    do, the less sure one."""
-    lr, rr = left.read, right.read
+    do, the less sure one. ``lr`` and ``rr`` are the boxes' reads as they stand (a box between two others
+    may have given up a character to the first pair)."""
     if not lr.char_x or not rr.char_x or not lr.text or not rr.text:
         return None
     xs_l = [_char_pos(left.points, f, axes) for f in lr.char_x]

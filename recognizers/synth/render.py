@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from recognizers.synth import fittings
-from recognizers.synth.plate import DEFAULT_FONT, FONTS, draw_plate, font_path
+from recognizers.synth.plate import DEFAULT_FONT, FONTS, Style, draw_plate, font_path
 from recognizers.synth.texts import LAYOUTS, layout_format, plate_text
 from shared.schemas import BBox
 
@@ -228,10 +228,7 @@ def render_plate(
     with mud (``fittings``; their draws come from a stream of their own). Every other draw stays as the
     seed makes it (a holder makes the patch larger, so the plate's place in the frame moves a little)."""
     rng = np.random.default_rng(seed)
-    prng = random.Random(seed)
-    names, weights = zip(*LAYOUTS, strict=True)
-    layout = layout or prng.choices(names, weights)[0]
-    text, groups, bottom, style = plate_text(prng, layout)
+    layout, text, groups, bottom, style = _plate_of(seed, layout)
     style = replace(style, font=font, screws=screws)
     cond = _conditions(rng, height_range)
     if roll_deg is not None:
@@ -269,6 +266,15 @@ def render_plate(
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
     lines = 2 if bottom else 1
     return SynthPlate(image, text, layout_format(layout).value, bbox.h, bbox, cond, lines)
+
+
+def _plate_of(seed: int, layout: str | None = None) -> tuple[str, str, list[str], list[str] | None, Style]:
+    """(layout, text, top-line groups, bottom-line groups or None, style) of the plate ``seed`` draws; the
+    layout is drawn too unless given."""
+    prng = random.Random(seed)
+    names, weights = zip(*LAYOUTS, strict=True)
+    layout = layout or prng.choices(names, weights)[0]
+    return (layout, *plate_text(prng, layout))
 
 
 def _dressed(
@@ -328,24 +334,25 @@ def photo_of(plate_rgb: np.ndarray, width: int, border: float = PHOTO_BORDER) ->
     """A flat plate drawing as a photo of the plate alone: ``width`` px wide, in a grey border of
     ``border`` times its height, JPEG at quality 90 (BGR)."""
     plate = cv2.cvtColor(plate_rgb, cv2.COLOR_RGB2BGR)
-    height = round(plate.shape[0] * width / plate.shape[1])
+    height, pad = _photo_size(plate.shape, width, border)
     img = cv2.resize(plate, (width, height), interpolation=cv2.INTER_AREA)
-    pad = round(border * height)
     img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=_PHOTO_GREY)
     return jpeg_roundtrip(img, 90)
+
+
+def _photo_size(shape: tuple[int, ...], width: int, border: float) -> tuple[int, int]:
+    """The plate's height and the border's width in pixels, in ``photo_of``'s photo ``width`` px wide."""
+    height = round(shape[0] * width / shape[1])
+    return height, round(border * height)
 
 
 def plate_photo(seed: int, width: int, font: str = DEFAULT_FONT) -> SynthPlate:
     """The plate ``seed`` draws (its layout and text as ``render_plate`` draws them) photographed alone,
     level and sharp, ``width`` px wide: what a police officer crops from a photo or a resident sends."""
-    prng = random.Random(seed)
-    names, weights = zip(*LAYOUTS, strict=True)
-    layout = prng.choices(names, weights)[0]
-    text, groups, bottom, style = plate_text(prng, layout)
-    image = photo_of(draw_plate(groups, replace(style, font=font), bottom), width)
-    h, w = image.shape[:2]
-    pad = round(PHOTO_BORDER * (h / (1 + 2 * PHOTO_BORDER)))
-    box = BBox(x=pad, y=pad, w=w - 2 * pad, h=h - 2 * pad)
+    layout, text, groups, bottom, style = _plate_of(seed)
+    drawing = draw_plate(groups, replace(style, font=font), bottom)
+    height, pad = _photo_size(drawing.shape, width, PHOTO_BORDER)
+    box = BBox(x=pad, y=pad, w=width, h=height)
     cond = {"layout": layout, "font": font, "width_px": width}
-    return SynthPlate(image, text, layout_format(layout).value, box.h, box, cond, 2 if bottom else 1)
-
+    lines = 2 if bottom else 1
+    return SynthPlate(photo_of(drawing, width), text, layout_format(layout).value, height, box, cond, lines)
