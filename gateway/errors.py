@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.http_uk import describe_body_error
 from shared.schemas import ErrorBody
 from shared.validation_uk import describe_all
 
@@ -238,10 +239,16 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
+    """The framework's own HTTP errors: unknown route or method, and an upload whose multipart form
+    (or body) it cannot parse, worded in both languages (``describe_body_error``)."""
     assert isinstance(exc, StarletteHTTPException)
     text = exc.detail if isinstance(exc.detail, str) else "error"
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    body = ErrorBody(error=code, detail=text, detail_uk=_UK_HTTP.get(exc.status_code, text))
+    text_uk = _UK_HTTP.get(exc.status_code, f"Помилка HTTP {exc.status_code}: {text}")
+    known = describe_body_error(exc.detail) if exc.status_code == 400 else None
+    if known is not None:
+        code, text, text_uk = known
+    body = ErrorBody(error=code, detail=text, detail_uk=text_uk)
     return _json(exc.status_code, body.model_dump(), dict(exc.headers or {}))
 
 

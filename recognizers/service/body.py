@@ -3,8 +3,9 @@ multipart form with a file field ``image``. The body is read with a byte limit, 
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.types import Message
 
 from recognizers.common.image_errors import ImageTooLargeBytesError
@@ -43,8 +44,8 @@ async def _form_image(request: Request, body: bytes) -> bytes:
 
     try:
         form = await Request(request.scope, receive).form(max_files=1, max_fields=16)
-    except HTTPException as exc:  # starlette turns multipart parse errors into HTTP 400
-        raise BadMultipartError(str(exc.detail)) from exc
+    except HTTPException as exc:  # starlette's (not FastAPI's subclass): multipart parse errors, HTTP 400
+        raise BadMultipartError(exc.detail) from exc
     try:
         field = form.get("image")
         if not isinstance(field, UploadFile):

@@ -21,6 +21,7 @@ from recognizers.common.image_errors import (
     ImageTooManyPixelsError,
     UnsupportedImageTypeError,
 )
+from shared.http_uk import describe_body_error
 from shared.schemas import ErrorBody
 from shared.validation_uk import describe_all
 
@@ -94,10 +95,16 @@ class MissingImageError(ServiceError):
 class BadMultipartError(ServiceError):
     code = "bad_multipart"
 
-    def __init__(self, why: str) -> None:
-        super().__init__(
-            f"The multipart body cannot be parsed: {why}.", f"Тіло multipart неможливо розібрати: {why}."
-        )
+    def __init__(self, why: object) -> None:
+        """``why``: the parser's own (English) detail, worded in both languages where it is known."""
+        known = describe_body_error(why)
+        if known is not None:
+            super().__init__(known[1], known[2])
+        else:
+            super().__init__(
+                f"The multipart form cannot be parsed: {why}.",
+                f"Форму multipart неможливо розібрати (розбирач каже: {why}).",
+            )
 
 
 # The one table: domain error -> HTTP status. Lookup walks the class hierarchy.

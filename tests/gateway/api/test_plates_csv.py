@@ -98,3 +98,23 @@ def test_csv_into_a_persons_list_is_refused(gateway: Any) -> None:
         wl = c.post("/v1/watchlists", json={"kind": "persons", "name": "p"}).json()
     r = _upload(gateway, key, wl["id"], GOOD.encode())
     assert r.status_code == 422 and "persons list" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "needle_uk"),
+    [
+        (b"garbage", "multipart/form-data; boundary=xyz", "пошкоджені межі"),
+        (b"--xyz\r\n", "multipart/form-data", "немає межі"),
+    ],
+)
+def test_a_broken_upload_form_is_400_in_both_languages_and_changes_nothing(
+    plates_list: Any, body: bytes, ctype: str, needle_uk: str
+) -> None:
+    gw, key, wid = plates_list
+    before = _state(gw, key, wid)
+    with gw.client(key) as c:
+        r = c.post(f"/v1/watchlists/{wid}/plates/bulk", content=body, headers={"content-type": ctype})
+    assert r.status_code == 400, r.text
+    err = r.json()
+    assert (err["error"], needle_uk in err["detail_uk"]) == ("bad_multipart", True), err
+    assert _state(gw, key, wid) == before

@@ -228,6 +228,14 @@ def test_multipart_field_image_is_accepted(site: Any, ua: Any) -> None:
     assert [p["text"] for p in r.json()["plates"]] == [ua.exact_text]
 
 
+def test_a_broken_multipart_frame_is_400_in_both_languages(site: Any) -> None:
+    headers = frame_headers("cam-b", site.keys["cam-b"], "multipart-broken")
+    headers["Content-Type"] = "multipart/form-data; boundary=xyz"
+    r = site.drv.http.post("/v1/frames", headers=headers, content=b"garbage")
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "bad_multipart" and "пошкоджені межі" in r.json()["detail_uk"]
+
+
 @pytest.mark.parametrize(
     ("header", "value"),
     [

@@ -167,6 +167,21 @@ def test_multipart_without_image_field(plates_service) -> None:
     assert garbled.status_code == 400 and garbled.json()["error"] in {"bad_multipart", "missing_image"}
 
 
+@pytest.mark.parametrize(
+    ("body", "ctype", "needle_uk"),
+    [
+        (b"garbage", "multipart/form-data; boundary=xyz", "пошкоджені межі"),
+        (b"--xyz\r\n", "multipart/form-data", "немає межі"),
+    ],
+)
+def test_a_broken_multipart_form_is_400_in_both_languages(
+    plates_service, body: bytes, ctype: str, needle_uk: str
+) -> None:
+    r = plates_service.client.post("/v1/recognize", content=body, headers={"content-type": ctype})
+    err = assert_error(r, 400, "bad_multipart")
+    assert needle_uk in err["detail_uk"] and "multipart" in err["detail"]
+
+
 def test_metrics_after_traffic(plates_service) -> None:
     client = plates_service.client
     client.post("/v1/recognize", content=shared_file(EU1).read_bytes())
