@@ -11,41 +11,53 @@ from __future__ import annotations
 
 import re
 
-#: (pattern of the framework's detail, English, Ukrainian); ``{n}`` is the number the detail names
-_MULTIPART: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_MULTIPART = "bad_multipart"
+
+#: (pattern of the framework's detail, code, English, Ukrainian); ``{n}`` is the number the detail names
+_DETAILS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (
         re.compile(r"Invalid multipart data\.?"),
+        _MULTIPART,
         "The multipart form cannot be parsed: its boundaries or part headers are broken.",
         "Форму multipart неможливо розібрати: пошкоджені межі або заголовки її частин.",
     ),
     (
         re.compile(r"Missing boundary in multipart\.?"),
+        _MULTIPART,
         "The multipart form has no boundary in its Content-Type header.",
         "У заголовку Content-Type форми multipart немає межі (boundary).",
     ),
     (
         re.compile(r"Too many files\. Maximum number of files is (\d+)\.?"),
+        _MULTIPART,
         "The multipart form holds too many files; at most {n} are accepted.",
         "Форма multipart містить забагато файлів; приймається щонайбільше {n}.",
     ),
     (
         re.compile(r"Too many fields\. Maximum number of fields is (\d+)\.?"),
+        _MULTIPART,
         "The multipart form holds too many fields; at most {n} are accepted.",
         "Форма multipart містить забагато полів; приймається щонайбільше {n}.",
     ),
     (
         re.compile(r"(?:Part|Field) exceeded maximum size of (\d+)KB\.?"),
+        _MULTIPART,
         "A field of the multipart form is larger than {n} KB.",
         "Поле форми multipart більше за {n} КБ.",
     ),
     (
         re.compile(r'The Content-Disposition header field "name" must be provided\.?'),
+        _MULTIPART,
         "A part of the multipart form has no field name (Content-Disposition without name).",
         "Частина форми multipart не має назви поля (Content-Disposition без name).",
     ),
+    (
+        re.compile(r"There was an error parsing the body\.?"),
+        "bad_body",
+        "The request body cannot be parsed (a broken multipart form or JSON).",
+        "Тіло запиту неможливо розібрати (пошкоджена форма multipart або JSON).",
+    ),
 )
-
-_BODY = re.compile(r"There was an error parsing the body\.?")
 
 
 def describe_body_error(detail: object) -> tuple[str, str, str] | None:
@@ -56,15 +68,9 @@ def describe_body_error(detail: object) -> tuple[str, str, str] | None:
     if not isinstance(detail, str):
         return None
     text = detail.strip()
-    for pattern, en, uk in _MULTIPART:
+    for pattern, code, en, uk in _DETAILS:
         found = pattern.fullmatch(text)
         if found:
             n = found.group(1) if found.groups() else ""
-            return "bad_multipart", en.format(n=n), uk.format(n=n)
-    if _BODY.fullmatch(text):
-        return (
-            "bad_body",
-            "The request body cannot be parsed (a broken multipart form or JSON).",
-            "Тіло запиту неможливо розібрати (пошкоджена форма multipart або JSON).",
-        )
+            return code, en.format(n=n), uk.format(n=n)
     return None
