@@ -106,6 +106,10 @@ class InvalidInput(DomainError):
         super().__init__(f"{field}: {detail}", f"{field}: {detail_uk}")
         self.field = field
 
+    def body(self) -> dict[str, Any]:
+        """Named like a request the schema refused: the same code, and the field in ``field``."""
+        return super().body() | {"field": self.field}
+
 
 class PurposeRequired(DomainError):
     code = "purpose_required"

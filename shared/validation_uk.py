@@ -11,7 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 _LOC_SKIP = ("body", "query", "path", "header", "cookie")
+#: the error type of ``invalid``: a validator's own check, worded by it in both languages
+BILINGUAL = "varta_invalid"
+
+
+def invalid(en: str, uk: str, field: str = "") -> PydanticCustomError:
+    """A validator's own error in English and Ukrainian: raise it instead of ``ValueError``.
+
+    ``field`` names what is wrong when the check spans a whole model (its error has no field of its
+    own), e.g. ``expires_at`` for "must be after starts_at"."""
+    return PydanticCustomError(BILINGUAL, "{en}", {"en": en, "uk": uk, "field": field})
 
 
 def _num(value: Any) -> str:
@@ -56,6 +68,8 @@ def describe(err: Mapping[str, Any]) -> tuple[str, str]:
         "too_short": ("must have at least {} items", "має містити щонайменше {} елементів", "min_length"),
         "too_long": ("must have at most {} items", "має містити щонайбільше {} елементів", "max_length"),
     }
+    if kind == BILINGUAL:
+        return str(ctx.get("en", msg)), str(ctx.get("uk", msg))
     if kind in bounds:
         en, uk, key = bounds[kind]
         value = _num(ctx.get(key))
@@ -108,6 +122,10 @@ def describe_all(errors: Sequence[Mapping[str, Any]], fallback: str = "request")
     if not errors:
         return "", f"{fallback}: invalid", "запит: недійсний"
     first = errors[0]
-    field = field_name(first.get("loc", ()))
+    ctx: Mapping[str, Any] = first.get("ctx") or {}
+    # a body that is not JSON at all is located by a character position, which names no field
+    field = "" if first.get("type") == "json_invalid" else field_name(first.get("loc", ()))
+    if not field and first.get("type") == BILINGUAL:
+        field = str(ctx.get("field") or "")
     en, uk = describe(first)
     return field, f"{field or fallback}: {en}", f"{field or 'запит'}: {uk}"

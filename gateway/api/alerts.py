@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
+from gateway.api.params import Offset, Since, Until
 from gateway.auth.keys import Principal
 from gateway.db.events import Alert
 from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
@@ -48,10 +48,10 @@ def alerts_list(
     status: Annotated[Literal["new", "confirmed", "rejected"] | None, Query()] = None,
     kind: Annotated[Literal["plate", "face"] | None, Query()] = None,
     camera_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: Annotated[datetime | None, Query(description="RFC 3339")] = None,
-    until: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    since: Since = None,
+    until: Until = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AlertsPublic:
     """Only alerts of watchlists your organisation owns or that are shared with it. Audited."""
     q = AlertQuery(status, kind, camera_id, since, until, limit, offset)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from gateway.api.params import ID_MAX, IdFilter, Since, Until
 from gateway.audit.chain import parse_anchor, verify_chain
 from gateway.audit.schemas import AuditPage, AuditRowPublic, ChainHead, ChainVerdict
 from gateway.db.models import AuditRecord
@@ -16,10 +16,6 @@ from gateway.deps import AuditorDep, CtxDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, InvalidInput, NotFound
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-
-def _utc(ts: datetime) -> datetime:
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
 
 
 @router.get(
@@ -30,14 +26,14 @@ def read_log(
     session: SessionDep,
     ctx: CtxDep,
     action: Annotated[str | None, Query(description="exact action, or a prefix ending in '*'")] = None,
-    actor_key_id: int | None = None,
+    actor_key_id: IdFilter = None,
     organisation: str | None = None,
     outcome: str | None = None,
     case_number: str | None = None,
-    watchlist_id: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    after_id: Annotated[int, Query(ge=0, description="page: rows with a larger id")] = 0,
+    watchlist_id: IdFilter = None,
+    since: Since = None,
+    until: Until = None,
+    after_id: Annotated[int, Query(ge=0, le=ID_MAX, description="page: rows with a larger id")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
     q = select(AuditRecord).where(AuditRecord.id > after_id)
@@ -57,9 +53,9 @@ def read_log(
         if value is not None:
             q = q.where(column == value)
     if since is not None:
-        q = q.where(AuditRecord.ts >= _utc(since))
+        q = q.where(AuditRecord.ts >= since)
     if until is not None:
-        q = q.where(AuditRecord.ts < _utc(until))
+        q = q.where(AuditRecord.ts < until)
     rows = session.scalars(q.order_by(AuditRecord.id).limit(limit)).all()
     ctx.audit.record(auditor, "audit.read", "audit_log", result_count=len(rows))
     data = [AuditRowPublic.model_validate(r) for r in rows]

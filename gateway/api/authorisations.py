@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from gateway.api.params import RowId
 from gateway.audit.log import AuditContext
 from gateway.auth.keys import Principal
 from gateway.authorisations import service
@@ -54,7 +55,7 @@ def list_all(
     "/{auth_id}", response_model=AuthorisationPublic, responses=ERROR_RESPONSES, summary="One authorisation"
 )
 def get(
-    auth_id: int, reader: ReaderDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
+    auth_id: RowId, reader: ReaderDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
 ) -> AuthorisationPublic:
     auth = service.get_for(session, reader, auth_id)
     ctx.audit.record(reader, "authorisation.read", f"authorisation:{auth_id}", ctx=audit_ctx, result_count=1)
@@ -65,7 +66,7 @@ def get(
     "/{auth_id}/revoke", response_model=AuthorisationPublic, responses=ERROR_RESPONSES, summary="Stop it now"
 )
 def revoke(
-    auth_id: int, police: PoliceDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
+    auth_id: RowId, police: PoliceDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
 ) -> AuthorisationPublic:
     auth = service.revoke(session, police, auth_id)
     session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -14,6 +14,7 @@ from gateway.deps import CameraDep, CtxDep
 from gateway.errors import InvalidInput, TooLarge, UnsupportedMedia
 from gateway.pipeline import FrameResult, FrameSubmission
 from gateway.pipeline.service import get_processor
+from gateway.timestamps import OUT_OF_RANGE
 from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["frames"])
@@ -59,7 +60,10 @@ def parse_capture_time(value: str) -> datetime:
             "must be an RFC 3339 timestamp with a time zone, e.g. 2026-11-24T08:15:00Z",
             "має бути міткою часу RFC 3339 з часовим поясом, напр. 2026-11-24T08:15:00Z",
         )
-    return ts
+    try:
+        return ts.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput("X-Capture-Time", *OUT_OF_RANGE) from None
 
 
 async def read_body(request: Request, limit: int) -> bytes:

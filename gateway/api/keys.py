@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from gateway.api.params import RowId
 from gateway.auth.keys import create_key, revoke_key
 from gateway.auth.schemas import KeyCreate, KeyCreated, KeyPublic, Whoami
 from gateway.db.models import ApiKey
@@ -58,7 +59,7 @@ def list_keys(admin: AdminDep, session: SessionDep, ctx: CtxDep) -> list[KeyPubl
 
 
 @router.delete("/{key_id}", response_model=KeyPublic, responses=ERRORS, summary="Revoke a key")
-def revoke(key_id: int, admin: AdminDep, session: SessionDep, ctx: CtxDep) -> KeyPublic:
+def revoke(key_id: RowId, admin: AdminDep, session: SessionDep, ctx: CtxDep) -> KeyPublic:
     row = revoke_key(session, key_id)
     session.commit()
     ctx.audit.record(admin, "key.revoke", f"key:{key_id}")

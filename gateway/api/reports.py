@@ -12,6 +12,7 @@ import anyio
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 
+from gateway.api.params import Offset
 from gateway.api.watchlist_uploads import read_capped
 from gateway.audit.log import AuditContext
 from gateway.auth.keys import Principal
@@ -149,7 +150,7 @@ def list_reports(
     audit_ctx: AuditCtxDep,
     status: Annotated[ReportStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ReportsPage:
     """Newest first. Audited."""
     page = service.list_reports(session, principal, status, limit, offset)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from gateway.api.params import Offset, Since, Until
 from gateway.auth.keys import Principal
 from gateway.deps import CtxDep, PurposeDep, SessionDep, require_role
 from gateway.pipeline.public import SightingPublic, SightingsPublic
@@ -36,10 +36,10 @@ def list_sightings(
     audit_ctx: PurposeDep,
     plate: Annotated[str | None, Query(description="AA1234BB, or a pattern like AA12??BB / AA*BB")] = None,
     camera_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: Annotated[datetime | None, Query(description="RFC 3339")] = None,
-    until: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    since: Since = None,
+    until: Until = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> SightingsPublic:
     """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count."""
     q = SightingQuery(plate, camera_id, since, until, limit, offset)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, UploadFile
 
+from gateway.api.params import RowId
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
     summary="Add a person (then add photos)",
 )
 def add_person(
-    watchlist_id: int, body: PersonEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId, body: PersonEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> PersonEntryPublic:
     return person_actions.add(ctx, editor, session, watchlist_id, body)
 
@@ -34,7 +35,7 @@ def add_person(
     summary="Remove a person",
 )
 def delete_person(
-    watchlist_id: int, entry_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId, entry_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> None:
     person_actions.delete(ctx, editor, session, watchlist_id, entry_id)
 
@@ -48,7 +49,7 @@ def delete_person(
     openapi_extra=multipart_example(file="(binary JPEG, PNG or WebP with exactly one face)"),
 )
 async def add_photo(
-    watchlist_id: int, entry_id: int, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
+    watchlist_id: RowId, entry_id: RowId, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
 ) -> PersonEntryPublic:
     data = await read_capped(file, ctx.settings.limits.max_photo_bytes)
     return await person_actions.enrol_photo(ctx, editor, watchlist_id, entry_id, data)
@@ -61,9 +62,9 @@ async def add_photo(
     summary="The enrolled photo (to compare with an alert's crop)",
 )
 def get_photo(
-    watchlist_id: int,
-    entry_id: int,
-    photo_id: int,
+    watchlist_id: RowId,
+    entry_id: RowId,
+    photo_id: RowId,
     editor: ListEditorDep,
     purpose: PurposeDep,
     session: SessionDep,
@@ -80,7 +81,12 @@ def get_photo(
     summary="Remove one enrolled photo and its template",
 )
 def delete_photo(
-    watchlist_id: int, entry_id: int, photo_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId,
+    entry_id: RowId,
+    photo_id: RowId,
+    editor: ListEditorDep,
+    session: SessionDep,
+    ctx: CtxDep,
 ) -> None:
     person_actions.delete_photo(ctx, editor, session, (watchlist_id, entry_id, photo_id))
 
@@ -96,7 +102,7 @@ def delete_photo(
     ),
 )
 async def bulk_persons(
-    watchlist_id: int,
+    watchlist_id: RowId,
     file: UploadFile,
     editor: ListEditorDep,
     ctx: CtxDep,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import anyio
 from fastapi import APIRouter, UploadFile
 
+from gateway.api.params import RowId
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
 from gateway.deps import CtxDep, ListEditorDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, multipart_example
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
     summary="Add a plate or wildcard pattern (AA12??BB)",
 )
 def add_plate(
-    watchlist_id: int, body: PlateEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId, body: PlateEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> PlateEntryPublic:
     return plate_actions.add(ctx, editor, session, watchlist_id, body)
 
@@ -34,7 +35,7 @@ def add_plate(
     summary="Remove a plate entry",
 )
 def delete_plate(
-    watchlist_id: int, entry_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId, entry_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> None:
     plate_actions.delete(ctx, editor, session, watchlist_id, entry_id)
 
@@ -49,7 +50,7 @@ def delete_plate(
     ),
 )
 async def bulk_plates(
-    watchlist_id: int,
+    watchlist_id: RowId,
     file: UploadFile,
     editor: ListEditorDep,
     ctx: CtxDep,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from gateway.api import watchlist_persons, watchlist_plates
+from gateway.api.params import Offset, RowId
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES
 from gateway.watchlists import list_actions
@@ -36,7 +37,7 @@ def list_all(editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> Watchli
 
 
 @lists.get("/{watchlist_id}", response_model=WatchlistPublic, responses=ERROR_RESPONSES, summary="One list")
-def get(watchlist_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> WatchlistPublic:
+def get(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> WatchlistPublic:
     return list_actions.read(ctx, editor, session, watchlist_id)
 
 
@@ -44,7 +45,7 @@ def get(watchlist_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxD
     "/{watchlist_id}", response_model=WatchlistPublic, responses=ERROR_RESPONSES, summary="Change a list"
 )
 def update(
-    watchlist_id: int, body: WatchlistUpdate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+    watchlist_id: RowId, body: WatchlistUpdate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> WatchlistPublic:
     return list_actions.update(ctx, editor, session, watchlist_id, body)
 
@@ -52,7 +53,7 @@ def update(
 @lists.delete(
     "/{watchlist_id}", status_code=204, responses=ERROR_RESPONSES, summary="Delete a list and entries"
 )
-def delete(watchlist_id: int, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> None:
+def delete(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> None:
     list_actions.delete(ctx, editor, session, watchlist_id)
 
 
@@ -63,13 +64,13 @@ def delete(watchlist_id: int, editor: ListEditorDep, session: SessionDep, ctx: C
     summary="Entries of a list (police: X-Purpose and X-Case-Number required)",
 )
 def entries(
-    watchlist_id: int,
+    watchlist_id: RowId,
     editor: ListEditorDep,
     purpose: PurposeDep,
     session: SessionDep,
     ctx: CtxDep,
     q: Annotated[str | None, Query(max_length=64, description="filter by plate/label substring")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntriesPublic:
     return list_actions.entries(ctx, editor, purpose, session, watchlist_id, q, offset, limit)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from gateway.timestamps import UtcDateTime
+from shared.validation_uk import invalid
 
 EXAMPLE: dict[str, Any] = {
     "legal_basis": "Law 580-VIII art. 40; court ruling 123/456/26",
@@ -21,6 +24,17 @@ EXAMPLE: dict[str, Any] = {
 MAX_DAYS = 90
 
 
+def utc_time_of_day(value: time) -> time:
+    """A daily window's bound in UTC without a zone: ``08:00+02:00`` is ``06:00``; a time without a
+    zone is UTC already. Stored without one, a zone given would otherwise be dropped."""
+    if value.tzinfo is None:
+        return value
+    return datetime.combine(date(2000, 1, 3), value).astimezone(UTC).time()
+
+
+DailyTime = Annotated[time, AfterValidator(utc_time_of_day)]
+
+
 class AuthorisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
@@ -28,22 +42,32 @@ class AuthorisationCreate(BaseModel):
     purpose: str = Field(min_length=3, max_length=500)
     case_number: str = Field(min_length=1, max_length=100)
     camera_ids: list[str] = Field(min_length=1, max_length=500)
-    starts_at: datetime
-    expires_at: datetime
-    daily_start: time | None = Field(default=None, description="optional daily window start (UTC)")
-    daily_end: time | None = Field(default=None, description="optional daily window end (UTC)")
+    starts_at: UtcDateTime
+    expires_at: UtcDateTime
+    daily_start: DailyTime | None = Field(
+        default=None, description="optional daily window start (UTC, or with a zone, e.g. 08:00+02:00)"
+    )
+    daily_end: DailyTime | None = Field(
+        default=None, description="optional daily window end (UTC, or with a zone, e.g. 18:00+02:00)"
+    )
     notes: str = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
     def _window(self) -> AuthorisationCreate:
-        if self.starts_at.tzinfo is None or self.expires_at.tzinfo is None:
-            raise ValueError("starts_at and expires_at need a time zone (e.g. ...Z)")
         if self.expires_at <= self.starts_at:
-            raise ValueError("expires_at must be after starts_at")
+            raise invalid("must be after starts_at", "має бути пізніше за starts_at", "expires_at")
         if (self.expires_at - self.starts_at).days > MAX_DAYS:
-            raise ValueError(f"an authorisation lasts at most {MAX_DAYS} days; renew it with a new one")
+            raise invalid(
+                f"an authorisation lasts at most {MAX_DAYS} days; renew it with a new one",
+                f"дозвіл діє щонайбільше {MAX_DAYS} днів; поновіть його новим",
+                "expires_at",
+            )
         if (self.daily_start is None) != (self.daily_end is None):
-            raise ValueError("give both daily_start and daily_end, or neither")
+            raise invalid(
+                "give both daily_start and daily_end, or neither",
+                "вкажіть і daily_start, і daily_end, або жодного",
+                "daily_end" if self.daily_end is None else "daily_start",
+            )
         return self
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,7 +52,7 @@ def authorisation_active(auth: FaceAuthorisation, at: datetime) -> bool:
         return False
     if auth.daily_start is None or auth.daily_end is None:
         return True
-    t = at.timetz().replace(tzinfo=None)
+    t = at.astimezone(UTC).time()  # the window is in UTC; a frame's time may carry the camera's zone
     if auth.daily_start <= auth.daily_end:
         return auth.daily_start <= t < auth.daily_end
     return t >= auth.daily_start or t < auth.daily_end  # window over midnight

@@ -5,18 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.errors import RowError
+from gateway.timestamps import UtcDateTime
 
 Kind = Literal["plates", "persons"]
 UploadMode = Literal["all_or_nothing", "keep_valid"]
-
-
-def aware_or_none(v: datetime | None) -> datetime | None:
-    if v is not None and v.tzinfo is None:
-        raise ValueError("valid_until needs a time zone (e.g. 2027-01-01T00:00:00Z)")
-    return v
 
 
 class WatchlistCreate(BaseModel):
@@ -110,10 +105,8 @@ class PlateEntryCreate(BaseModel):
 
     plate: str = Field(min_length=1, max_length=32, description="plate text or wildcard (? one, * any)")
     reason: str = Field(default="", max_length=500)
-    valid_until: datetime | None = None
+    valid_until: UtcDateTime | None = None
     notes: str = Field(default="", max_length=2000)
-
-    _aware = field_validator("valid_until")(aware_or_none)
 
 
 PLATE_EXAMPLE: dict[str, Any] = {
@@ -171,10 +164,8 @@ class PersonEntryCreate(BaseModel):
 
     label: str = Field(min_length=1, max_length=200)
     reason: str = Field(default="", max_length=500)
-    valid_until: datetime | None = None
+    valid_until: UtcDateTime | None = None
     notes: str = Field(default="", max_length=2000)
-
-    _aware = field_validator("valid_until")(aware_or_none)
 
 
 class PhotoPublic(BaseModel):

@@ -1,0 +1,33 @@
+"""Timestamps a client sends: they carry a time zone and lie inside what UTC can hold.
+
+``UtcDateTime`` is the type of every date and time the API takes (query filters, body fields): a value
+without a time zone is a 422 ("needs a time zone"), since a police system's local time read as UTC
+would shift every search by two or three hours; a value whose UTC equivalent falls outside years
+1-9999 (``0001-01-01T00:00:00+01:00``) is a 422 that says so, not an overflow in the database driver.
+Values come back converted to UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
+
+from shared.validation_uk import invalid
+
+OUT_OF_RANGE = (
+    "is out of range: in UTC it falls outside the years 1-9999",
+    "поза допустимим діапазоном: за UTC виходить за межі років 1-9999",
+)
+
+
+def in_utc(value: datetime) -> datetime:
+    """``value`` (time-zone aware) in UTC; a 422-worthy error when UTC cannot hold it."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise invalid(*OUT_OF_RANGE) from None
+
+
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(in_utc)]
