@@ -312,6 +312,7 @@ class Sample:
     sent: float
     latency_s: float
     status: int
+    frame_id: str = ""
     new_alerts: int = 0
     kinds: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
@@ -337,11 +338,36 @@ async def _camera_loop(
         s = Sample(cam, sent, time.perf_counter() - sent, r.status_code)
         if r.status_code == 200:
             body = r.json()
-            new = [a for a in body["alerts"] if a.get("new")]
-            s.new_alerts, s.kinds, s.skipped = len(new), tuple(a["kind"] for a in new), tuple(body["skipped"])
+            s.frame_id, s.skipped = body["frame_id"], tuple(body["skipped"])
             s.timings = body.get("timings_ms", {})
         out.append(s)
     return out
+
+
+def fetch_alerts(url: str, key: str) -> list[dict[str, Any]]:
+    """Every alert the key's organisation may see (the camera's answer names none: a camera key may not
+    learn a watchlist), page by page."""
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": "benchmark", "X-Case-Number": "BENCH-1"}
+    found: list[dict[str, Any]] = []
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+        while True:
+            r = client.get("/v1/alerts", params={"limit": 500, "offset": len(found)})
+            r.raise_for_status()
+            page = r.json()["data"]
+            found += page
+            if len(page) < 500:
+                return found
+
+
+def attach_alerts(samples: list[Sample], alerts: list[dict[str, Any]]) -> None:
+    """Each frame's new alerts are those it raised (an alert names its frame): the frame's answer came
+    back after they were stored, so its latency is the frame-to-alert latency."""
+    kinds: dict[str, list[str]] = {}
+    for a in alerts:
+        kinds.setdefault(a["frame_id"], []).append(a["kind"])
+    for s in samples:
+        raised = kinds.get(s.frame_id, []) if s.frame_id else []
+        s.new_alerts, s.kinds = len(raised), tuple(raised)
 
 
 def camera_phases(n: int, fps: float, phase: str, seed: int = 7) -> list[float]:
@@ -403,8 +429,9 @@ def summarise(samples: list[Sample]) -> dict[str, Any]:
 # ---------------------------------------------------------------- main
 
 
-def setup(drv: GatewayDriver, plan: ScenePlan, cameras: list[str], decoys: int) -> dict[str, str]:
-    """Cameras and keys, a council plate list (targets + decoys), a police person list, authorisation."""
+def setup(drv: GatewayDriver, plan: ScenePlan, cameras: list[str], decoys: int) -> tuple[dict[str, str], str]:
+    """Cameras and keys, a council plate list (targets + decoys), a police person list, authorisation;
+    returns the cameras' keys and the police key, which sees every alert (the plate list is shared)."""
     keys = {cam: drv.camera(cam) for cam in cameras}
     council = drv.org_key("council", "council")
     police = drv.org_key("police", "police")
@@ -429,7 +456,7 @@ def setup(drv: GatewayDriver, plan: ScenePlan, cameras: list[str], decoys: int) 
             if enrolled == 2:
                 break
     drv.authorise(police, cameras)
-    return keys
+    return keys, police
 
 
 def _say(text: str) -> None:
@@ -464,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"gateway up at {proc.url} (one process: models in-process, Qdrant Edge, SQLite)")
         drv = GatewayDriver(proc.url, proc.admin_key)
         try:
-            keys = setup(drv, plan, cams, args.decoys)
+            keys, police = setup(drv, plan, cams, args.decoys)
         finally:
             drv.close()
         _say(
@@ -473,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         load_before = os.getloadavg()[0]
         samples = asyncio.run(run_load(proc.url, keys, plan, args.fps, args.duration, args.phase))
+        attach_alerts(samples, fetch_alerts(proc.url, police))
         gw = summarise(samples)
         gw["camera_phase"] = args.phase
         # the machine may be shared: say how busy it was, beside the figures

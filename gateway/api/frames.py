@@ -1,4 +1,5 @@
-"""``POST /v1/frames``: a camera posts one JPEG; the answer says what was found (``FrameResult``)."""
+"""``POST /v1/frames``: a camera posts one JPEG; the answer says what was read (``FrameReceipt``), never
+whether it matched a watchlist."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from starlette.datastructures import UploadFile
 from gateway.context import AppContext
 from gateway.deps import CameraDep, CtxDep
 from gateway.errors import InvalidInput, TooLarge, UnsupportedMedia
-from gateway.pipeline import FrameResult, FrameSubmission
+from gateway.pipeline import FrameReceipt, FrameSubmission
 from gateway.pipeline.service import get_processor
 from gateway.timestamps import OUT_OF_RANGE
 from shared.schemas import ErrorBody
@@ -45,7 +46,6 @@ EXAMPLE = {
     "faces": [],
     "skipped": ["face_matching"],
     "skip_reasons": {},
-    "alerts": [],
 }
 
 
@@ -102,7 +102,7 @@ async def _read_image(request: Request, limit: int) -> bytes:
 
 @router.post(
     "/frames",
-    response_model=FrameResult,
+    response_model=FrameReceipt,
     summary="A camera posts one frame",
     responses={200: {"content": {"application/json": {"example": EXAMPLE}}}, **ERRORS},
     openapi_extra={
@@ -123,8 +123,11 @@ async def post_frame(
     x_camera_id: Annotated[str, Header(description="the camera's id (its key must be for this camera)")],
     x_capture_time: Annotated[str, Header(description="RFC 3339 capture time, e.g. 2026-11-24T08:15:00Z")],
     idempotency_key: Annotated[str, Header(description="1-128 printable characters; a retry reuses it")],
-) -> FrameResult:
+) -> FrameReceipt:
     """Recognize plates and faces, match the watchlists, store sightings and alerts.
+
+    The answer says what was read and never whether anything matched: a camera key may not learn a
+    watchlist. Alerts reach the council and the police through `GET /v1/alerts`.
 
     A retry with the same `Idempotency-Key` for the camera returns the stored answer with
     `duplicate: true` and raises nothing new. When no recognizer can run the answer is 503 with
@@ -135,7 +138,7 @@ async def post_frame(
         sub = await _submission(request, ctx, x_camera_id, x_capture_time, idempotency_key)
         result = await get_processor(ctx).process(principal, sub)
         outcome.duplicate = result.duplicate
-    return result
+    return FrameReceipt.of(result)
 
 
 async def _submission(

@@ -28,6 +28,7 @@ ALERT_EXAMPLE: dict[str, Any] = {
     "kind": "face",
     "status": "new",
     "camera_id": "gate-north",
+    "frame_id": "4c1f0b6f9a8e4c7d9d3f1e2a5b6c7d8e",
     "entry_id": 12,
     "watchlist_id": 3,
     "watchlist_version": 7,
@@ -102,6 +103,7 @@ class AlertPublic(BaseModel):
     kind: str
     status: str
     camera_id: str
+    frame_id: str = Field(description="the frame that raised it (the camera's answer names it too)")
     entry_id: int
     watchlist_id: int
     watchlist_version: int
@@ -130,6 +132,7 @@ class AlertPublic(BaseModel):
             kind=a.kind,
             status=a.status,
             camera_id=a.camera_id,
+            frame_id=a.frame_id,
             entry_id=a.entry_id,
             watchlist_id=a.watchlist_id,
             watchlist_version=a.watchlist_version,

@@ -1,4 +1,10 @@
-"""What ``POST /v1/frames`` answers: ``FrameResult`` (never face embeddings)."""
+"""What the frame pipeline finds (``FrameResult``) and what ``POST /v1/frames`` answers the camera
+(``FrameReceipt``: the same without any match outcome). Never face embeddings.
+
+A camera key is a machine's credential on a roadside pole: it may post frames and learn that they were
+read, never whether a plate or a face is on a watchlist. Otherwise whoever holds one could post made-up
+plates and learn the police's list; matches reach people through ``/v1/alerts``.
+"""
 
 from __future__ import annotations
 
@@ -73,3 +79,40 @@ class FrameResult(BaseModel):
     timings_ms: dict[str, float] = Field(
         default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
     )
+
+
+class PlateReceipt(PlateRead):
+    pass_id: str = Field(description="vehicle pass this read belongs to (one sighting per pass)")
+    pass_text: str = Field(description="combined reading of the pass so far")
+
+
+class FaceReceipt(BaseModel):
+    bbox: BBox
+    quality: float = Field(ge=0.0, le=1.0)
+
+
+class FrameReceipt(BaseModel):
+    """The camera's answer: what was read, with no match outcome (no hits, alerts or matched faces)."""
+
+    frame_id: str
+    camera_id: str
+    captured_at: datetime
+    duplicate: bool = Field(default=False, description="true: a retry of a frame already processed")
+    plates: list[PlateReceipt] = Field(default_factory=list)
+    faces: list[FaceReceipt] = Field(default_factory=list)
+    skipped: list[str] = Field(
+        default_factory=list, description="what did not run: plates, faces, face_matching"
+    )
+    skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
+    static_plates_ignored: int = Field(
+        default=0, ge=0, description="reads left out as the camera's static text"
+    )
+    letters_only_ignored: int = Field(default=0, ge=0, description="reads of letters only left out")
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
+    )
+
+    @classmethod
+    def of(cls, result: FrameResult) -> FrameReceipt:
+        """``result`` without its match outcome: fields the receipt does not declare are left out."""
+        return cls.model_validate(result.model_dump())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.bench import Sample, camera_phases, summarise
+from gateway.bench import Sample, attach_alerts, camera_phases, summarise
 
 
 def test_independent_cameras_start_at_different_points_of_their_period() -> None:
@@ -41,3 +41,15 @@ def test_throughput_falls_when_answers_fall_behind_the_offered_rate() -> None:
     behind = [Sample("a", sent=i * 0.1, latency_s=0.2 + 0.1 * i, status=200) for i in range(11)]
     assert summarise(steady)["frames_per_s"] == 10.0
     assert summarise(behind)["frames_per_s"] == 5.0
+
+
+def test_alerts_are_counted_against_the_frames_that_raised_them() -> None:
+    """The camera's answer names no alert, so the bench reads them back and pairs them by frame id."""
+    samples = [
+        Sample("a", sent=0.0, latency_s=0.2, status=200, frame_id="f1"),
+        Sample("a", sent=0.5, latency_s=0.1, status=200, frame_id="f2"),
+        Sample("b", sent=0.7, latency_s=0.3, status=503),
+    ]
+    attach_alerts(samples, [{"frame_id": "f1", "kind": "plate"}, {"frame_id": "f1", "kind": "face"}])
+    assert [(s.new_alerts, s.kinds) for s in samples] == [(2, ("plate", "face")), (0, ()), (0, ())]
+    assert summarise(samples)["frame_to_alert_ms"] == {"p50": 200.0, "p95": 200.0}

@@ -31,12 +31,19 @@ def alerts(site: Any, who: str = "police", **params: Any) -> list[dict[str, Any]
     return list(r.json()["data"])
 
 
+def raised_by(site: Any, frame: dict[str, Any], who: str = "police") -> list[dict[str, Any]]:
+    """The alerts a frame raised, as the council or police read them: the camera's answer names none."""
+    assert "alerts" not in frame and all("hits" not in p for p in frame["plates"]), frame
+    assert all("matched" not in f for f in frame["faces"]), frame
+    return [a for a in alerts(site, who) if a["frame_id"] == frame["frame_id"]]
+
+
 def test_different_photo_of_enrolled_person_raises_exactly_one_alert(site: Any, lfw: Any) -> None:
     r = post(site, "cam-a", lfw("Colin_Powell", 10), "face-1")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert [(a["kind"], a["entry_id"]) for a in body["alerts"]] == [("face", site.ids["colin"])]
-    assert any(f["matched"] for f in body["faces"]) and "embedding" not in r.text
+    assert [(a["kind"], a["entry_id"]) for a in raised_by(site, body)] == [("face", site.ids["colin"])]
+    assert body["faces"] and "embedding" not in r.text
     face_alerts = alerts(site, kind="face")
     assert [a["entry_id"] for a in face_alerts] == [site.ids["colin"]]
     site.ids["face_alert"] = face_alerts[0]["id"]
@@ -72,7 +79,7 @@ def test_face_alert_needs_two_different_officers(site: Any) -> None:
 
 def test_not_this_vehicle_is_a_recorded_rejection(site: Any, ua: Any) -> None:
     r = post(site, "cam-b", ua.fuzzy_jpeg, "plate-reject")
-    alert_id = r.json()["alerts"][0]["alert_id"]
+    alert_id = raised_by(site, r.json(), "council")[0]["id"]
     path = f"/v1/alerts/{alert_id}/reviews"
     council = {"Authorization": f"Bearer {site.keys['council']}"}
     rejected = site.drv.http.post(path, headers=council, json={"decision": "reject", "note": "not this car"})
@@ -85,7 +92,7 @@ def test_not_this_vehicle_is_a_recorded_rejection(site: Any, ua: Any) -> None:
 def test_no_authorisation_no_face_alert(site: Any, lfw: Any) -> None:
     r = post(site, "cam-b", lfw("Colin_Powell", 10), "face-b")
     body = r.json()
-    assert r.status_code == 200 and body["alerts"] == []
+    assert r.status_code == 200 and raised_by(site, body) == []
     assert "face_matching" in body["skipped"] and len(body["faces"]) >= 1
 
 
@@ -93,7 +100,7 @@ def test_rendered_ukrainian_plate_raises_plate_alert(site: Any, ua: Any) -> None
     r = post(site, "cam-b", ua.exact_jpeg, "plate-1")
     body = r.json()
     assert r.status_code == 200, r.text
-    assert [(a["kind"], a["entry_id"], a["rule"]) for a in body["alerts"]] == [
+    assert [(a["kind"], a["entry_id"], a["rule"]) for a in raised_by(site, body, "council")] == [
         ("plate", site.ids["exact"], "exact")
     ]
     site.ids["plate_frame"] = r.json()
@@ -103,9 +110,9 @@ def test_one_character_confusion_hits_through_fuzzy(site: Any, ua: Any) -> None:
     r = post(site, "cam-a", ua.fuzzy_jpeg, "plate-2")
     body = r.json()
     assert [p["text"] for p in body["plates"]] == [ua.fuzzy_text]
-    hits = [(a["entry_id"], a["rule"]) for a in body["alerts"]]
-    assert hits == [(site.ids["fuzzy"], "fuzzy")], body
-    assert body["plates"][0]["hits"][0]["pattern"] == ua.fuzzy_entry
+    raised = raised_by(site, body, "council")
+    assert [(a["entry_id"], a["rule"]) for a in raised] == [(site.ids["fuzzy"], "fuzzy")], raised
+    assert (raised[0]["read_text"], raised[0]["matched_text"]) == (ua.fuzzy_text, ua.fuzzy_entry)
 
 
 def test_retried_frame_raises_nothing_new(site: Any, ua: Any) -> None:
@@ -113,7 +120,7 @@ def test_retried_frame_raises_nothing_new(site: Any, ua: Any) -> None:
     first = site.ids["plate_frame"]
     r = post(site, "cam-b", ua.exact_jpeg, "plate-1")
     assert r.status_code == 200 and r.json()["duplicate"] is True
-    assert r.json()["frame_id"] == first["frame_id"] and r.json()["alerts"] == first["alerts"]
+    assert r.json()["frame_id"] == first["frame_id"] and r.json()["plates"] == first["plates"]
     assert alerts(site, who="council") == before
 
 
@@ -202,7 +209,7 @@ def test_unmatched_face_embedding_is_stored_nowhere(site: Any, lfw: Any) -> None
     photo = lfw("Tony_Blair", 1)
     r = post(site, "cam-a", photo, "stranger")
     body = r.json()
-    assert r.status_code == 200 and body["faces"] and not any(f["matched"] for f in body["faces"])
+    assert r.status_code == 200 and body["faces"] and raised_by(site, body) == []
     rec = FaceRecognizer()
     rec.load()
     vectors = [np.asarray(f.embedding, np.float32) for f in rec.analyze(decode_image(photo))]
