@@ -100,7 +100,7 @@ def parse_valid_until(value: str, row: int, now: datetime) -> datetime | RowErro
             ts = datetime.combine(date.fromisoformat(value), time.min, UTC) + timedelta(days=1)
         else:
             ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
+            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
     except ValueError:
         return row_error(
             row,
@@ -108,6 +108,14 @@ def parse_valid_until(value: str, row: int, now: datetime) -> datetime | RowErro
             "bad_date",
             f"not a date: {value!r} (use YYYY-MM-DD)",
             f"не дата: {value!r} (формат РРРР-ММ-ДД)",
+        )
+    except OverflowError:  # the day after 9999-12-31, or a time zone that pushes it past
+        return row_error(
+            row,
+            "valid_until",
+            "bad_date",
+            f"out of range: {value!r} (use a date before 9999-12-31)",
+            f"поза межами: {value!r} (вкажіть дату до 9999-12-31)",
         )
     if ts <= now:
         return row_error(row, "valid_until", "expired", f"{value} is in the past", f"{value} вже минула")

@@ -135,6 +135,31 @@ def test_bad_rows_all_or_nothing_leaves_list_and_index_unchanged(persons: Any, l
     assert index_points(gw, wid) == 1
 
 
+def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_enrols_the_rest(
+    persons: Any, lfw_dir: Path
+) -> None:
+    gw, key, wid = persons
+    files = {"a.jpg": photo(lfw_dir, "George_W_Bush", 1)}
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Bush,ok,,a.jpg\n"  # row 2: good
+        "Far,x,9999-12-31,a.jpg\n"  # row 3: the day after would be year 10000
+        "Zone,x,9999-12-31T23:00:00-05:00,a.jpg\n"  # row 4: year 10000 in UTC
+    )
+    r = upload(gw, key, wid, make_zip(files, manifest))
+    assert r.status_code == 422, r.text
+    assert {e["row"]: (e["field"], e["error"]) for e in r.json()["rows"]} == {
+        3: ("valid_until", "bad_date"),
+        4: ("valid_until", "bad_date"),
+    }
+    assert state(gw, key, wid) == (0, 0, 1)
+
+    r = upload(gw, key, wid, make_zip(files, manifest), mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
+    assert state(gw, key, wid) == (1, 1, 2)
+
+
 def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
