@@ -40,11 +40,34 @@ def decode_utf8(data: bytes, what: str = "CSV") -> str:
     return text
 
 
+def _unparsable(exc: csv.Error, line: int, what: str) -> UploadRejected:
+    """The reader gave up on the file (a cell over its size limit, say): nothing of it is used."""
+    limit = csv.field_size_limit()
+    if "field larger than field limit" in str(exc):
+        return UploadRejected(
+            f"The {what} file has a cell longer than {limit} characters (line {line}).",
+            f"Файл {what} містить клітинку, довшу за {limit} символів (рядок {line}).",
+        )
+    return UploadRejected(
+        f"The {what} file cannot be read as CSV at line {line} ({exc}).",
+        f"Файл {what} не читається як CSV у рядку {line} ({exc}).",
+    )
+
+
+def _records(text: str, what: str) -> Iterator[list[str]]:
+    """The CSV's records; a reader error becomes an ``UploadRejected`` naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _unparsable(exc, reader.line_num, what) from None
+
+
 def read_rows(
-    text: str, required: tuple[str, ...], optional: tuple[str, ...], max_rows: int
+    text: str, required: tuple[str, ...], optional: tuple[str, ...], max_rows: int, what: str = "CSV"
 ) -> Iterator[tuple[int, dict[str, str] | None]]:
     """Yield (row number, cells or None if the row has too many cells); the header is row 1."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = _records(text, what)
     header = [h.strip().lower() for h in next(reader, [])]
     allowed = set(required) | set(optional)
     missing = [c for c in required if c not in header]

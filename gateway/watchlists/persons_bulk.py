@@ -113,9 +113,8 @@ def read_zip(
             raise UploadRejected("manifest.csv is too large.", "manifest.csv завеликий.")
         good: list[ManifestRow] = []
         rejected: list[RowError] = []
-        for row, cells in read_rows(
-            decode_utf8(raw, "manifest.csv"), *COLUMNS, max_rows=limits.max_zip_members
-        ):
+        text = decode_utf8(raw, MANIFEST)
+        for row, cells in read_rows(text, *COLUMNS, max_rows=limits.max_zip_members, what=MANIFEST):
             result = (
                 too_many_cells(row)
                 if cells is None

@@ -194,6 +194,39 @@ def test_hostile_or_broken_zips_are_refused_before_extraction(
     assert state(gw, key, wid) == (0, 0, 1)
 
 
+def _audited_refusals(gw: Any, wid: int) -> list[dict[str, Any]]:
+    with gw.client(gw.key("auditor")) as c:
+        rows = c.get("/v1/audit", params={"action": "watchlist.persons.upload", "limit": 1000}).json()
+    return [r for r in rows["data"] if r["target"] == f"watchlist:{wid}" and r["outcome"] == "rejected"]
+
+
+LONG_CELL = 'label,reason,valid_until,photo\nX,"' + "x" * 200_000 + '",,a.jpg\n'
+
+
+@pytest.mark.parametrize(
+    ("archive", "needle", "needle_uk"),
+    [
+        (
+            lambda: make_zip({"a.jpg": b"x"}, LONG_CELL, zipfile.ZIP_STORED),
+            "longer than 131072",
+            "довшу за 131072",
+        ),
+    ],
+    ids=["long-cell"],
+)
+def test_an_unreadable_manifest_is_refused_audited_and_changes_nothing(
+    persons: Any, archive: Any, needle: str, needle_uk: str
+) -> None:
+    gw, key, wid = persons
+    r = upload(gw, key, wid, archive(), mode="keep_valid")
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected" and needle in body["detail"] and needle_uk in body["detail_uk"]
+    assert "manifest.csv" in body["detail"] and "manifest.csv" in body["detail_uk"]
+    assert state(gw, key, wid) == (0, 0, 1)
+    assert [needle in a["detail"] for a in _audited_refusals(gw, wid)] == [True]
+
+
 def test_single_photo_enrolment_and_rejection(persons: Any, lfw_dir: Path) -> None:
     gw, key, wid = persons
     with gw.client(key) as c:

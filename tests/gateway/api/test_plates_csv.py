@@ -140,3 +140,16 @@ def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_adds_the_rest(
     assert r.status_code == 200, r.text
     assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
     assert _state(gw, key, wid) == (1, 2)
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "keep_valid"])
+def test_a_cell_too_long_for_the_csv_reader_rejects_the_upload(plates_list: Any, mode: str) -> None:
+    gw, key, wid = plates_list
+    csv = b'plate,reason,valid_until,notes\nAA1111BB,ok,,\nAA2222BB,ok,,"' + b"x" * 200_000 + b'"\n'
+    assert len(csv) < gw.settings.limits.max_csv_bytes
+    r = _upload(gw, key, wid, csv, mode=mode)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected"
+    assert "131072" in body["detail"] and "131072" in body["detail_uk"] and "line 3" in body["detail"]
+    assert _state(gw, key, wid) == (0, 1)
