@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,38 @@ def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_enrols_the_res
     assert state(gw, key, wid) == (1, 1, 2)
 
 
+def test_an_unreadable_photo_is_a_row_error_and_keep_valid_enrols_the_rest(
+    persons: Any, lfw_dir: Path
+) -> None:
+    gw, key, wid = persons
+    files = {
+        "a.jpg": photo(lfw_dir, "George_W_Bush", 1),
+        "crc.jpg": photo(lfw_dir, "Tony_Blair", 2),
+        "d64.jpg": photo(lfw_dir, "Colin_Powell", 1),
+    }
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Bush,ok,,a.jpg\n"  # row 2: good
+        "Blair,bad crc,,crc.jpg\n"  # row 3
+        "Powell,deflate64,,d64.jpg\n"  # row 4
+    )
+    archive = broken(broken(stored(files, manifest), "crc.jpg"), "d64.jpg", method=9)
+    r = upload(gw, key, wid, archive)
+    assert r.status_code == 422, r.text
+    rows = {e["row"]: e for e in r.json()["rows"]}
+    assert {n: (e["field"], e["error"]) for n, e in rows.items()} == {
+        3: ("photo", "corrupt_member"),
+        4: ("photo", "corrupt_member"),
+    }
+    assert all(e["detail_uk"] for e in rows.values())
+    assert state(gw, key, wid) == (0, 0, 1)
+
+    r = upload(gw, key, wid, archive, mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
+    assert state(gw, key, wid) == (1, 1, 2)
+
+
 def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -201,18 +234,47 @@ def _audited_refusals(gw: Any, wid: int) -> list[dict[str, Any]]:
 
 
 LONG_CELL = 'label,reason,valid_until,photo\nX,"' + "x" * 200_000 + '",,a.jpg\n'
+ONE_ROW = "label,reason,valid_until,photo\nX,,,a.jpg\n"
+
+
+def stored(files: dict[str, bytes], manifest: str) -> bytes:
+    return make_zip(files, manifest, zipfile.ZIP_STORED)
+
+
+def broken(archive: bytes, name: str, *, method: int | None = None) -> bytes:
+    """The stored ``archive`` with member ``name`` given compression ``method`` in both its headers,
+    or (no method) one byte of its data flipped, so that its CRC no longer matches."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        local, central = zf.getinfo(name).header_offset, zf.start_dir  # type: ignore[attr-defined]
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        sizes = struct.unpack_from("<HHH", data, central + 28)
+        central += 46 + sum(sizes)
+    if method is None:
+        start = local + 30 + sum(struct.unpack_from("<HH", data, local + 26))
+        data[start] ^= 0xFF
+    else:
+        struct.pack_into("<H", data, local + 8, method)
+        struct.pack_into("<H", data, central + 10, method)
+    return bytes(data)
 
 
 @pytest.mark.parametrize(
     ("archive", "needle", "needle_uk"),
     [
         (
-            lambda: make_zip({"a.jpg": b"x"}, LONG_CELL, zipfile.ZIP_STORED),
+            lambda: stored({"a.jpg": b"x"}, LONG_CELL),
             "longer than 131072",
             "довшу за 131072",
         ),
+        (lambda: broken(stored({"a.jpg": b"x"}, ONE_ROW), "manifest.csv"), "Bad CRC-32", "не читається"),
+        (
+            lambda: broken(stored({"a.jpg": b"x"}, ONE_ROW), "manifest.csv", method=9),
+            "deflate64",
+            "не читається",
+        ),
     ],
-    ids=["long-cell"],
+    ids=["long-cell", "bad-crc", "deflate64"],
 )
 def test_an_unreadable_manifest_is_refused_audited_and_changes_nothing(
     persons: Any, archive: Any, needle: str, needle_uk: str
