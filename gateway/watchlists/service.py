@@ -11,7 +11,7 @@ from gateway.auth.keys import Principal
 from gateway.config import GatewaySettings
 from gateway.db.models import Camera, Organisation, PersonEntry, PersonPhoto, PlateEntry, Watchlist
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound
+from gateway.errors import Conflict, InvalidInput, NotFound
 from gateway.watchlists.access import get_editable, visible_query
 from gateway.watchlists.patterns import PatternError, normalize_pattern
 from gateway.watchlists.schemas import (
@@ -151,8 +151,21 @@ def add_plate_entry(
         pattern, wildcard = normalize_pattern(data.plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from exc
-    entry = PlateEntry(pattern=pattern, is_wildcard=wildcard, **_entry_fields(wl, data, created_by))
+    fields = _entry_fields(wl, data, created_by)
+    _not_in_list(session, wl, pattern)
+    entry = PlateEntry(pattern=pattern, is_wildcard=wildcard, **fields)
     return _added(session, wl, entry, bump_version)
+
+
+def _not_in_list(session: Session, wl: Watchlist, pattern: str) -> None:
+    """409 if ``pattern`` is in ``wl`` already (the bulk upload's 'exists')."""
+    query = select(PlateEntry.id).where(PlateEntry.watchlist_id == wl.id, PlateEntry.pattern == pattern)
+    found = session.scalar(query.limit(1))
+    if found is not None:
+        raise Conflict(
+            f"{pattern} is already in this list (entry {found}).",
+            f"{pattern} вже є в цьому списку (запис {found}).",
+        )
 
 
 def add_person_entry(

@@ -114,3 +114,27 @@ def test_delete_list_removes_it(gateway: Any) -> None:
         assert c.delete(f"/v1/watchlists/{wl['id']}").status_code == 204
         assert c.get(f"/v1/watchlists/{wl['id']}").status_code == 404
     assert not gateway.ctx.plate_matcher.match("AA0001AA", watchlist_ids={str(wl["id"])})
+
+
+def test_a_single_plate_already_in_the_list_is_a_conflict_and_changes_nothing(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="no duplicates")
+    other = _make(gateway, council, name="another list")
+    base = f"/v1/watchlists/{wl['id']}"
+    with gateway.client(council) as c:
+        first = c.post(f"{base}/plates", json={"plate": "BH0423EK"})
+        assert first.status_code == 201, first.text
+        assert c.post(f"{base}/plates", json={"plate": "ka12??xx"}).status_code == 201
+        for plate in ("BH0423EK", "вн 0423-ек", "KA12??XX"):
+            r = c.post(f"{base}/plates", json={"plate": plate})
+            assert r.status_code == 409, r.text
+            body = r.json()
+            assert body["error"] == "conflict" and "already in this list" in body["detail"]
+            assert "вже є в цьому списку" in body["detail_uk"]
+        assert (
+            str(first.json()["id"]) in c.post(f"{base}/plates", json={"plate": "BH0423EK"}).json()["detail"]
+        )
+        got = c.get(base).json()
+        assert (got["entry_count"], got["version"]) == (2, 3)
+        # the same plate in another list is no conflict
+        assert c.post(f"/v1/watchlists/{other['id']}/plates", json={"plate": "BH0423EK"}).status_code == 201
