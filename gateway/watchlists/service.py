@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -116,6 +117,25 @@ def update_watchlist(session: Session, principal: Principal, wid: int, data: Wat
     return wl
 
 
+def _still_ahead(valid_until: datetime | None) -> datetime | None:
+    """``valid_until`` in UTC; 422 if it has passed already or lies beyond the calendar (the bulk
+    uploads' 'expired' and 'bad_date')."""
+    if valid_until is None:
+        return None
+    try:
+        valid_until = valid_until.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(
+            "valid_until",
+            "out of range (use a date before 9999-12-31)",
+            "поза межами (вкажіть дату до 9999-12-31)",
+        ) from None
+    if valid_until <= utcnow():
+        when = f"{valid_until:%Y-%m-%d %H:%M} UTC"
+        raise InvalidInput("valid_until", f"{when} is in the past", f"{when} вже минула")
+    return valid_until
+
+
 def _entry_fields(
     wl: Watchlist, data: PlateEntryCreate | PersonEntryCreate, created_by: int | None
 ) -> dict[str, Any]:
@@ -123,7 +143,7 @@ def _entry_fields(
     return {
         "watchlist_id": wl.id,
         "reason": data.reason,
-        "valid_until": data.valid_until,
+        "valid_until": _still_ahead(data.valid_until),
         "notes": data.notes,
         "created_by": created_by,
     }

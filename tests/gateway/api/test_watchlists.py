@@ -138,3 +138,31 @@ def test_a_single_plate_already_in_the_list_is_a_conflict_and_changes_nothing(ga
         assert (got["entry_count"], got["version"]) == (2, 3)
         # the same plate in another list is no conflict
         assert c.post(f"/v1/watchlists/{other['id']}/plates", json={"plate": "BH0423EK"}).status_code == 201
+
+
+def test_a_single_entry_that_has_already_expired_is_refused(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    plates = _make(gateway, council, name="expiry")
+    persons = _make(gateway, council, kind="persons", name="expiry persons")
+    cases = [
+        (f"/v1/watchlists/{plates['id']}/plates", {"plate": "AA6666BB"}),
+        (f"/v1/watchlists/{persons['id']}/persons", {"label": "Someone"}),
+    ]
+    with gateway.client(council) as c:
+        for path, body in cases:
+            for until, needle, needle_uk in [
+                ("2001-01-01T00:00:00Z", "in the past", "вже минула"),
+                ("9999-12-31T23:00:00-05:00", "out of range", "поза межами"),
+            ]:
+                r = c.post(path, json=body | {"valid_until": until})
+                assert r.status_code == 422, r.text
+                err = r.json()
+                assert err["error"] == "validation_error" and err["detail"].startswith("valid_until")
+                assert needle in err["detail"] and needle_uk in err["detail_uk"]
+        for wl in (plates, persons):
+            got = c.get(f"/v1/watchlists/{wl['id']}").json()
+            assert (got["entry_count"], got["version"]) == (0, 1)
+        ahead = {"valid_until": "2099-01-01T00:00:00+02:00"}
+        for path, body in cases:
+            r = c.post(path, json=body | ahead)
+            assert r.status_code == 201 and r.json()["valid_until"].startswith("2098-12-31T22:00"), r.text
