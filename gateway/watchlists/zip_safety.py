@@ -27,7 +27,8 @@ METHODS = {
 
 #: what reading a member whose directory entry passed may still raise: a bad CRC or local header
 #: (BadZipFile), a method Python cannot decompress such as deflate64 (NotImplementedError), a damaged
-#: deflate, bzip2 or LZMA stream (zlib.error, OSError, LZMAError), data cut short (EOFError)
+#: deflate, bzip2 or LZMA stream (zlib.error, OSError, LZMAError), data cut short (EOFError), an
+#: offset before the start of the file or a name that is not the UTF-8 it claims (ValueError)
 MEMBER_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
     NotImplementedError,
@@ -35,6 +36,7 @@ MEMBER_ERRORS: tuple[type[Exception], ...] = (
     lzma.LZMAError,
     OSError,
     EOFError,
+    ValueError,
 )
 
 
@@ -57,7 +59,7 @@ def open_checked(data: bytes, limits: UploadLimits) -> tuple[zipfile.ZipFile, di
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise _refuse(f"not a readable ZIP ({exc})", "це не придатний для читання ZIP") from None
     if len(infos) > limits.max_zip_members:
         raise _refuse(

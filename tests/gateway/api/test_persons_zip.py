@@ -213,9 +213,10 @@ def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
         (lambda: _with_member("link.jpg", b"/etc/passwd", symlink=True), "symbolic link"),
         (lambda: _with_member("bomb.jpg", b"\0" * (50 * 1024 * 1024)), "ZIP bomb"),
         (lambda: b"PK\x03\x04 this is not really a zip", "not a readable ZIP"),
+        (lambda: needs_version(make_zip({"a.jpg": b"x"}, ONE_ROW), 99), "not a readable ZIP"),
         (lambda: make_zip({"a.jpg": b"x"}, None), "manifest.csv"),
     ],
-    ids=["dotdot", "absolute", "symlink", "bomb", "broken", "no-manifest"],
+    ids=["dotdot", "absolute", "symlink", "bomb", "broken", "version-9.9", "no-manifest"],
 )
 def test_hostile_or_broken_zips_are_refused_before_extraction(
     persons: Any, archive: Any, needle: str
@@ -259,6 +260,26 @@ def broken(archive: bytes, name: str, *, method: int | None = None) -> bytes:
     return bytes(data)
 
 
+def needs_version(archive: bytes, version: int) -> bytes:
+    """``archive`` with every member saying it needs ZIP version ``version`` / 10 to extract."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        central = zf.start_dir  # type: ignore[attr-defined]
+    while data[central : central + 4] == b"PK\x01\x02":
+        data[central + 6] = version
+        central += 46 + sum(struct.unpack_from("<HHH", data, central + 28))
+    return bytes(data)
+
+
+def shifted(archive: bytes, by: int) -> bytes:
+    """``archive`` whose end record puts the central directory ``by`` bytes later than it is, so
+    that the members' offsets fall before the start of the file."""
+    data = bytearray(archive)
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<L", data, end + 16, struct.unpack_from("<L", data, end + 16)[0] + by)
+    return bytes(data)
+
+
 @pytest.mark.parametrize(
     ("archive", "needle", "needle_uk"),
     [
@@ -273,8 +294,9 @@ def broken(archive: bytes, name: str, *, method: int | None = None) -> bytes:
             "deflate64",
             "не читається",
         ),
+        (lambda: shifted(stored({"a.jpg": b"x"}, ONE_ROW), 1000), "negative seek", "не читається"),
     ],
-    ids=["long-cell", "bad-crc", "deflate64"],
+    ids=["long-cell", "bad-crc", "deflate64", "before-the-start"],
 )
 def test_an_unreadable_manifest_is_refused_audited_and_changes_nothing(
     persons: Any, archive: Any, needle: str, needle_uk: str
