@@ -11,15 +11,19 @@ from gateway.deps import CtxDep, ListEditorDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, multipart_example
 from gateway.watchlists import plate_actions
 from gateway.watchlists.schemas import BulkResult, PlateEntryCreate, PlateEntryPublic
+from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
+ADD_ERRORS = ERROR_RESPONSES | {
+    409: {"model": ErrorBody, "description": "the plate (normalised) is already in this list"}
+}
 
 
 @router.post(
     "/{watchlist_id}/plates",
     response_model=PlateEntryPublic,
     status_code=201,
-    responses=ERROR_RESPONSES,
+    responses=ADD_ERRORS,
     summary="Add a plate or wildcard pattern (AA12??BB)",
 )
 def add_plate(

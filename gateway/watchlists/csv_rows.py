@@ -40,11 +40,34 @@ def decode_utf8(data: bytes, what: str = "CSV") -> str:
     return text
 
 
+def _unparsable(exc: csv.Error, line: int, what: str) -> UploadRejected:
+    """The reader gave up on the file (a cell over its size limit, say): nothing of it is used."""
+    limit = csv.field_size_limit()
+    if "field larger than field limit" in str(exc):
+        return UploadRejected(
+            f"The {what} file has a cell longer than {limit} characters (line {line}).",
+            f"Файл {what} містить клітинку, довшу за {limit} символів (рядок {line}).",
+        )
+    return UploadRejected(
+        f"The {what} file cannot be read as CSV at line {line} ({exc}).",
+        f"Файл {what} не читається як CSV у рядку {line} ({exc}).",
+    )
+
+
+def _records(text: str, what: str) -> Iterator[list[str]]:
+    """The CSV's records; a reader error becomes an ``UploadRejected`` naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _unparsable(exc, reader.line_num, what) from None
+
+
 def read_rows(
-    text: str, required: tuple[str, ...], optional: tuple[str, ...], max_rows: int
+    text: str, required: tuple[str, ...], optional: tuple[str, ...], max_rows: int, what: str = "CSV"
 ) -> Iterator[tuple[int, dict[str, str] | None]]:
     """Yield (row number, cells or None if the row has too many cells); the header is row 1."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = _records(text, what)
     header = [h.strip().lower() for h in next(reader, [])]
     allowed = set(required) | set(optional)
     missing = [c for c in required if c not in header]
@@ -100,7 +123,7 @@ def parse_valid_until(value: str, row: int, now: datetime) -> datetime | RowErro
             ts = datetime.combine(date.fromisoformat(value), time.min, UTC) + timedelta(days=1)
         else:
             ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
+            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
     except ValueError:
         return row_error(
             row,
@@ -108,6 +131,14 @@ def parse_valid_until(value: str, row: int, now: datetime) -> datetime | RowErro
             "bad_date",
             f"not a date: {value!r} (use YYYY-MM-DD)",
             f"не дата: {value!r} (формат РРРР-ММ-ДД)",
+        )
+    except OverflowError:  # the day after 9999-12-31, or a time zone that pushes it past
+        return row_error(
+            row,
+            "valid_until",
+            "bad_date",
+            f"out of range: {value!r} (use a date before 9999-12-31)",
+            f"поза межами: {value!r} (вкажіть дату до 9999-12-31)",
         )
     if ts <= now:
         return row_error(row, "valid_until", "expired", f"{value} is in the past", f"{value} вже минула")

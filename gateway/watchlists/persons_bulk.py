@@ -6,7 +6,6 @@ Manifest columns: label,reason,valid_until,photo (photo = path inside the ZIP).
 from __future__ import annotations
 
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +32,7 @@ from gateway.watchlists.enrol import EnrolledFace, analyse_photo, photo_row, sav
 from gateway.watchlists.live import face_points
 from gateway.watchlists.schemas import UploadMode
 from gateway.watchlists.service import bump, get_person_entry, remove_photo_files
-from gateway.watchlists.zip_safety import open_checked, read_member, safe_name
+from gateway.watchlists.zip_safety import MEMBER_ERRORS, open_checked, read_member, safe_name, unreadable
 
 MANIFEST = "manifest.csv"
 COLUMNS = ("label", "photo"), ("reason", "valid_until")
@@ -79,10 +78,8 @@ def _check_row(
         )
     try:
         data = read_member(zf, info, cap)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        return row_error(
-            row, "photo", "corrupt_member", f"{name!r} cannot be read ({exc})", f"{name!r} не читається"
-        )
+    except MEMBER_ERRORS as exc:
+        return row_error(row, "photo", "corrupt_member", *unreadable(name, info, exc))
     if data is None:
         return row_error(
             row,
@@ -92,6 +89,17 @@ def _check_row(
             f"{name!r} понад {cap} байтів",
         )
     return ManifestRow(row, label, cells.get("reason", "").strip()[:500], until, data)
+
+
+def _manifest_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    try:
+        raw = read_member(zf, info, cap)
+    except MEMBER_ERRORS as exc:
+        detail, detail_uk = unreadable(MANIFEST, info, exc)
+        raise UploadRejected(f"{detail}.", f"{detail_uk}.") from None
+    if raw is None:
+        raise UploadRejected("manifest.csv is too large.", "manifest.csv завеликий.")
+    return raw
 
 
 def read_zip(
@@ -108,14 +116,10 @@ def read_zip(
             raise UploadRejected(
                 "The ZIP has no manifest.csv at its top level.", "У ZIP немає manifest.csv у корені."
             )
-        raw = read_member(zf, info, limits.max_csv_bytes)
-        if raw is None:
-            raise UploadRejected("manifest.csv is too large.", "manifest.csv завеликий.")
+        text = decode_utf8(_manifest_bytes(zf, info, limits.max_csv_bytes), MANIFEST)
         good: list[ManifestRow] = []
         rejected: list[RowError] = []
-        for row, cells in read_rows(
-            decode_utf8(raw, "manifest.csv"), *COLUMNS, max_rows=limits.max_zip_members
-        ):
+        for row, cells in read_rows(text, *COLUMNS, max_rows=limits.max_zip_members, what=MANIFEST):
             result = (
                 too_many_cells(row)
                 if cells is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -11,7 +12,7 @@ from gateway.auth.keys import Principal
 from gateway.config import GatewaySettings
 from gateway.db.models import Camera, Organisation, PersonEntry, PersonPhoto, PlateEntry, Watchlist
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound
+from gateway.errors import Conflict, InvalidInput, NotFound
 from gateway.watchlists.access import get_editable, visible_query
 from gateway.watchlists.patterns import PatternError, normalize_pattern
 from gateway.watchlists.schemas import (
@@ -116,6 +117,25 @@ def update_watchlist(session: Session, principal: Principal, wid: int, data: Wat
     return wl
 
 
+def _still_ahead(valid_until: datetime | None) -> datetime | None:
+    """``valid_until`` in UTC; 422 if it has passed already or lies beyond the calendar (the bulk
+    uploads' 'expired' and 'bad_date')."""
+    if valid_until is None:
+        return None
+    try:
+        valid_until = valid_until.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(
+            "valid_until",
+            "out of range (use a date before 9999-12-31)",
+            "поза межами (вкажіть дату до 9999-12-31)",
+        ) from None
+    if valid_until <= utcnow():
+        when = f"{valid_until:%Y-%m-%d %H:%M} UTC"
+        raise InvalidInput("valid_until", f"{when} is in the past", f"{when} вже минула")
+    return valid_until
+
+
 def _entry_fields(
     wl: Watchlist, data: PlateEntryCreate | PersonEntryCreate, created_by: int | None
 ) -> dict[str, Any]:
@@ -123,7 +143,7 @@ def _entry_fields(
     return {
         "watchlist_id": wl.id,
         "reason": data.reason,
-        "valid_until": data.valid_until,
+        "valid_until": _still_ahead(data.valid_until),
         "notes": data.notes,
         "created_by": created_by,
     }
@@ -151,8 +171,21 @@ def add_plate_entry(
         pattern, wildcard = normalize_pattern(data.plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from exc
-    entry = PlateEntry(pattern=pattern, is_wildcard=wildcard, **_entry_fields(wl, data, created_by))
+    fields = _entry_fields(wl, data, created_by)
+    _not_in_list(session, wl, pattern)
+    entry = PlateEntry(pattern=pattern, is_wildcard=wildcard, **fields)
     return _added(session, wl, entry, bump_version)
+
+
+def _not_in_list(session: Session, wl: Watchlist, pattern: str) -> None:
+    """409 if ``pattern`` is in ``wl`` already (the bulk upload's 'exists')."""
+    query = select(PlateEntry.id).where(PlateEntry.watchlist_id == wl.id, PlateEntry.pattern == pattern)
+    found = session.scalar(query.limit(1))
+    if found is not None:
+        raise Conflict(
+            f"{pattern} is already in this list (entry {found}).",
+            f"{pattern} вже є в цьому списку (запис {found}).",
+        )
 
 
 def add_person_entry(

@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 import io
+import lzma
 import stat
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from gateway.config import UploadLimits
 from gateway.errors import UploadRejected
 
 RATIO_MIN_BYTES = 64 * 1024  # tiny members may compress very well (e.g. a CSV of repeats)
+
+#: names of the compression methods a ZIP tool may use that Python cannot read (APPNOTE 4.4.5)
+METHODS = {
+    1: "shrink",
+    6: "implode",
+    9: "deflate64",
+    10: "PKWARE implode",
+    18: "IBM TERSE",
+    93: "zstd",
+    98: "PPMd",
+}
+
+#: what reading a member whose directory entry passed may still raise: a bad CRC or local header
+#: (BadZipFile), a method Python cannot decompress such as deflate64 (NotImplementedError), a damaged
+#: deflate, bzip2 or LZMA stream (zlib.error, OSError, LZMAError), data cut short (EOFError), an
+#: offset before the start of the file or a name that is not the UTF-8 it claims (ValueError)
+MEMBER_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    ValueError,
+)
 
 
 def _refuse(detail: str, detail_uk: str) -> UploadRejected:
@@ -32,7 +59,7 @@ def open_checked(data: bytes, limits: UploadLimits) -> tuple[zipfile.ZipFile, di
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise _refuse(f"not a readable ZIP ({exc})", "це не придатний для читання ZIP") from None
     if len(infos) > limits.max_zip_members:
         raise _refuse(
@@ -72,8 +99,23 @@ def open_checked(data: bytes, limits: UploadLimits) -> tuple[zipfile.ZipFile, di
     return zf, members
 
 
+def unreadable(name: str, info: zipfile.ZipInfo, exc: Exception) -> tuple[str, str]:
+    """Why member ``name`` could not be read (one of ``MEMBER_ERRORS``), in English and Ukrainian."""
+    if isinstance(exc, NotImplementedError):
+        known = METHODS.get(info.compress_type)
+        method = f"{info.compress_type} ({known})" if known else str(info.compress_type)
+        return (
+            f"{name!r} cannot be read: compression method {method} is not supported; "
+            "save the ZIP with Deflate compression",
+            f"{name!r} не читається: метод стиснення {method} не підтримується; "
+            "збережіть ZIP зі стисненням Deflate",
+        )
+    return f"{name!r} cannot be read ({exc})", f"{name!r} не читається (файл у ZIP пошкоджено)"
+
+
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes | None:
-    """The member's bytes, or None if it turns out larger than ``cap`` (headers can lie)."""
+    """The member's bytes, or None if it turns out larger than ``cap`` (headers can lie).
+    A damaged member raises one of ``MEMBER_ERRORS`` (see ``unreadable``)."""
     if info.file_size > cap:
         return None
     with zf.open(info) as fh:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,63 @@ def test_bad_rows_all_or_nothing_leaves_list_and_index_unchanged(persons: Any, l
     assert index_points(gw, wid) == 1
 
 
+def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_enrols_the_rest(
+    persons: Any, lfw_dir: Path
+) -> None:
+    gw, key, wid = persons
+    files = {"a.jpg": photo(lfw_dir, "George_W_Bush", 1)}
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Bush,ok,,a.jpg\n"  # row 2: good
+        "Far,x,9999-12-31,a.jpg\n"  # row 3: the day after would be year 10000
+        "Zone,x,9999-12-31T23:00:00-05:00,a.jpg\n"  # row 4: year 10000 in UTC
+    )
+    r = upload(gw, key, wid, make_zip(files, manifest))
+    assert r.status_code == 422, r.text
+    assert {e["row"]: (e["field"], e["error"]) for e in r.json()["rows"]} == {
+        3: ("valid_until", "bad_date"),
+        4: ("valid_until", "bad_date"),
+    }
+    assert state(gw, key, wid) == (0, 0, 1)
+
+    r = upload(gw, key, wid, make_zip(files, manifest), mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
+    assert state(gw, key, wid) == (1, 1, 2)
+
+
+def test_an_unreadable_photo_is_a_row_error_and_keep_valid_enrols_the_rest(
+    persons: Any, lfw_dir: Path
+) -> None:
+    gw, key, wid = persons
+    files = {
+        "a.jpg": photo(lfw_dir, "George_W_Bush", 1),
+        "crc.jpg": photo(lfw_dir, "Tony_Blair", 2),
+        "d64.jpg": photo(lfw_dir, "Colin_Powell", 1),
+    }
+    manifest = (
+        "label,reason,valid_until,photo\n"
+        "Bush,ok,,a.jpg\n"  # row 2: good
+        "Blair,bad crc,,crc.jpg\n"  # row 3
+        "Powell,deflate64,,d64.jpg\n"  # row 4
+    )
+    archive = broken(broken(stored(files, manifest), "crc.jpg"), "d64.jpg", method=9)
+    r = upload(gw, key, wid, archive)
+    assert r.status_code == 422, r.text
+    rows = {e["row"]: e for e in r.json()["rows"]}
+    assert {n: (e["field"], e["error"]) for n, e in rows.items()} == {
+        3: ("photo", "corrupt_member"),
+        4: ("photo", "corrupt_member"),
+    }
+    assert all(e["detail_uk"] for e in rows.values())
+    assert state(gw, key, wid) == (0, 0, 1)
+
+    r = upload(gw, key, wid, archive, mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
+    assert state(gw, key, wid) == (1, 1, 2)
+
+
 def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -155,9 +213,10 @@ def _with_member(name: str, data: bytes, *, symlink: bool = False) -> bytes:
         (lambda: _with_member("link.jpg", b"/etc/passwd", symlink=True), "symbolic link"),
         (lambda: _with_member("bomb.jpg", b"\0" * (50 * 1024 * 1024)), "ZIP bomb"),
         (lambda: b"PK\x03\x04 this is not really a zip", "not a readable ZIP"),
+        (lambda: needs_version(make_zip({"a.jpg": b"x"}, ONE_ROW), 99), "not a readable ZIP"),
         (lambda: make_zip({"a.jpg": b"x"}, None), "manifest.csv"),
     ],
-    ids=["dotdot", "absolute", "symlink", "bomb", "broken", "no-manifest"],
+    ids=["dotdot", "absolute", "symlink", "bomb", "broken", "version-9.9", "no-manifest"],
 )
 def test_hostile_or_broken_zips_are_refused_before_extraction(
     persons: Any, archive: Any, needle: str
@@ -167,6 +226,89 @@ def test_hostile_or_broken_zips_are_refused_before_extraction(
     assert r.status_code == 422, r.text
     assert r.json()["error"] == "upload_rejected" and needle in r.json()["detail"] and r.json()["detail_uk"]
     assert state(gw, key, wid) == (0, 0, 1)
+
+
+def _audited_refusals(gw: Any, wid: int) -> list[dict[str, Any]]:
+    with gw.client(gw.key("auditor")) as c:
+        rows = c.get("/v1/audit", params={"action": "watchlist.persons.upload", "limit": 1000}).json()
+    return [r for r in rows["data"] if r["target"] == f"watchlist:{wid}" and r["outcome"] == "rejected"]
+
+
+LONG_CELL = 'label,reason,valid_until,photo\nX,"' + "x" * 200_000 + '",,a.jpg\n'
+ONE_ROW = "label,reason,valid_until,photo\nX,,,a.jpg\n"
+
+
+def stored(files: dict[str, bytes], manifest: str) -> bytes:
+    return make_zip(files, manifest, zipfile.ZIP_STORED)
+
+
+def broken(archive: bytes, name: str, *, method: int | None = None) -> bytes:
+    """The stored ``archive`` with member ``name`` given compression ``method`` in both its headers,
+    or (no method) one byte of its data flipped, so that its CRC no longer matches."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        local, central = zf.getinfo(name).header_offset, zf.start_dir  # type: ignore[attr-defined]
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        sizes = struct.unpack_from("<HHH", data, central + 28)
+        central += 46 + sum(sizes)
+    if method is None:
+        start = local + 30 + sum(struct.unpack_from("<HH", data, local + 26))
+        data[start] ^= 0xFF
+    else:
+        struct.pack_into("<H", data, local + 8, method)
+        struct.pack_into("<H", data, central + 10, method)
+    return bytes(data)
+
+
+def needs_version(archive: bytes, version: int) -> bytes:
+    """``archive`` with every member saying it needs ZIP version ``version`` / 10 to extract."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        central = zf.start_dir  # type: ignore[attr-defined]
+    while data[central : central + 4] == b"PK\x01\x02":
+        data[central + 6] = version
+        central += 46 + sum(struct.unpack_from("<HHH", data, central + 28))
+    return bytes(data)
+
+
+def shifted(archive: bytes, by: int) -> bytes:
+    """``archive`` whose end record puts the central directory ``by`` bytes later than it is, so
+    that the members' offsets fall before the start of the file."""
+    data = bytearray(archive)
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<L", data, end + 16, struct.unpack_from("<L", data, end + 16)[0] + by)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("archive", "needle", "needle_uk"),
+    [
+        (
+            lambda: stored({"a.jpg": b"x"}, LONG_CELL),
+            "longer than 131072",
+            "довшу за 131072",
+        ),
+        (lambda: broken(stored({"a.jpg": b"x"}, ONE_ROW), "manifest.csv"), "Bad CRC-32", "не читається"),
+        (
+            lambda: broken(stored({"a.jpg": b"x"}, ONE_ROW), "manifest.csv", method=9),
+            "deflate64",
+            "не читається",
+        ),
+        (lambda: shifted(stored({"a.jpg": b"x"}, ONE_ROW), 1000), "negative seek", "не читається"),
+    ],
+    ids=["long-cell", "bad-crc", "deflate64", "before-the-start"],
+)
+def test_an_unreadable_manifest_is_refused_audited_and_changes_nothing(
+    persons: Any, archive: Any, needle: str, needle_uk: str
+) -> None:
+    gw, key, wid = persons
+    r = upload(gw, key, wid, archive(), mode="keep_valid")
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected" and needle in body["detail"] and needle_uk in body["detail_uk"]
+    assert "manifest.csv" in body["detail"] and "manifest.csv" in body["detail_uk"]
+    assert state(gw, key, wid) == (0, 0, 1)
+    assert [needle in a["detail"] for a in _audited_refusals(gw, wid)] == [True]
 
 
 def test_single_photo_enrolment_and_rejection(persons: Any, lfw_dir: Path) -> None:

@@ -118,3 +118,38 @@ def test_a_broken_upload_form_is_400_in_both_languages_and_changes_nothing(
     err = r.json()
     assert (err["error"], needle_uk in err["detail_uk"]) == ("bad_multipart", True), err
     assert _state(gw, key, wid) == before
+
+
+def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_adds_the_rest(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    csv = (
+        b"plate,reason,valid_until,notes\n"
+        b"AA1111BB,ok,,\n"  # row 2
+        b"AA2222BB,far,9999-12-31,\n"  # row 3: the day after would be year 10000
+        b"AA3333BB,far,9999-12-31T23:00:00-05:00,\n"  # row 4: year 10000 in UTC
+    )
+    r = _upload(gw, key, wid, csv)
+    assert r.status_code == 422, r.text
+    rows = {e["row"]: e for e in r.json()["rows"]}
+    assert set(rows) == {3, 4}
+    assert all(e["error"] == "bad_date" and e["field"] == "valid_until" for e in rows.values())
+    assert all("9999" in e["detail"] and "9999" in e["detail_uk"] for e in rows.values())
+    assert _state(gw, key, wid) == (0, 1)
+
+    r = _upload(gw, key, wid, csv, mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3, 4]
+    assert _state(gw, key, wid) == (1, 2)
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "keep_valid"])
+def test_a_cell_too_long_for_the_csv_reader_rejects_the_upload(plates_list: Any, mode: str) -> None:
+    gw, key, wid = plates_list
+    csv = b'plate,reason,valid_until,notes\nAA1111BB,ok,,\nAA2222BB,ok,,"' + b"x" * 200_000 + b'"\n'
+    assert len(csv) < gw.settings.limits.max_csv_bytes
+    r = _upload(gw, key, wid, csv, mode=mode)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected"
+    assert "131072" in body["detail"] and "131072" in body["detail_uk"] and "line 3" in body["detail"]
+    assert _state(gw, key, wid) == (0, 1)

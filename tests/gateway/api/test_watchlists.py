@@ -114,3 +114,55 @@ def test_delete_list_removes_it(gateway: Any) -> None:
         assert c.delete(f"/v1/watchlists/{wl['id']}").status_code == 204
         assert c.get(f"/v1/watchlists/{wl['id']}").status_code == 404
     assert not gateway.ctx.plate_matcher.match("AA0001AA", watchlist_ids={str(wl["id"])})
+
+
+def test_a_single_plate_already_in_the_list_is_a_conflict_and_changes_nothing(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="no duplicates")
+    other = _make(gateway, council, name="another list")
+    base = f"/v1/watchlists/{wl['id']}"
+    with gateway.client(council) as c:
+        first = c.post(f"{base}/plates", json={"plate": "BH0423EK"})
+        assert first.status_code == 201, first.text
+        assert c.post(f"{base}/plates", json={"plate": "ka12??xx"}).status_code == 201
+        for plate in ("BH0423EK", "вн 0423-ек", "KA12??XX"):
+            r = c.post(f"{base}/plates", json={"plate": plate})
+            assert r.status_code == 409, r.text
+            body = r.json()
+            assert body["error"] == "conflict" and "already in this list" in body["detail"]
+            assert "вже є в цьому списку" in body["detail_uk"]
+        assert (
+            str(first.json()["id"]) in c.post(f"{base}/plates", json={"plate": "BH0423EK"}).json()["detail"]
+        )
+        got = c.get(base).json()
+        assert (got["entry_count"], got["version"]) == (2, 3)
+        # the same plate in another list is no conflict
+        assert c.post(f"/v1/watchlists/{other['id']}/plates", json={"plate": "BH0423EK"}).status_code == 201
+
+
+def test_a_single_entry_that_has_already_expired_is_refused(gateway: Any) -> None:
+    council = gateway.key("council", "council")
+    plates = _make(gateway, council, name="expiry")
+    persons = _make(gateway, council, kind="persons", name="expiry persons")
+    cases = [
+        (f"/v1/watchlists/{plates['id']}/plates", {"plate": "AA6666BB"}),
+        (f"/v1/watchlists/{persons['id']}/persons", {"label": "Someone"}),
+    ]
+    with gateway.client(council) as c:
+        for path, body in cases:
+            for until, needle, needle_uk in [
+                ("2001-01-01T00:00:00Z", "in the past", "вже минула"),
+                ("9999-12-31T23:00:00-05:00", "out of range", "поза межами"),
+            ]:
+                r = c.post(path, json=body | {"valid_until": until})
+                assert r.status_code == 422, r.text
+                err = r.json()
+                assert err["error"] == "validation_error" and err["detail"].startswith("valid_until")
+                assert needle in err["detail"] and needle_uk in err["detail_uk"]
+        for wl in (plates, persons):
+            got = c.get(f"/v1/watchlists/{wl['id']}").json()
+            assert (got["entry_count"], got["version"]) == (0, 1)
+        ahead = {"valid_until": "2099-01-01T00:00:00+02:00"}
+        for path, body in cases:
+            r = c.post(path, json=body | ahead)
+            assert r.status_code == 201 and r.json()["valid_until"].startswith("2098-12-31T22:00"), r.text
