@@ -48,6 +48,11 @@ class ManifestRow:
     face: EnrolledFace | None = None
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in one full stop (a recognizer's detail may end in one already)."""
+    return text.rstrip(" .") + "."
+
+
 def _persons_list(session: Session, principal: Principal, watchlist_id: int) -> None:
     wl = get_editable(session, principal, watchlist_id)
     if wl.kind != "persons":
@@ -230,7 +235,9 @@ async def add_single_photo(
     face = await analyse_photo(ctx.recognizers, ctx.settings, data, 1)
     if isinstance(face, RowError):
         raise UploadRejected(
-            f"The photo cannot be enrolled: {face.detail}.", f"Фото не внесено: {face.detail_uk}.", [face]
+            f"The photo cannot be enrolled: {_sentence(face.detail)}",
+            f"Фото не внесено: {_sentence(face.detail_uk)}",
+            [face],
         )
 
     def store() -> tuple[PersonPhoto, int]:

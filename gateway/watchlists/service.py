@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -118,18 +118,10 @@ def update_watchlist(session: Session, principal: Principal, wid: int, data: Wat
 
 
 def _still_ahead(valid_until: datetime | None) -> datetime | None:
-    """``valid_until`` in UTC; 422 if it has passed already or lies beyond the calendar (the bulk
-    uploads' 'expired' and 'bad_date')."""
+    """``valid_until`` (in UTC already: ``UtcDateTime``); 422 if it has passed already (the bulk
+    uploads' 'expired')."""
     if valid_until is None:
         return None
-    try:
-        valid_until = valid_until.astimezone(UTC)
-    except OverflowError:
-        raise InvalidInput(
-            "valid_until",
-            "out of range (use a date before 9999-12-31)",
-            "поза межами (вкажіть дату до 9999-12-31)",
-        ) from None
     if valid_until <= utcnow():
         when = f"{valid_until:%Y-%m-%d %H:%M} UTC"
         raise InvalidInput("valid_until", f"{when} is in the past", f"{when} вже минула")

@@ -152,7 +152,7 @@ def test_a_single_entry_that_has_already_expired_is_refused(gateway: Any) -> Non
         for path, body in cases:
             for until, needle, needle_uk in [
                 ("2001-01-01T00:00:00Z", "in the past", "вже минула"),
-                ("9999-12-31T23:00:00-05:00", "out of range", "поза межами"),
+                ("9999-12-31T23:00:00-05:00", "out of range", "поза допустимим діапазоном"),
             ]:
                 r = c.post(path, json=body | {"valid_until": until})
                 assert r.status_code == 422, r.text
