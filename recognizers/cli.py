@@ -92,6 +92,8 @@ def recognize_main(argv: list[str]) -> int:
 
 
 def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool) -> dict[str, Any]:
+    from recognizers.service.errors import ServiceError
+
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -102,7 +104,7 @@ def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool)
         )
     try:
         response, _ = engine.process(data, params, time.perf_counter())
-    except ImageError as exc:
+    except (ImageError, ServiceError) as exc:  # the codes and wording the HTTP service answers with
         return _error(path, exc.code, exc.detail, exc.detail_uk)
     except Exception as exc:  # one bad file must not hide the results of the others
         log.exception("recognition failed for %s", path)

@@ -64,6 +64,23 @@ def test_recognize_plates_all_good_exits_zero_and_roi(tmp_path: Path) -> None:
     assert run("recognize", "plates", "--roi", "1,2", str(eu1)).returncode == 2
 
 
+def test_recognize_roi_outside_the_image_is_the_service_code(tmp_path: Path) -> None:
+    eu1, eu8 = (
+        shared_file("plates_eu_openalpr/images/eu1.jpg"),
+        shared_file("plates_eu_openalpr/images/eu8.jpg"),
+    )
+    result = run("recognize", "plates", "--roi", "5000,5000,10,10", str(eu1), str(eu8))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    first, second = lines(result.stdout)
+    assert first["error"] == {
+        "code": "roi_outside_image",
+        "detail": "The region of interest lies outside the 1000x750 image.",
+        "detail_uk": "Область інтересу лежить поза зображенням 1000x750.",
+    }
+    assert second["file"] == str(eu8) and second["error"]["code"] == "roi_outside_image"
+
+
 def test_recognize_faces_with_and_without_embeddings() -> None:
     one = shared_file("faces_face_recognition_examples/test/alex_lacamoire1.jpg")
     plain = run("recognize", "faces", str(one))
