@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from recognizers.common.image_errors import ImageError
+from recognizers.common.image_errors import ImageError, ImageTooLargeBytesError
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +96,15 @@ def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool)
     from recognizers.service.errors import ServiceError
 
     try:
-        data = path.read_bytes()
+        data = _read_at_most(path, engine.limits.max_bytes)
     except FileNotFoundError:
         return _error(path, "file_not_found", "No such file.", "Файл не знайдено.")
     except OSError as exc:
         return _error(
             path, "file_unreadable", f"Cannot read the file: {exc.strerror}.", "Неможливо прочитати файл."
         )
+    except ImageError as exc:
+        return _error(path, exc.code, exc.detail, exc.detail_uk)
     try:
         response, _ = engine.process(data, params, time.perf_counter())
     except (ImageError, ServiceError) as exc:  # the codes and wording the HTTP service answers with
@@ -116,6 +119,18 @@ def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool)
         body.pop("embedding_dim", None)
     body["ms"] = round(response.timings_ms.get("decode", 0.0) + response.timings_ms.get("infer", 0.0), 1)
     return {"file": str(path), **body}
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes; ImageTooLargeBytesError before reading more than ``limit`` + 1 of them."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size  # 0 for a pipe or a device: the read below still stops
+        if size > limit:
+            raise ImageTooLargeBytesError(size, limit)
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ImageTooLargeBytesError(None, limit)
+    return data
 
 
 def _error(path: Path, code: str, detail: str, detail_uk: str) -> dict[str, Any]:
