@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.config import GatewaySettings
+from shared.cli_args import port
 
 
 def _settings(data_dir: str | None, **extra: Any) -> GatewaySettings:
@@ -22,7 +23,7 @@ def serve_main(argv: list[str]) -> int:
     """Gateway + in-process recognizers + embedded Qdrant + SQLite under one data directory."""
     parser = argparse.ArgumentParser(prog="varta serve", description=serve_main.__doc__)
     parser.add_argument("--host", help="listen address (default VARTA_HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="listen port (default VARTA_PORT or 8080)")
+    parser.add_argument("--port", type=port, help="listen port, 1-65535 (default VARTA_PORT or 8080)")
     parser.add_argument("--data-dir", help="data directory (default VARTA_DATA_DIR or ./data)")
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from recognizers.common.image_errors import ImageError, ImageTooLargeBytesError
+from shared.cli_args import port
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,9 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--host", help="address to listen on (default VARTA_RECOGNIZER__HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default VARTA_RECOGNIZER__PORT, else 8001 / 8002)")
+    parser.add_argument(
+        "--port", type=port, help="port, 1-65535 (default VARTA_RECOGNIZER__PORT, else 8001 / 8002)"
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     args = parser.parse_args(argv)
     logging.basicConfig(
