@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.cli import admin_main
 from varta.cli import main as varta
 
 _SCRIPT = Path(sys.executable).parent / "varta"
@@ -49,3 +50,28 @@ def test_a_port_out_of_range_is_an_argument_error(
     assert exc.value.code == 2
     line = refusal(capsys.readouterr().err)
     assert "argument --port: must be from 1 to 65535" in line and "має бути від 1 до 65535" in line
+
+
+def test_serve_with_a_file_as_data_dir(tmp_path: Path) -> None:
+    a_file = tmp_path / "data"
+    a_file.write_text("not a folder")
+    result = run("serve", "--data-dir", str(a_file), "--port", "1", "--log-level", "warning")
+    assert result.returncode == 2
+    line = refusal(result.stderr)
+    assert line.startswith("varta serve: error: the data directory")
+    assert "is not a folder" in line and "не є текою" in line
+
+
+@pytest.mark.parametrize("below", ["", "sub/deeper"])
+def test_admin_with_a_file_as_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], below: str
+) -> None:
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    a_file = tmp_path / "data"
+    a_file.write_text("not a folder")
+    data_dir = a_file / below if below else a_file
+    assert admin_main(["--data-dir", str(data_dir), "migrate"]) == 2
+    line = refusal(capsys.readouterr().err)
+    assert line.startswith(f"varta admin: error: the data directory {data_dir} is not a folder")
+    assert f"каталог даних {data_dir} не є текою" in line
+    assert (f"in {a_file}, which is a file" in line) == bool(below)
