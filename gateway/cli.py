@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from gateway.config import GatewaySettings
-from shared.cli_args import EXIT_USAGE, error_line, port
+from shared.cli_args import EXIT_USAGE, error_line, port, settings_error_lines
 
 
 class SettingsRefused(Exception):
@@ -24,7 +26,10 @@ def _settings(prog: str, data_dir: str | None, **extra: Any) -> GatewaySettings:
     overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
     if data_dir is not None:
         overrides["data_dir"] = Path(data_dir)
-    settings = GatewaySettings(**overrides)
+    try:
+        settings = GatewaySettings(**overrides)
+    except ValidationError as exc:
+        raise SettingsRefused(settings_error_lines(prog, exc)) from None
     for what, what_uk, path in (
         ("data directory", "каталог даних", settings.data_dir),
         ("evidence directory", "каталог доказів", settings.evidence_dir),
@@ -53,6 +58,22 @@ def _not_a_folder(prog: str, what: str, what_uk: str, path: Path) -> str | None:
     return None
 
 
+def _check_inprocess_recognizer_settings(prog: str, settings: GatewaySettings) -> None:
+    """``VARTA_PLATES__*`` / ``VARTA_FACES__*`` of the recognizers this process will load, read now:
+    a bad value is refused before start-up rather than as a traceback from the application's start."""
+    if not settings.load_recognizers:
+        return
+    from recognizers.faces.settings import FaceSettings
+    from recognizers.plates.settings import PlateSettings
+
+    for url, cls in ((settings.plates_url, PlateSettings), (settings.faces_url, FaceSettings)):
+        if url is None:
+            try:
+                cls()
+            except ValidationError as exc:
+                raise SettingsRefused(settings_error_lines(prog, exc)) from None
+
+
 def _refuse(exc: SettingsRefused) -> int:
     for line in exc.lines:
         print(line, file=sys.stderr)
@@ -76,6 +97,7 @@ def serve_main(argv: list[str]) -> int:
     )
     try:
         settings = _settings("varta serve", args.data_dir, host=args.host, port=args.port)
+        _check_inprocess_recognizer_settings("varta serve", settings)
     except SettingsRefused as exc:
         return _refuse(exc)
     app = create_app(settings)

@@ -9,10 +9,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recognizers.common.image_errors import ImageError, ImageTooLargeBytesError
-from shared.cli_args import port
+from shared.cli_args import EXIT_USAGE, port, settings_error_lines
+
+if TYPE_CHECKING:
+    from recognizers.service.config import RecognizerServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +43,11 @@ def serve_main(argv: list[str]) -> int:
 
     import uvicorn
 
-    from recognizers.service.config import RecognizerServiceSettings
     from recognizers.service.main import create_app
 
-    settings = RecognizerServiceSettings()
+    settings = _service_settings("varta recognizer")
+    if settings is None:
+        return EXIT_USAGE
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = settings.model_copy(update=overrides)
     app = create_app(args.kind, settings)
@@ -53,6 +57,20 @@ def serve_main(argv: list[str]) -> int:
     server = uvicorn.Server(config)
     server.run()
     return 0 if server.started else EXIT_CANNOT_START
+
+
+def _service_settings(prog: str) -> RecognizerServiceSettings | None:
+    """The recognizer settings from the environment, or None after saying what is wrong with them."""
+    from pydantic import ValidationError
+
+    from recognizers.service.config import RecognizerServiceSettings
+
+    try:
+        return RecognizerServiceSettings()
+    except ValidationError as exc:
+        for line in settings_error_lines(prog, exc):
+            print(line, file=sys.stderr)
+        return None
 
 
 def recognize_main(argv: list[str]) -> int:
@@ -68,7 +86,6 @@ def recognize_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    from recognizers.service.config import RecognizerServiceSettings
     from recognizers.service.engine import make_engine
     from shared.schemas import BBox
 
@@ -80,7 +97,10 @@ def recognize_main(argv: list[str]) -> int:
         roi = BBox.parse_csv(args.roi) if args.roi else None
     except ValueError as exc:
         parser.error(f"--roi: {exc}")
-    engine = make_engine(args.kind, RecognizerServiceSettings())
+    settings = _service_settings("varta recognize")
+    if settings is None:
+        return EXIT_USAGE
+    engine = make_engine(args.kind, settings)
     try:
         engine.load()  # once, for all files
     except Exception as exc:

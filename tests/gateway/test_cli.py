@@ -62,6 +62,25 @@ def test_serve_with_a_file_as_data_dir(tmp_path: Path) -> None:
     assert "is not a folder" in line and "не є текою" in line
 
 
+def test_serve_refuses_a_bad_port_setting(tmp_path: Path) -> None:
+    result = run("serve", "--data-dir", str(tmp_path), "--log-level", "warning", VARTA_PORT="70000")
+    assert result.returncode == 2
+    line = refusal(result.stderr)
+    assert "setting VARTA_PORT must be <= 65535, got '70000'" in line
+    assert "налаштування VARTA_PORT має бути не більше 65535" in line
+
+
+def test_serve_refuses_a_bad_inprocess_recognizer_setting(tmp_path: Path) -> None:
+    result = run(
+        "serve", "--data-dir", str(tmp_path), "--port", "1", "--log-level", "warning",
+        VARTA_PLATES__DET_LONG_SIDE="wide",
+    )  # fmt: skip
+    assert result.returncode == 2
+    line = refusal(result.stderr)
+    assert "setting VARTA_PLATES__DET_LONG_SIDE must be a whole number, got 'wide'" in line
+    assert "має бути цілим числом" in line
+
+
 @pytest.mark.parametrize("below", ["", "sub/deeper"])
 def test_admin_with_a_file_as_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], below: str
@@ -75,3 +94,28 @@ def test_admin_with_a_file_as_data_dir(
     assert line.startswith(f"varta admin: error: the data directory {data_dir} is not a folder")
     assert f"каталог даних {data_dir} не є текою" in line
     assert (f"in {a_file}, which is a file" in line) == bool(below)
+
+
+def test_admin_names_each_bad_setting_by_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    monkeypatch.setenv("VARTA_PORT", "abc")
+    monkeypatch.setenv("VARTA_LIMITS__MAX_REPORT_VIDEO_S", "-1")
+    assert admin_main(["--data-dir", str(tmp_path), "migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == []
+    assert err.splitlines() == [
+        "varta admin: error: setting VARTA_PORT must be a whole number, got 'abc' / "
+        "помилка: налаштування VARTA_PORT має бути цілим числом, отримано 'abc'",
+        "varta admin: error: setting VARTA_LIMITS__MAX_REPORT_VIDEO_S must be > 0, got '-1' / "
+        "помилка: налаштування VARTA_LIMITS__MAX_REPORT_VIDEO_S має бути більше за 0, отримано '-1'",
+    ]
+
+
+def test_recognize_refuses_a_bad_recognizer_setting() -> None:
+    result = run("recognize", "plates", "x.jpg", VARTA_RECOGNIZER__PLATES__DET_LONG_SIDE="x")
+    assert result.returncode == 2 and result.stdout == ""
+    line = refusal(result.stderr)
+    assert line.startswith("varta recognize: error: setting VARTA_RECOGNIZER__PLATES__DET_LONG_SIDE")
+    assert "має бути цілим числом" in line

@@ -175,6 +175,16 @@ def test_recognize_without_models_says_how_to_fix(tmp_path: Path) -> None:
     assert "varta models pull" in result.stderr and result.stdout == ""
 
 
+def test_recognizer_serve_refuses_a_bad_setting_in_one_bilingual_line() -> None:
+    result = run("recognizer", "serve", "plates", env={"VARTA_RECOGNIZER__PORT": "70000"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip() == (
+        "varta recognizer: error: setting VARTA_RECOGNIZER__PORT must be <= 65535, got '70000' "
+        "/ помилка: налаштування VARTA_RECOGNIZER__PORT має бути не більше 65535, отримано '70000'"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
