@@ -8,21 +8,83 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from gateway.config import GatewaySettings
+from shared.cli_args import EXIT_USAGE, error_line, port, settings_error_lines
 
 
-def _settings(data_dir: str | None, **extra: Any) -> GatewaySettings:
+class SettingsRefused(Exception):
+    """Settings a command cannot start with; ``lines`` say why, in English and Ukrainian."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _settings(prog: str, data_dir: str | None, **extra: Any) -> GatewaySettings:
     overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
     if data_dir is not None:
         overrides["data_dir"] = Path(data_dir)
-    return GatewaySettings(**overrides)
+    try:
+        settings = GatewaySettings(**overrides)
+    except ValidationError as exc:
+        raise SettingsRefused(settings_error_lines(prog, exc)) from None
+    for what, what_uk, path in (
+        ("data directory", "каталог даних", settings.data_dir),
+        ("evidence directory", "каталог доказів", settings.evidence_dir),
+        ("photos directory", "каталог фото", settings.photos_dir),
+    ):
+        line = _not_a_folder(prog, what, what_uk, path) if path is not None else None
+        if line is not None:
+            raise SettingsRefused([line])  # the first: the others usually lie under it
+    return settings
+
+
+def _not_a_folder(prog: str, what: str, what_uk: str, path: Path) -> str | None:
+    """A line saying why ``path`` cannot be (or be created as) a folder, or None."""
+    for part in (path, *path.parents):
+        if part.exists():
+            if part.is_dir():
+                return None
+            where, where_uk = (
+                ("", "") if part == path else (f" (in {part}, which is a file)", f" (у {part}, що є файлом)")
+            )
+            return error_line(
+                prog,
+                f"the {what} {path} is not a folder{where}; give a folder (created if absent)",
+                f"{what_uk} {path} не є текою{where_uk}; вкажіть теку (її буде створено, якщо немає)",
+            )
+    return None
+
+
+def _check_inprocess_recognizer_settings(prog: str, settings: GatewaySettings) -> None:
+    """``VARTA_PLATES__*`` / ``VARTA_FACES__*`` of the recognizers this process will load, read now:
+    a bad value is refused before start-up rather than as a traceback from the application's start."""
+    if not settings.load_recognizers:
+        return
+    from recognizers.faces.settings import FaceSettings
+    from recognizers.plates.settings import PlateSettings
+
+    for url, cls in ((settings.plates_url, PlateSettings), (settings.faces_url, FaceSettings)):
+        if url is None:
+            try:
+                cls()
+            except ValidationError as exc:
+                raise SettingsRefused(settings_error_lines(prog, exc)) from None
+
+
+def _refuse(exc: SettingsRefused) -> int:
+    for line in exc.lines:
+        print(line, file=sys.stderr)
+    return EXIT_USAGE
 
 
 def serve_main(argv: list[str]) -> int:
     """Gateway + in-process recognizers + embedded Qdrant + SQLite under one data directory."""
     parser = argparse.ArgumentParser(prog="varta serve", description=serve_main.__doc__)
     parser.add_argument("--host", help="listen address (default VARTA_HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="listen port (default VARTA_PORT or 8080)")
+    parser.add_argument("--port", type=port, help="listen port, 1-65535 (default VARTA_PORT or 8080)")
     parser.add_argument("--data-dir", help="data directory (default VARTA_DATA_DIR or ./data)")
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
@@ -33,7 +95,11 @@ def serve_main(argv: list[str]) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    settings = _settings(args.data_dir, host=args.host, port=args.port)
+    try:
+        settings = _settings("varta serve", args.data_dir, host=args.host, port=args.port)
+        _check_inprocess_recognizer_settings("varta serve", settings)
+    except SettingsRefused as exc:
+        return _refuse(exc)
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, workers=1)
     return 0
@@ -132,7 +198,10 @@ def admin_main(argv: list[str]) -> int:
     )
     sub.add_parser("purge", help="run the retention purge once")
     args = parser.parse_args(argv)
-    settings = _settings(args.data_dir)
+    try:
+        settings = _settings("varta admin", args.data_dir)
+    except SettingsRefused as exc:
+        return _refuse(exc)
     handlers = {
         "migrate": _migrate,
         "create-key": _create_key,

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recognizers.common.image_errors import ImageError
+from recognizers.common.image_errors import ImageError, ImageTooLargeBytesError
+from shared.cli_args import EXIT_USAGE, port, settings_error_lines
+
+if TYPE_CHECKING:
+    from recognizers.service.config import RecognizerServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +32,9 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--host", help="address to listen on (default VARTA_RECOGNIZER__HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default VARTA_RECOGNIZER__PORT, else 8001 / 8002)")
+    parser.add_argument(
+        "--port", type=port, help="port, 1-65535 (default VARTA_RECOGNIZER__PORT, else 8001 / 8002)"
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -36,10 +43,11 @@ def serve_main(argv: list[str]) -> int:
 
     import uvicorn
 
-    from recognizers.service.config import RecognizerServiceSettings
     from recognizers.service.main import create_app
 
-    settings = RecognizerServiceSettings()
+    settings = _service_settings("varta recognizer")
+    if settings is None:
+        return EXIT_USAGE
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = settings.model_copy(update=overrides)
     app = create_app(args.kind, settings)
@@ -49,6 +57,20 @@ def serve_main(argv: list[str]) -> int:
     server = uvicorn.Server(config)
     server.run()
     return 0 if server.started else EXIT_CANNOT_START
+
+
+def _service_settings(prog: str) -> RecognizerServiceSettings | None:
+    """The recognizer settings from the environment, or None after saying what is wrong with them."""
+    from pydantic import ValidationError
+
+    from recognizers.service.config import RecognizerServiceSettings
+
+    try:
+        return RecognizerServiceSettings()
+    except ValidationError as exc:
+        for line in settings_error_lines(prog, exc):
+            print(line, file=sys.stderr)
+        return None
 
 
 def recognize_main(argv: list[str]) -> int:
@@ -64,7 +86,6 @@ def recognize_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    from recognizers.service.config import RecognizerServiceSettings
     from recognizers.service.engine import make_engine
     from shared.schemas import BBox
 
@@ -76,7 +97,10 @@ def recognize_main(argv: list[str]) -> int:
         roi = BBox.parse_csv(args.roi) if args.roi else None
     except ValueError as exc:
         parser.error(f"--roi: {exc}")
-    engine = make_engine(args.kind, RecognizerServiceSettings())
+    settings = _service_settings("varta recognize")
+    if settings is None:
+        return EXIT_USAGE
+    engine = make_engine(args.kind, settings)
     try:
         engine.load()  # once, for all files
     except Exception as exc:
@@ -92,17 +116,21 @@ def recognize_main(argv: list[str]) -> int:
 
 
 def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool) -> dict[str, Any]:
+    from recognizers.service.errors import ServiceError
+
     try:
-        data = path.read_bytes()
+        data = _read_at_most(path, engine.limits.max_bytes)
     except FileNotFoundError:
         return _error(path, "file_not_found", "No such file.", "Файл не знайдено.")
     except OSError as exc:
         return _error(
             path, "file_unreadable", f"Cannot read the file: {exc.strerror}.", "Неможливо прочитати файл."
         )
+    except ImageError as exc:
+        return _error(path, exc.code, exc.detail, exc.detail_uk)
     try:
         response, _ = engine.process(data, params, time.perf_counter())
-    except ImageError as exc:
+    except (ImageError, ServiceError) as exc:  # the codes and wording the HTTP service answers with
         return _error(path, exc.code, exc.detail, exc.detail_uk)
     except Exception as exc:  # one bad file must not hide the results of the others
         log.exception("recognition failed for %s", path)
@@ -114,6 +142,18 @@ def _recognize_file(engine: Any, path: Path, params: Any, with_embeddings: bool)
         body.pop("embedding_dim", None)
     body["ms"] = round(response.timings_ms.get("decode", 0.0) + response.timings_ms.get("infer", 0.0), 1)
     return {"file": str(path), **body}
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes; ImageTooLargeBytesError before reading more than ``limit`` + 1 of them."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size  # 0 for a pipe or a device: the read below still stops
+        if size > limit:
+            raise ImageTooLargeBytesError(size, limit)
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ImageTooLargeBytesError(None, limit)
+    return data
 
 
 def _error(path: Path, code: str, detail: str, detail_uk: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -64,6 +65,98 @@ def test_recognize_plates_all_good_exits_zero_and_roi(tmp_path: Path) -> None:
     assert run("recognize", "plates", "--roi", "1,2", str(eu1)).returncode == 2
 
 
+def test_recognize_roi_outside_the_image_is_the_service_code(tmp_path: Path) -> None:
+    eu1, eu8 = (
+        shared_file("plates_eu_openalpr/images/eu1.jpg"),
+        shared_file("plates_eu_openalpr/images/eu8.jpg"),
+    )
+    result = run("recognize", "plates", "--roi", "5000,5000,10,10", str(eu1), str(eu8))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    first, second = lines(result.stdout)
+    assert first["error"] == {
+        "code": "roi_outside_image",
+        "detail": "The region of interest lies outside the 1000x750 image.",
+        "detail_uk": "Область інтересу лежить поза зображенням 1000x750.",
+    }
+    assert second["file"] == str(eu8) and second["error"]["code"] == "roi_outside_image"
+
+
+def _limit_address_space() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4_000_000 * 1024, 4_000_000 * 1024))  # as `ulimit -v 4000000`
+
+
+def test_recognize_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> None:
+    """A 3 GB (sparse) file is refused by its size: not read into memory, and the batch goes on."""
+    eu1 = shared_file("plates_eu_openalpr/images/eu1.jpg")
+    big = tmp_path / "big.jpg"
+    with big.open("wb") as f:
+        f.truncate(3 * 1024**3)
+    started = time.monotonic()
+    result = subprocess.run(
+        [*VARTA, "recognize", "plates", str(big), str(eu1)],
+        capture_output=True, text=True, timeout=180, preexec_fn=_limit_address_space,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    first, second = lines(result.stdout)
+    assert first["error"]["code"] == "image_too_large_bytes"
+    assert str(3 * 1024**3) in first["error"]["detail"] and "20971520" in first["error"]["detail_uk"]
+    assert "M5XSX" in {p["text"] for p in second["plates"]}
+    assert time.monotonic() - started < 120
+
+
+class _CountingEngine:
+    """Stands in for a loaded engine: what ``_recognize_file`` hands it, and nothing else."""
+
+    kind = "plates"
+
+    def __init__(self, max_bytes: int) -> None:
+        from recognizers.common.limits import ImageLimits
+
+        self.limits = ImageLimits(max_bytes=max_bytes)
+        self.seen: list[int] = []
+
+    def process(self, data: bytes, params: object, submitted: float) -> None:
+        self.seen.append(len(data))
+        raise AssertionError("an over-limit file reached the engine")
+
+
+def test_an_over_limit_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from recognizers.cli import _recognize_file
+
+    engine = _CountingEngine(max_bytes=1000)
+    over = tmp_path / "over.jpg"
+    over.write_bytes(b"\xff" * 1001)
+    record = _recognize_file(engine, over, None, False)
+    assert record["error"]["code"] == "image_too_large_bytes" and engine.seen == []
+    assert "1001" in record["error"]["detail"] and "1000" in record["error"]["detail_uk"]
+
+
+def test_the_size_check_holds_for_files_without_a_size(tmp_path: Path) -> None:
+    """A pipe reports no size: at most limit + 1 bytes are read, then it is refused."""
+    import threading
+
+    from recognizers.cli import _recognize_file
+
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as f:
+            f.write(b"\xff" * 5000)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    engine = _CountingEngine(max_bytes=1000)
+    record = _recognize_file(engine, fifo, None, False)
+    writer.join(timeout=10)
+    assert record["error"]["code"] == "image_too_large_bytes" and engine.seen == []
+    assert "limit of 1000 bytes" in record["error"]["detail"]
+
+
 def test_recognize_faces_with_and_without_embeddings() -> None:
     one = shared_file("faces_face_recognition_examples/test/alex_lacamoire1.jpg")
     plain = run("recognize", "faces", str(one))
@@ -80,6 +173,16 @@ def test_recognize_without_models_says_how_to_fix(tmp_path: Path) -> None:
     result = run("recognize", "faces", "x.jpg", env={"VARTA_MODELS_DIR": str(tmp_path)})
     assert result.returncode == 3
     assert "varta models pull" in result.stderr and result.stdout == ""
+
+
+def test_recognizer_serve_refuses_a_bad_setting_in_one_bilingual_line() -> None:
+    result = run("recognizer", "serve", "plates", env={"VARTA_RECOGNIZER__PORT": "70000"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip() == (
+        "varta recognizer: error: setting VARTA_RECOGNIZER__PORT must be <= 65535, got '70000' "
+        "/ помилка: налаштування VARTA_RECOGNIZER__PORT має бути не більше 65535, отримано '70000'"
+    )
 
 
 def free_port() -> int:

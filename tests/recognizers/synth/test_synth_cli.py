@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from recognizers.synth.cli import render_frame
+from varta.cli import main as varta
 
 
 def test_render_frame_size_and_plate_area() -> None:
@@ -82,3 +83,71 @@ def test_cli_rejects_missing_out() -> None:
     )
     assert res.returncode == 2
     assert "--out" in res.stderr
+
+
+def synth(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """``varta synth plate ...`` in this process: (exit code, stderr)."""
+    try:
+        code = varta(["synth", "plate", *args])
+    except SystemExit as exc:  # argparse's refusal
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "uk"),
+    [
+        (["--out", "{tmp}/frame"], "must end in one of .jpg", "має закінчуватися"),
+        (["--out", "{tmp}"], "is a folder", "є текою"),
+        (["--out", "{tmp}/absent/f.jpg"], "there is no folder", "не існує"),
+        (["--width", "100", "--height", "100"], "does not fit in a 100x100 frame", "не вміщується"),
+        (["--plate-height", "0"], "--plate-height: must be from 10", "має бути від 10"),
+        (["--width", "-5"], "--width: must be from 32", "має бути від 32"),
+        (["--width", "100000", "--height", "100000"], "--width: must be from 32", "отримано 100000"),
+        (["--width", "10000", "--height", "10000"], "more than 50 megapixels", "більший за 50 Мп"),
+        (["--height", "wide"], "must be a whole number", "має бути цілим числом"),
+    ],
+)
+def test_cli_refuses_bad_arguments_in_one_bilingual_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], en: str, uk: str
+) -> None:
+    if "--out" not in args:
+        args = [*args, "--out", "{tmp}/frame.jpg"]
+    code, err = synth(capsys, "AA 1234 BB", *(a.format(tmp=tmp_path) for a in args))
+    assert code == 2
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert en in last and uk in last and " / " in last
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_refuses_text_without_letters_or_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = synth(capsys, " - ", "--out", str(tmp_path / "f.jpg"))
+    assert code == 2 and "no letters or digits" in err and "не містить літер" in err
+
+
+def test_cli_says_when_the_file_cannot_be_written(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = synth(capsys, "AA 1234 BB", "--out", "/proc/frame.jpg")
+    assert code == 1 and "cannot write /proc/frame.jpg" in err and "неможливо записати" in err
+
+
+@pytest.mark.parametrize("suffix", [".png", ".webp", ".JPG"])
+def test_cli_writes_each_format_recognize_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    out = tmp_path / f"frame{suffix}"
+    code, err = synth(capsys, "AA 1234 BB", "--out", str(out), "--width", "320", "--height", "160")
+    assert code == 0 and err == ""
+    frame = cv2.imread(str(out))
+    assert frame is not None and frame.shape == (160, 320, 3)
+
+
+def test_render_frame_too_small_for_the_plate_says_what_fits() -> None:
+    from recognizers.synth.cli import FrameTooSmallError
+
+    with pytest.raises(FrameTooSmallError) as exc:
+        render_frame("AA 1234 BB", width=100, height=100, plate_height=60)
+    assert "--width 278 --height 148" in exc.value.detail and "--width 278" in exc.value.detail_uk
+    assert render_frame("AA 1234 BB", width=278, height=148, plate_height=60).shape == (148, 278, 3)
