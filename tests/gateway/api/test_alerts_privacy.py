@@ -1,0 +1,133 @@
+"""Alerts and sightings between organisations, over real HTTP on the shared gateways (real plate model).
+
+A police list that is not shared stays invisible to the council: its alerts, their evidence and whether
+a sighting hit it, also after the list is deleted and a new list is created. Police state a purpose and
+a case number to read alerts; refused reads of another organisation's alert or list are audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+
+from gateway.bench import GatewayDriver, frame_headers
+
+PURPOSE = {"X-Purpose": "stolen car", "X-Case-Number": "12026-0423"}
+EVIDENCE = ("crop.jpg", "frame.jpg")
+
+
+@cache
+def rendered(seed: int) -> tuple[str, bytes]:
+    from recognizers.common.image import encode_jpeg
+    from recognizers.synth import render_plate
+
+    plate = render_plate(seed, layout="current", height_range=(50, 90))
+    return plate.text, encode_jpeg(plate.image_bgr, 90)
+
+
+@dataclass
+class Hit:
+    camera: str
+    plate: str
+    watchlist_id: int
+    entry_id: int
+    alert_id: str
+
+
+@pytest.fixture
+def drv(gateway: Any) -> Iterator[GatewayDriver]:
+    d = GatewayDriver(gateway.url, gateway.admin_key)
+    yield d
+    d.close()
+
+
+def police(gateway: Any) -> str:
+    return str(gateway.key("police", "police"))
+
+
+def council(gateway: Any) -> str:
+    return str(gateway.key("council", "council"))
+
+
+def hit(gateway: Any, drv: GatewayDriver, seed: int, owner: str = "police", **list_extra: Any) -> Hit:
+    """A list of ``owner`` with the rendered plate, on a camera of its own, and one frame that hits it."""
+    plate, jpeg = rendered(seed)
+    camera = f"priv-{secrets.token_hex(4)}"
+    cam_key = drv.camera(camera, faces=False)
+    key = gateway.key(owner, owner)
+    wl = drv.watchlist(key, "plates", f"{owner} {camera}", camera_ids=[camera], **list_extra)
+    entry = drv.plate(key, wl, plate, reason=f"{owner}-reason")
+    r = drv.http.post("/v1/frames", content=jpeg, headers=frame_headers(camera, cam_key, "f1"))
+    assert r.status_code == 200, r.text
+    alerts = r.json()["alerts"]
+    assert [(a["watchlist_id"], a["entry_id"]) for a in alerts] == [(wl, entry)], r.text
+    return Hit(camera, plate, wl, entry, alerts[0]["alert_id"])
+
+
+def get(gateway: Any, key: str, path: str, **params: Any) -> Any:
+    headers = PURPOSE if key == police(gateway) else {}
+    with gateway.client(key, **headers) as c:
+        return c.get(path, params=params)
+
+
+def audit_rows(gateway: Any, **params: Any) -> list[dict[str, Any]]:
+    with gateway.client(gateway.key("auditor")) as c:
+        r = c.get("/v1/audit", params={"limit": 1000} | params)
+        assert r.status_code == 200, r.text
+        return list(r.json()["data"])
+
+
+def last_audit_id(gateway: Any) -> int:
+    with gateway.client(gateway.key("auditor")) as c:
+        return int(c.get("/v1/audit/head").json()["id"])
+
+
+def assert_invisible_to_council(gateway: Any, h: Hit) -> None:
+    key = council(gateway)
+    listed = get(gateway, key, "/v1/alerts", camera_id=h.camera)
+    assert listed.status_code == 200 and listed.json()["data"] == []
+    assert get(gateway, key, f"/v1/alerts/{h.alert_id}").status_code == 404
+    for name in EVIDENCE:
+        assert get(gateway, key, f"/v1/alerts/{h.alert_id}/evidence/{name}").status_code == 404
+
+
+def assert_visible_to_police(gateway: Any, h: Hit) -> dict[str, Any]:
+    key = police(gateway)
+    listed = get(gateway, key, "/v1/alerts", camera_id=h.camera)
+    assert [a["id"] for a in listed.json()["data"]] == [h.alert_id], listed.text
+    detail = get(gateway, key, f"/v1/alerts/{h.alert_id}")
+    assert detail.status_code == 200, detail.text
+    for name in EVIDENCE:
+        r = get(gateway, key, f"/v1/alerts/{h.alert_id}/evidence/{name}")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    return dict(detail.json())
+
+
+# ------------------------------------------------------------------ ids are never reused
+
+
+def test_a_deleted_lists_id_is_never_given_to_a_new_list(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=23)
+    assert_invisible_to_council(gateway, h)
+    drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    new = drv.watchlist(council(gateway), "plates", f"council after {h.camera}")
+    entry = drv.plate(council(gateway), new, "AA0001AA")
+    assert new > h.watchlist_id and entry > h.entry_id
+    # the alert stays with the police, as evidence for its case, and never moves to the council
+    assert_invisible_to_council(gateway, h)
+    assert assert_visible_to_police(gateway, h)["entry"] is None  # the entry went with its list
+
+
+def test_a_shared_list_shows_its_alerts_until_it_is_deleted(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=31, shared_with=["council"])
+    listed = get(gateway, council(gateway), "/v1/alerts", camera_id=h.camera).json()["data"]
+    assert [a["id"] for a in listed] == [h.alert_id]
+    assert get(gateway, council(gateway), f"/v1/alerts/{h.alert_id}").json()["entry"]["label"] == h.plate
+    drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    assert_invisible_to_council(gateway, h)
+    assert_visible_to_police(gateway, h)
