@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from gateway.bench import GatewayDriver, frame_headers
 
@@ -123,11 +124,42 @@ def test_a_deleted_lists_id_is_never_given_to_a_new_list(gateway: Any, drv: Gate
     assert assert_visible_to_police(gateway, h)["entry"] is None  # the entry went with its list
 
 
+def _force_id(gateway: Any, table: str, old: int, new: int) -> None:
+    """What a database that reused ids (before AUTOINCREMENT) may hold: a new row under an old id."""
+    with gateway.ctx.engine.begin() as conn:
+        conn.execute(text(f"UPDATE {table} SET id = :new WHERE id = :old"), {"new": new, "old": old})
+
+
+def test_alert_visibility_does_not_follow_a_reused_list_id(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=29)
+    drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    new = drv.watchlist(council(gateway), "plates", f"council reuse {h.camera}")
+    _force_id(gateway, "watchlists", new, h.watchlist_id)
+    entry = drv.plate(council(gateway), h.watchlist_id, "AA0002AA")
+    _force_id(gateway, "plate_entries", entry, h.entry_id)
+    assert_invisible_to_council(gateway, h)
+    detail = assert_visible_to_police(gateway, h)
+    assert detail["entry"] is None  # not the council's entry that now has the old id
+
+
 def test_a_shared_list_shows_its_alerts_until_it_is_deleted(gateway: Any, drv: GatewayDriver) -> None:
     h = hit(gateway, drv, seed=31, shared_with=["council"])
     listed = get(gateway, council(gateway), "/v1/alerts", camera_id=h.camera).json()["data"]
     assert [a["id"] for a in listed] == [h.alert_id]
     assert get(gateway, council(gateway), f"/v1/alerts/{h.alert_id}").json()["entry"]["label"] == h.plate
     drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    assert_invisible_to_council(gateway, h)
+    assert_visible_to_police(gateway, h)
+
+
+def test_a_list_shared_under_a_reused_id_does_not_share_older_alerts(
+    gateway: Any, drv: GatewayDriver
+) -> None:
+    h = hit(gateway, drv, seed=37)
+    drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    new = drv.watchlist(police(gateway), "plates", f"police again {h.camera}")
+    _force_id(gateway, "watchlists", new, h.watchlist_id)
+    body = {"shared_with": ["council"]}
+    drv.call("PATCH", f"/v1/watchlists/{h.watchlist_id}", police(gateway), json=body)
     assert_invisible_to_council(gateway, h)
     assert_visible_to_police(gateway, h)
