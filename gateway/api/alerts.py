@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
 from gateway.db.events import Alert
-from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
+from gateway.deps import AuditCtxDep, CtxDep, PurposeDep, SessionDep, require_role
 from gateway.errors import JPEG_RESPONSE
 from gateway.pipeline.evidence_access import entry_summary, evidence_file
 from gateway.pipeline.public import AlertDetail, AlertPublic, AlertsPublic, ReviewCreate, ReviewPublic
@@ -27,6 +27,9 @@ ReaderDep = Annotated[
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "no such alert, or not visible to your organisation"}
 }
+PURPOSE: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "police without X-Purpose/X-Case-Number"}
+}
 
 
 def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
@@ -38,13 +41,15 @@ def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
     )
 
 
-@router.get("/alerts", response_model=AlertsPublic, summary="Alerts of your organisation's lists")
+@router.get(
+    "/alerts", response_model=AlertsPublic, responses=PURPOSE, summary="Alerts of your organisation's lists"
+)
 def alerts_list(
     request: Request,
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
     status: Annotated[Literal["new", "confirmed", "rejected"] | None, Query()] = None,
     kind: Annotated[Literal["plate", "face"] | None, Query()] = None,
     camera_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -53,7 +58,8 @@ def alerts_list(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AlertsPublic:
-    """Only alerts of watchlists your organisation owns or that are shared with it. Audited."""
+    """Only alerts of watchlists your organisation owns or that are shared with it. Police must state
+    `X-Purpose` and `X-Case-Number`; every read is audited with its result count."""
     q = AlertQuery(status, kind, camera_id, since, until, limit, offset)
     rows = list_alerts(session, principal, q)
     what = " ".join(f"{k}={v}" for k, v in vars(q).items() if v is not None and k not in ("limit", "offset"))
@@ -62,16 +68,19 @@ def alerts_list(
     return AlertsPublic(data=[AlertPublic.of(a, base) for a in rows], count=len(rows))
 
 
-@router.get("/alerts/{alert_id}", response_model=AlertDetail, responses=NOT_FOUND, summary="One alert")
+@router.get(
+    "/alerts/{alert_id}", response_model=AlertDetail, responses=NOT_FOUND | PURPOSE, summary="One alert"
+)
 def alert_detail(
     alert_id: str,
     request: Request,
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
 ) -> AlertDetail:
-    """The hit with links to the frame crop and the enrolled photo, to be compared side by side."""
+    """The hit with links to the frame crop and the enrolled photo, to be compared side by side.
+    Police must state `X-Purpose` and `X-Case-Number`."""
     alert = get_alert(session, principal, alert_id)
     ctx.audit.record(
         principal,
@@ -88,7 +97,7 @@ def alert_detail(
 @router.get(
     "/alerts/{alert_id}/evidence/{name}",
     response_class=FileResponse,
-    responses={**NOT_FOUND, 200: {**JPEG_RESPONSE, "description": "the evidence image"}},
+    responses={**NOT_FOUND, **PURPOSE, 200: {**JPEG_RESPONSE, "description": "the evidence image"}},
     summary="An evidence image: crop.jpg, frame.jpg or enrolled.jpg",
 )
 def alert_evidence(
@@ -97,9 +106,9 @@ def alert_evidence(
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
 ) -> FileResponse:
-    """Every disclosure of an evidence image is audited."""
+    """Every disclosure of an evidence image is audited (police: with `X-Purpose` and `X-Case-Number`)."""
     alert = get_alert(session, principal, alert_id)
     path = evidence_file(ctx, session, alert, name)
     ctx.audit.record(

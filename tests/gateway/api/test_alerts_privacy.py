@@ -163,3 +163,29 @@ def test_a_list_shared_under_a_reused_id_does_not_share_older_alerts(
     drv.call("PATCH", f"/v1/watchlists/{h.watchlist_id}", police(gateway), json=body)
     assert_invisible_to_council(gateway, h)
     assert_visible_to_police(gateway, h)
+
+
+# ------------------------------------------------------------------ police state why they read alerts
+
+
+def test_police_read_alerts_only_with_a_purpose_and_a_case_number(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=41, shared_with=["council"])
+    paths = [
+        "/v1/alerts",
+        f"/v1/alerts/{h.alert_id}",
+        *(f"/v1/alerts/{h.alert_id}/evidence/{n}" for n in EVIDENCE),
+    ]
+    for headers in ({}, {"X-Purpose": "stolen car"}, {"X-Case-Number": "12026-0423"}):
+        with gateway.client(police(gateway), **headers) as c:
+            for path in paths:
+                r = c.get(path)
+                assert r.status_code == 422, (path, headers, r.text)
+                body = r.json()
+                assert body["error"] == "purpose_required" and "X-Case-Number" in body["detail_uk"]
+    with gateway.client(council(gateway)) as c:  # the council may state them, as for sightings
+        assert all(c.get(path).status_code == 200 for path in paths)
+    start = last_audit_id(gateway)
+    assert_visible_to_police(gateway, h)
+    rows = [r for r in audit_rows(gateway, after_id=start) if r["role"] == "police"]
+    assert {r["action"] for r in rows} == {"alerts.list", "alert.view", "alert.evidence"}
+    assert all((r["purpose"], r["case_number"]) == ("stolen car", "12026-0423") for r in rows)
