@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -9,7 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
+from gateway.audit.log import AuditContext
+from gateway.audit.refusals import refusals_audited
 from gateway.auth.keys import Principal
+from gateway.context import AppContext
 from gateway.db.events import Alert
 from gateway.deps import AuditCtxDep, CtxDep, PurposeDep, SessionDep, require_role
 from gateway.errors import JPEG_RESPONSE
@@ -30,6 +34,20 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 PURPOSE: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "police without X-Purpose/X-Case-Number"}
 }
+
+
+def _hidden(session: Session, alert_id: str) -> Callable[[], bool]:
+    """Whether a refused alert exists (and so is another organisation's), for the audit row only."""
+    return lambda: session.get(Alert, alert_id) is not None
+
+
+def _visible(
+    ctx: AppContext, session: Session, principal: Principal, alert_id: str, action: str, audit: AuditContext
+) -> Alert:
+    """The alert, or 404 audited as ``action`` (denied: another organisation's; not_found: none)."""
+    target = f"alert:{alert_id}"
+    with refusals_audited(ctx.audit, principal, action, target, _hidden(session, alert_id), ctx=audit):
+        return get_alert(session, principal, alert_id)
 
 
 def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
@@ -81,7 +99,7 @@ def alert_detail(
 ) -> AlertDetail:
     """The hit with links to the frame crop and the enrolled photo, to be compared side by side.
     Police must state `X-Purpose` and `X-Case-Number`."""
-    alert = get_alert(session, principal, alert_id)
+    alert = _visible(ctx, session, principal, alert_id, "alert.view", audit_ctx)
     ctx.audit.record(
         principal,
         "alert.view",
@@ -109,7 +127,7 @@ def alert_evidence(
     audit_ctx: PurposeDep,
 ) -> FileResponse:
     """Every disclosure of an evidence image is audited (police: with `X-Purpose` and `X-Case-Number`)."""
-    alert = get_alert(session, principal, alert_id)
+    alert = _visible(ctx, session, principal, alert_id, "alert.evidence", audit_ctx)
     path = evidence_file(ctx, session, alert, name)
     ctx.audit.record(
         principal,
@@ -143,7 +161,9 @@ def alert_review(
     audit_ctx: AuditCtxDep,
 ) -> AlertDetail:
     """A face alert is confirmed only by two different police officers; one rejection closes it."""
-    alert = add_review(session, principal, alert_id, body.decision, body.note)
+    action, hidden = f"alert.{body.decision}", _hidden(session, alert_id)
+    with refusals_audited(ctx.audit, principal, action, f"alert:{alert_id}", hidden, ctx=audit_ctx):
+        alert = add_review(session, principal, alert_id, body.decision, body.note)
     session.commit()
     ctx.audit.record(
         principal,

@@ -189,3 +189,49 @@ def test_police_read_alerts_only_with_a_purpose_and_a_case_number(gateway: Any, 
     rows = [r for r in audit_rows(gateway, after_id=start) if r["role"] == "police"]
     assert {r["action"] for r in rows} == {"alerts.list", "alert.view", "alert.evidence"}
     assert all((r["purpose"], r["case_number"]) == ("stolen car", "12026-0423") for r in rows)
+
+
+# ------------------------------------------------------------------ refused reads are audited
+
+
+def _refusals(gateway: Any, start: int, org: str) -> list[tuple[str, str, str]]:
+    rows = audit_rows(gateway, after_id=start, organisation=org)
+    return [(r["action"], r["target"], r["outcome"]) for r in rows if r["outcome"] != "ok"]
+
+
+def test_reading_another_organisations_alert_is_refused_and_audited(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=43)
+    start = last_audit_id(gateway)
+    assert_invisible_to_council(gateway, h)
+    missing = "0" * 32
+    with gateway.client(council(gateway), **PURPOSE) as c:
+        assert c.get(f"/v1/alerts/{missing}").status_code == 404
+        review = c.post(f"/v1/alerts/{h.alert_id}/reviews", json={"decision": "confirm"})
+        assert review.status_code == 404 and set(review.json()) >= {"error", "detail", "detail_uk"}
+    target = f"alert:{h.alert_id}"
+    assert _refusals(gateway, start, "council") == [
+        ("alert.view", target, "denied"),
+        ("alert.evidence", target, "denied"),
+        ("alert.evidence", target, "denied"),
+        ("alert.view", f"alert:{missing}", "not_found"),
+        ("alert.confirm", target, "denied"),
+    ]
+    rows = [
+        r for r in audit_rows(gateway, after_id=start, organisation="council") if r["outcome"] == "denied"
+    ]
+    assert all(r["result_count"] == 0 for r in rows) and rows[-1]["case_number"] == "12026-0423"
+    assert get(gateway, police(gateway), f"/v1/alerts/{h.alert_id}").status_code == 200
+
+
+def test_reading_another_organisations_list_is_refused_and_audited(gateway: Any, drv: GatewayDriver) -> None:
+    wl = drv.watchlist(police(gateway), "plates", f"police only {secrets.token_hex(3)}")
+    start = last_audit_id(gateway)
+    with gateway.client(council(gateway)) as c:
+        for path in (f"/v1/watchlists/{wl}", f"/v1/watchlists/{wl}/entries", "/v1/watchlists/999999"):
+            r = c.get(path)
+            assert r.status_code == 404 and r.json()["error"] == "not_found", r.text
+    assert _refusals(gateway, start, "council") == [
+        ("watchlist.read", f"watchlist:{wl}", "denied"),
+        ("watchlist.entries.read", f"watchlist:{wl}", "denied"),
+        ("watchlist.read", "watchlist:999999", "not_found"),
+    ]
