@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
@@ -42,8 +42,15 @@ def _plate_clause(plate: str) -> ColumnElement[bool]:
     return Sighting.plate_text.like(pattern.replace("?", "_").replace("*", "%"))
 
 
-def search_sightings(session: Session, q: SightingQuery) -> list[Sighting]:
-    stmt = select(Sighting)
+def search_sightings(session: Session, principal: Principal, q: SightingQuery) -> list[tuple[Sighting, bool]]:
+    """Sightings, each with whether it hit a list the caller sees (an alert visible to the caller).
+
+    The stored ``Sighting.has_hit`` says whether it hit any list at all: kept for retention, never
+    shown, because it would tell the council about police lists and the police about council lists."""
+    visible_hit = (
+        select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
+    )
+    stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit))
     if q.plate:
         stmt = stmt.where(_plate_clause(q.plate))
     if q.camera_id:
@@ -53,7 +60,7 @@ def search_sightings(session: Session, q: SightingQuery) -> list[Sighting]:
     if q.until:
         stmt = stmt.where(Sighting.first_seen <= q.until)
     stmt = stmt.order_by(Sighting.first_seen.desc(), Sighting.id).limit(min(q.limit, MAX_LIMIT))
-    return list(session.scalars(stmt.offset(q.offset)).all())
+    return [(row, bool(hit)) for row, hit in session.execute(stmt.offset(q.offset)).all()]
 
 
 def alert_visible_to(principal: Principal) -> ColumnElement[bool]:

@@ -235,3 +235,24 @@ def test_reading_another_organisations_list_is_refused_and_audited(gateway: Any,
         ("watchlist.entries.read", f"watchlist:{wl}", "denied"),
         ("watchlist.read", "watchlist:999999", "not_found"),
     ]
+
+
+# ------------------------------------------------------ sightings say only what the caller may know
+
+
+def _has_hit(gateway: Any, key: str, h: Hit) -> list[bool]:
+    r = get(gateway, key, "/v1/sightings", plate=h.plate, camera_id=h.camera)
+    assert r.status_code == 200, r.text
+    return [s["has_hit"] for s in r.json()["data"]]
+
+
+def test_has_hit_counts_only_lists_the_caller_sees(gateway: Any, drv: GatewayDriver) -> None:
+    h = hit(gateway, drv, seed=47)
+    assert _has_hit(gateway, police(gateway), h) == [True]
+    assert _has_hit(gateway, council(gateway), h) == [False]  # the police list is not the council's business
+    body = {"shared_with": ["council"]}
+    drv.call("PATCH", f"/v1/watchlists/{h.watchlist_id}", police(gateway), json=body)
+    assert _has_hit(gateway, council(gateway), h) == [True]
+    drv.call("DELETE", f"/v1/watchlists/{h.watchlist_id}", police(gateway), 204)
+    assert _has_hit(gateway, council(gateway), h) == [False]
+    assert _has_hit(gateway, police(gateway), h) == [True]  # the hit stays evidence for the police
