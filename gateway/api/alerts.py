@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,9 +10,12 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from gateway.api.params import Offset, Since, Until
+from gateway.audit.log import AuditContext
+from gateway.audit.refusals import refusals_audited
 from gateway.auth.keys import Principal
+from gateway.context import AppContext
 from gateway.db.events import Alert
-from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
+from gateway.deps import AuditCtxDep, CtxDep, PurposeDep, SessionDep, require_role
 from gateway.errors import JPEG_RESPONSE
 from gateway.pipeline.evidence_access import entry_summary, evidence_file
 from gateway.pipeline.public import AlertDetail, AlertPublic, AlertsPublic, ReviewCreate, ReviewPublic
@@ -27,6 +31,23 @@ ReaderDep = Annotated[
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "no such alert, or not visible to your organisation"}
 }
+PURPOSE: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "police without X-Purpose/X-Case-Number"}
+}
+
+
+def _hidden(session: Session, alert_id: str) -> Callable[[], bool]:
+    """Whether a refused alert exists (and so is another organisation's), for the audit row only."""
+    return lambda: session.get(Alert, alert_id) is not None
+
+
+def _visible(
+    ctx: AppContext, session: Session, principal: Principal, alert_id: str, action: str, audit: AuditContext
+) -> Alert:
+    """The alert, or 404 audited as ``action`` (denied: another organisation's; not_found: none)."""
+    target = f"alert:{alert_id}"
+    with refusals_audited(ctx.audit, principal, action, target, _hidden(session, alert_id), ctx=audit):
+        return get_alert(session, principal, alert_id)
 
 
 def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
@@ -38,13 +59,15 @@ def _detail(request: Request, alert: Alert, session: Session) -> AlertDetail:
     )
 
 
-@router.get("/alerts", response_model=AlertsPublic, summary="Alerts of your organisation's lists")
+@router.get(
+    "/alerts", response_model=AlertsPublic, responses=PURPOSE, summary="Alerts of your organisation's lists"
+)
 def alerts_list(
     request: Request,
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
     status: Annotated[Literal["new", "confirmed", "rejected"] | None, Query()] = None,
     kind: Annotated[Literal["plate", "face"] | None, Query()] = None,
     camera_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -53,7 +76,8 @@ def alerts_list(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> AlertsPublic:
-    """Only alerts of watchlists your organisation owns or that are shared with it. Audited."""
+    """Only alerts of watchlists your organisation owns or that are shared with it. Police must state
+    `X-Purpose` and `X-Case-Number`; every read is audited with its result count."""
     q = AlertQuery(status, kind, camera_id, since, until, limit, offset)
     rows = list_alerts(session, principal, q)
     what = " ".join(f"{k}={v}" for k, v in vars(q).items() if v is not None and k not in ("limit", "offset"))
@@ -62,17 +86,20 @@ def alerts_list(
     return AlertsPublic(data=[AlertPublic.of(a, base) for a in rows], count=len(rows))
 
 
-@router.get("/alerts/{alert_id}", response_model=AlertDetail, responses=NOT_FOUND, summary="One alert")
+@router.get(
+    "/alerts/{alert_id}", response_model=AlertDetail, responses=NOT_FOUND | PURPOSE, summary="One alert"
+)
 def alert_detail(
     alert_id: str,
     request: Request,
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
 ) -> AlertDetail:
-    """The hit with links to the frame crop and the enrolled photo, to be compared side by side."""
-    alert = get_alert(session, principal, alert_id)
+    """The hit with links to the frame crop and the enrolled photo, to be compared side by side.
+    Police must state `X-Purpose` and `X-Case-Number`."""
+    alert = _visible(ctx, session, principal, alert_id, "alert.view", audit_ctx)
     ctx.audit.record(
         principal,
         "alert.view",
@@ -88,7 +115,7 @@ def alert_detail(
 @router.get(
     "/alerts/{alert_id}/evidence/{name}",
     response_class=FileResponse,
-    responses={**NOT_FOUND, 200: {**JPEG_RESPONSE, "description": "the evidence image"}},
+    responses={**NOT_FOUND, **PURPOSE, 200: {**JPEG_RESPONSE, "description": "the evidence image"}},
     summary="An evidence image: crop.jpg, frame.jpg or enrolled.jpg",
 )
 def alert_evidence(
@@ -97,10 +124,10 @@ def alert_evidence(
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
 ) -> FileResponse:
-    """Every disclosure of an evidence image is audited."""
-    alert = get_alert(session, principal, alert_id)
+    """Every disclosure of an evidence image is audited (police: with `X-Purpose` and `X-Case-Number`)."""
+    alert = _visible(ctx, session, principal, alert_id, "alert.evidence", audit_ctx)
     path = evidence_file(ctx, session, alert, name)
     ctx.audit.record(
         principal,
@@ -134,7 +161,9 @@ def alert_review(
     audit_ctx: AuditCtxDep,
 ) -> AlertDetail:
     """A face alert is confirmed only by two different police officers; one rejection closes it."""
-    alert = add_review(session, principal, alert_id, body.decision, body.note)
+    action, hidden = f"alert.{body.decision}", _hidden(session, alert_id)
+    with refusals_audited(ctx.audit, principal, action, f"alert:{alert_id}", hidden, ctx=audit_ctx):
+        alert = add_review(session, principal, alert_id, body.decision, body.note)
     session.commit()
     ctx.audit.record(
         principal,

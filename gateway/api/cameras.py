@@ -49,11 +49,16 @@ def list_cameras(principal: ViewerDep, session: SessionDep, ctx: CtxDep) -> Any:
     return [CameraPublic.model_validate(c) for c in cams]
 
 
-@router.get("/{camera_id}", response_model=CameraPublic, responses=ERROR_RESPONSES, summary="One camera")
-def get(camera_id: str, principal: ViewerDep, session: SessionDep) -> Any:
+@router.get(
+    "/{camera_id}",
+    response_model=CameraPublic | CameraResidentView,
+    responses=ERROR_RESPONSES,
+    summary="One camera",
+)
+def get(camera_id: str, principal: ViewerDep, session: SessionDep) -> CameraPublic | CameraResidentView:
     resident = principal.role == "resident"
     cam = service.get_camera_as(session, camera_id, resident)
-    return CameraResidentView.model_validate(cam) if resident else cam
+    return CameraResidentView.model_validate(cam) if resident else CameraPublic.model_validate(cam)
 
 
 @router.patch(

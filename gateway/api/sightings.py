@@ -41,8 +41,9 @@ def list_sightings(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> SightingsPublic:
-    """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count."""
+    """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count.
+    `has_hit` counts only watchlists your organisation owns or that are shared with it."""
     q = SightingQuery(plate, camera_id, since, until, limit, offset)
-    rows = search_sightings(session, q)
+    rows = search_sightings(session, principal, q)
     ctx.audit.record(principal, "sightings.search", q.describe(), ctx=audit_ctx, result_count=len(rows))
-    return SightingsPublic(data=[SightingPublic.of(s) for s in rows], count=len(rows))
+    return SightingsPublic(data=[SightingPublic.of(s, hit) for s, hit in rows], count=len(rows))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, UploadFile
 
 from gateway.api.params import RowId
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
+from gateway.audit.refusals import refusals_audited, watchlist_hidden
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example
 from gateway.watchlists import person_actions
@@ -70,7 +71,12 @@ def get_photo(
     session: SessionDep,
     ctx: CtxDep,
 ) -> Response:
-    data = person_actions.read_photo(ctx, editor, purpose, session, (watchlist_id, entry_id, photo_id))
+    hidden = watchlist_hidden(session, editor, watchlist_id)
+    target = f"photo:{photo_id}"
+    with refusals_audited(
+        ctx.audit, editor, "watchlist.photo.read", target, hidden, ctx=purpose, watchlist_id=watchlist_id
+    ):
+        data = person_actions.read_photo(ctx, editor, purpose, session, (watchlist_id, entry_id, photo_id))
     return Response(content=data, media_type=sniff_image_type(data))
 
 

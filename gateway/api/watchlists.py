@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from gateway.api import watchlist_persons, watchlist_plates
 from gateway.api.params import Offset, RowId
+from gateway.audit.refusals import refusals_audited, watchlist_hidden
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES
 from gateway.watchlists import list_actions
@@ -38,7 +39,10 @@ def list_all(editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> Watchli
 
 @lists.get("/{watchlist_id}", response_model=WatchlistPublic, responses=ERROR_RESPONSES, summary="One list")
 def get(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> WatchlistPublic:
-    return list_actions.read(ctx, editor, session, watchlist_id)
+    hidden = watchlist_hidden(session, editor, watchlist_id)
+    target = f"watchlist:{watchlist_id}"
+    with refusals_audited(ctx.audit, editor, "watchlist.read", target, hidden, watchlist_id=watchlist_id):
+        return list_actions.read(ctx, editor, session, watchlist_id)
 
 
 @lists.patch(
@@ -73,7 +77,12 @@ def entries(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntriesPublic:
-    return list_actions.entries(ctx, editor, purpose, session, watchlist_id, q, offset, limit)
+    hidden = watchlist_hidden(session, editor, watchlist_id)
+    target = f"watchlist:{watchlist_id}"
+    with refusals_audited(
+        ctx.audit, editor, "watchlist.entries.read", target, hidden, ctx=purpose, watchlist_id=watchlist_id
+    ):
+        return list_actions.entries(ctx, editor, purpose, session, watchlist_id, q, offset, limit)
 
 
 # main.py includes this module's router; the sub-routers keep the original order of paths in the OpenAPI

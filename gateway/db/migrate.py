@@ -19,11 +19,28 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_head(engine: Engine) -> None:
-    """Bring the database to the newest revision (idempotent)."""
+    """Bring the database to the newest revision (idempotent).
+
+    On SQLite, foreign keys are off while migrating: a migration that rebuilds a table (copy, drop,
+    rename) would otherwise let the drop cascade to every row referencing it. SQLite changes that
+    setting only outside a transaction; the references are checked before the migration commits.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"migration left rows with broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def autogenerate(engine: Engine, message: str) -> None:

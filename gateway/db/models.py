@@ -29,6 +29,10 @@ from gateway.db.types import UTCDateTime, utcnow
 ROLES = ("admin", "council", "police", "auditor", "camera", "resident")
 WATCHLIST_KINDS = ("plates", "persons")
 REPORT_STATUSES = ("new", "in_review", "closed")
+#: tables with integer ids that other rows keep naming after a delete (alerts, audit rows, reviews):
+#: on SQLite they are AUTOINCREMENT, so a deleted top id is never handed to a new row (PostgreSQL
+#: sequences never give an id twice anyway)
+NEVER_REUSED = {"sqlite_autoincrement": True}
 SEED_ORGANISATIONS = {
     "council": ("Territorial community council", "Рада територіальної громади"),
     "police": ("National Police", "Національна поліція"),
@@ -51,6 +55,7 @@ class ApiKey(Base):
     """
 
     __tablename__ = "api_keys"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     prefix: Mapped[str] = mapped_column(String(16), unique=True, index=True)
@@ -104,6 +109,7 @@ watchlist_cameras = Table(
 
 class Watchlist(Base):
     __tablename__ = "watchlists"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -123,7 +129,7 @@ class Watchlist(Base):
 
 class PlateEntry(Base):
     __tablename__ = "plate_entries"
-    __table_args__ = (Index("ix_plate_entries_watchlist_pattern", "watchlist_id", "pattern"),)
+    __table_args__ = (Index("ix_plate_entries_watchlist_pattern", "watchlist_id", "pattern"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"))
@@ -138,6 +144,7 @@ class PlateEntry(Base):
 
 class PersonEntry(Base):
     __tablename__ = "person_entries"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"), index=True)
@@ -157,6 +164,7 @@ class PersonPhoto(Base):
     """An enrolled photo: the file under data_dir and its face template's point id in the FaceIndex."""
 
     __tablename__ = "person_photos"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("person_entries.id", ondelete="CASCADE"), index=True)
@@ -190,6 +198,7 @@ class FaceAuthorisation(Base):
     """
 
     __tablename__ = "face_authorisations"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)

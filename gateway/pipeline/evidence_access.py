@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,10 +19,20 @@ def _missing(alert: Alert, name: str) -> NotFound:
     return NotFound("evidence", f"{alert.id}/{name}", "Доказ")
 
 
+RowT = TypeVar("RowT", PlateEntry, PersonEntry, PersonPhoto)
+
+
+def _named_by(alert: Alert, row: RowT | None) -> RowT | None:
+    """The row if it is the one the alert names; not a later row that got its id (maybe of another list)."""
+    if row is None or row.watchlist_id != alert.watchlist_id or row.created_at > alert.created_at:
+        return None
+    return row
+
+
 def _enrolled_path(ctx: AppContext, session: Session, alert: Alert) -> Path | None:
     if alert.enrolled_photo_id is None:
         return None
-    photo = session.get(PersonPhoto, alert.enrolled_photo_id)
+    photo = _named_by(alert, session.get(PersonPhoto, alert.enrolled_photo_id))
     if photo is None:
         return None
     root = ctx.settings.photo_root.resolve()
@@ -46,7 +57,7 @@ def evidence_file(ctx: AppContext, session: Session, alert: Alert, name: str) ->
 
 def entry_summary(session: Session, alert: Alert) -> EntrySummary | None:
     if alert.kind == "face":
-        person = session.get(PersonEntry, alert.entry_id)
+        person = _named_by(alert, session.get(PersonEntry, alert.entry_id))
         return EntrySummary(label=person.label, reason=person.reason) if person else None
-    plate = session.get(PlateEntry, alert.entry_id)
+    plate = _named_by(alert, session.get(PlateEntry, alert.entry_id))
     return EntrySummary(label=plate.pattern, reason=plate.reason) if plate else None

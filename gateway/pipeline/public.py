@@ -63,11 +63,13 @@ class SightingPublic(BaseModel):
     first_seen: datetime
     last_seen: datetime
     n_reads: int
-    has_hit: bool
+    has_hit: bool = Field(description="it hit a watchlist your organisation owns or that is shared with it")
 
     @classmethod
-    def of(cls, s: Sighting) -> SightingPublic:
-        return cls.model_validate(s, from_attributes=True)
+    def of(cls, s: Sighting, has_hit: bool) -> SightingPublic:
+        """``has_hit`` as the caller may know it (the stored flag counts every organisation's lists)."""
+        fields = {name: getattr(s, name) for name in cls.model_fields if name != "has_hit"}
+        return cls(**fields, has_hit=has_hit)
 
 
 class SightingsPublic(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
@@ -42,8 +42,15 @@ def _plate_clause(plate: str) -> ColumnElement[bool]:
     return Sighting.plate_text.like(pattern.replace("?", "_").replace("*", "%"))
 
 
-def search_sightings(session: Session, q: SightingQuery) -> list[Sighting]:
-    stmt = select(Sighting)
+def search_sightings(session: Session, principal: Principal, q: SightingQuery) -> list[tuple[Sighting, bool]]:
+    """Sightings, each with whether it hit a list the caller sees (an alert visible to the caller).
+
+    The stored ``Sighting.has_hit`` says whether it hit any list at all: kept for retention, never
+    shown, because it would tell the council about police lists and the police about council lists."""
+    visible_hit = (
+        select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
+    )
+    stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit))
     if q.plate:
         stmt = stmt.where(_plate_clause(q.plate))
     if q.camera_id:
@@ -53,25 +60,36 @@ def search_sightings(session: Session, q: SightingQuery) -> list[Sighting]:
     if q.until:
         stmt = stmt.where(Sighting.first_seen <= q.until)
     stmt = stmt.order_by(Sighting.first_seen.desc(), Sighting.id).limit(min(q.limit, MAX_LIMIT))
-    return list(session.scalars(stmt.offset(q.offset)).all())
+    return [(row, bool(hit)) for row, hit in session.execute(stmt.offset(q.offset)).all()]
+
+
+def alert_visible_to(principal: Principal) -> ColumnElement[bool]:
+    """An alert is the organisation's whose list it hit, recorded on the alert at match time; others see it
+    only while that same list is shared with them.
+
+    Visibility never rests on the list id alone: a list with the alert's id is the alert's list only if
+    it has the alert's owner and existed before the alert (an id once reused, or a row restored under an
+    old id, cannot hand the alert to someone else)."""
+    org = principal.organisation_id
+    if org is None:
+        return false()
+    shared = (
+        select(watchlist_shares.c.watchlist_id)
+        .join(Watchlist, Watchlist.id == watchlist_shares.c.watchlist_id)
+        .where(
+            watchlist_shares.c.organisation_id == org,
+            Watchlist.id == Alert.watchlist_id,
+            Watchlist.owner_org == Alert.organisation_id,
+            Watchlist.created_at <= Alert.created_at,
+        )
+        .exists()
+    )
+    return or_(Alert.organisation_id == org, shared)
 
 
 def visible_alerts(principal: Principal) -> Select[Alert]:
-    """Alerts of lists the caller's organisation owns or that are shared with it; nothing else."""
-    org = principal.organisation_id
-    if org is None:
-        return select(Alert).where(Alert.id.is_(None))
-    shared = select(watchlist_shares.c.watchlist_id).where(watchlist_shares.c.organisation_id == org)
-    owned = select(Watchlist.id).where(Watchlist.owner_org == org)
-    known = select(Watchlist.id)
-    return select(Alert).where(
-        or_(
-            Alert.watchlist_id.in_(owned),
-            Alert.watchlist_id.in_(shared),
-            # a deleted list: the organisation recorded on the alert still sees it
-            (Alert.organisation_id == org) & Alert.watchlist_id.not_in(known),
-        )
-    )
+    """Alerts of lists the caller's organisation owns (or owned) or that are shared with it; nothing else."""
+    return select(Alert).where(alert_visible_to(principal))
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,22 @@ def test_authorisation_stops_by_itself_at_expiry() -> None:
     auth = FaceAuthorisation(starts_at=now - timedelta(hours=2), expires_at=now - timedelta(seconds=1))
     assert not is_active(auth, now)
     assert is_active(auth, now - timedelta(hours=1))
+
+
+def test_resident_opens_a_permitted_camera_and_sees_only_public_fields(gateway: Any) -> None:
+    public = {"id", "name", "village", "road", "direction", "lat", "lon"}
+    with gateway.client(gateway.admin_key) as c:
+        body = {"id": "res-open", "name": "Square", "village": "Ivanivka", "roi": "0,0,10,10"}
+        assert c.post("/v1/cameras", json=body | {"resident_visible": True}).status_code == 201
+        assert c.post("/v1/cameras", json={"id": "res-hidden", "name": "Yard"}).status_code == 201
+        full = c.get("/v1/cameras/res-open")
+        assert full.status_code == 200 and full.json()["roi"] == "0,0,10,10"
+        assert {"resident_visible", "faces_enabled", "created_at"} <= set(full.json())
+    with gateway.client(gateway.key("resident")) as c:
+        r = c.get("/v1/cameras/res-open")
+        assert r.status_code == 200, r.text
+        assert set(r.json()) == public and r.json()["village"] == "Ivanivka"
+        hidden = c.get("/v1/cameras/res-hidden")
+        assert hidden.status_code == 404 and set(hidden.json()) >= {"error", "detail", "detail_uk"}
+    with gateway.client(gateway.key("council", "council")) as c:
+        assert c.get("/v1/cameras/res-open").json()["roi"] == "0,0,10,10"
