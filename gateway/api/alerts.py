@@ -15,7 +15,7 @@ from gateway.audit.refusals import refusals_audited
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
 from gateway.db.events import Alert
-from gateway.deps import AuditCtxDep, CtxDep, PurposeDep, SessionDep, require_role
+from gateway.deps import CtxDep, PurposeDep, SessionDep, require_role
 from gateway.errors import JPEG_RESPONSE
 from gateway.pipeline.evidence_access import entry_summary, evidence_file
 from gateway.pipeline.public import AlertDetail, AlertPublic, AlertsPublic, ReviewCreate, ReviewPublic
@@ -158,9 +158,10 @@ def alert_review(
     ctx: CtxDep,
     session: SessionDep,
     principal: ReaderDep,
-    audit_ctx: AuditCtxDep,
+    audit_ctx: PurposeDep,
 ) -> AlertDetail:
-    """A face alert is confirmed only by two different police officers; one rejection closes it."""
+    """A face alert is confirmed only by two different police officers; one rejection closes it. Police
+    state `X-Purpose` and `X-Case-Number`, as for reading the alert."""
     action, hidden = f"alert.{body.decision}", _hidden(session, alert_id)
     with refusals_audited(ctx.audit, principal, action, f"alert:{alert_id}", hidden, ctx=audit_ctx):
         alert = add_review(session, principal, alert_id, body.decision, body.note)

@@ -65,11 +65,15 @@ def test_face_alert_needs_two_different_officers(site: Any) -> None:
     alert_id = site.ids["face_alert"]
     path = f"/v1/alerts/{alert_id}/reviews"
 
-    def review(who: str, decision: str = "confirm") -> httpx.Response:
+    def review(who: str, decision: str = "confirm", purpose: bool = True) -> httpx.Response:
         headers = {"Authorization": f"Bearer {site.keys[who]}"}
+        if purpose:
+            headers |= {"X-Purpose": "test", "X-Case-Number": "T-1"}
         return site.drv.http.post(path, headers=headers, json={"decision": decision})
 
     assert review("council").status_code in (403, 404)
+    unstated = review("police", purpose=False)  # a police decision names its case, as its reads do
+    assert unstated.status_code == 422 and unstated.json()["error"] == "purpose_required"
     first = review("police")
     assert first.status_code == 201 and first.json()["status"] == "new"
     assert review("police").status_code == 409  # the same officer cannot confirm twice
