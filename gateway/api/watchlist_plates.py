@@ -26,10 +26,10 @@ ADD_ERRORS = ERROR_RESPONSES | {
     responses=ADD_ERRORS,
     summary="Add a plate or wildcard pattern (AA12??BB)",
 )
-def add_plate(
-    watchlist_id: RowId, body: PlateEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
+async def add_plate(
+    watchlist_id: RowId, body: PlateEntryCreate, editor: ListEditorDep, ctx: CtxDep
 ) -> PlateEntryPublic:
-    return plate_actions.add(ctx, editor, session, watchlist_id, body)
+    return await anyio.to_thread.run_sync(plate_actions.add, ctx, editor, watchlist_id, body)
 
 
 @router.delete(

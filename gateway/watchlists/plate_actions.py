@@ -17,15 +17,16 @@ from gateway.watchlists.views import plate_public
 UPLOAD = "watchlist.plates.upload"
 
 
-def add(
-    ctx: AppContext, editor: Principal, session: Session, watchlist_id: int, body: PlateEntryCreate
-) -> PlateEntryPublic:
-    wl = get_editable(session, editor, watchlist_id)
-    entry = service.add_plate_entry(session, wl, body, editor.key_id)
-    session.commit()
-    matcher_add(ctx, [entry])
-    record(ctx, editor, "watchlist.plate.add", f"plate_entry:{entry.id}", wl)
-    return plate_public(entry)
+def add(ctx: AppContext, editor: Principal, watchlist_id: int, body: PlateEntryCreate) -> PlateEntryPublic:
+    """One plate (blocking: run it in a worker thread). Under the lists' lock, in a session of its own
+    opened inside it, so two adds of the same plate cannot both pass the 'already in the list' check."""
+    with ctx.watchlist_lock, ctx.sessions() as session:
+        wl = get_editable(session, editor, watchlist_id)
+        entry = service.add_plate_entry(session, wl, body, editor.key_id)
+        session.commit()
+        matcher_add(ctx, [entry])
+        record(ctx, editor, "watchlist.plate.add", f"plate_entry:{entry.id}", wl)
+        return plate_public(entry)
 
 
 def delete(ctx: AppContext, editor: Principal, session: Session, watchlist_id: int, entry_id: int) -> None:
@@ -38,8 +39,9 @@ def delete(ctx: AppContext, editor: Principal, session: Session, watchlist_id: i
 def upload(
     ctx: AppContext, editor: Principal, watchlist_id: int, data: bytes, mode: UploadMode
 ) -> BulkResult:
-    """A CSV of plates in one transaction (blocking: run it in a worker thread)."""
-    with ctx.sessions() as session:
+    """A CSV of plates in one transaction (blocking: run it in a worker thread), under the lists' lock
+    like a single add, so a plate added meanwhile cannot be added twice."""
+    with ctx.watchlist_lock, ctx.sessions() as session:
         wl = get_editable(session, editor, watchlist_id)
         limits, target = ctx.settings.limits, f"watchlist:{watchlist_id}"
         with (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -138,6 +139,27 @@ def test_a_single_plate_already_in_the_list_is_a_conflict_and_changes_nothing(ga
         assert (got["entry_count"], got["version"]) == (2, 3)
         # the same plate in another list is no conflict
         assert c.post(f"/v1/watchlists/{other['id']}/plates", json={"plate": "BH0423EK"}).status_code == 201
+
+
+def test_the_same_plate_added_at_once_is_stored_once(gateway: Any) -> None:
+    """Adds and uploads of one plate, sent together: one is added, the others refused, none twice."""
+    council = gateway.key("council", "council")
+    wl = _make(gateway, council, name="racing adds")
+    base = f"/v1/watchlists/{wl['id']}"
+
+    def add(i: int) -> int:
+        with gateway.client(council) as c:
+            if i % 2:
+                return int(c.post(f"{base}/plates", json={"plate": "KA7777XX"}).status_code)
+            csv = b"plate,reason\nKA7777XX,race\n"
+            r = c.post(f"{base}/plates/bulk", files={"file": ("p.csv", csv, "text/csv")})
+            return 201 if r.status_code == 200 and r.json()["accepted"] == 1 else int(r.status_code)
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(add, range(16)))
+    assert codes.count(201) == 1, codes
+    with gateway.client(council) as c:
+        assert c.get(base).json()["entry_count"] == 1
 
 
 def test_a_single_entry_that_has_already_expired_is_refused(gateway: Any) -> None:
