@@ -124,6 +124,8 @@ class Agent:
         cams = {cid: h.snapshot() for cid, h in self.health.items()}
         good = {HealthState.STREAMING.value, HealthState.FINISHED.value}
         degraded = any(c["state"] not in good for c in cams.values())
+        delivering = self.delivery.running
+        degraded = degraded or self.spool.disk_full or not delivering
         return {
             "status": "degraded" if degraded else "ok",
             "cameras": cams,
@@ -131,6 +133,9 @@ class Agent:
                 "records": len(self.spool),
                 "bytes": self.spool.bytes,
                 "dropped": self.spool.dropped_total,
+                "disk_full": self.spool.disk_full,
+                "last_error": self.spool.last_error,
             },
+            "delivery": {"running": delivering, "last_error": self.delivery.last_error},
             "time": time.time(),
         }

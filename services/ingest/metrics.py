@@ -32,7 +32,7 @@ class IngestMetrics:
         )
         self.frames_spooled = counter("frames_spooled", "Frames written to the on-disk spool")
         self.frames_dropped = counter(
-            "frames_dropped", "Frames dropped: spool full (oldest first) or corrupt"
+            "frames_dropped", "Frames dropped: spool over its bounds or disk full (oldest first), or corrupt"
         )
         self.frames_rejected = counter("frames_rejected", "Frames the gateway refused with a 4xx")
         self.reconnects = counter("reconnects", "Reconnect attempts to the camera")
@@ -49,6 +49,11 @@ class IngestMetrics:
         self.spool_records = Gauge("varta_ingest_spool_records", "Frames waiting in the spool", registry=r)
         self.spool_bytes = Gauge(
             "varta_ingest_spool_bytes", "Bytes of frames waiting in the spool", registry=r
+        )
+        self.spool_disk_full = Gauge(
+            "varta_ingest_spool_disk_full",
+            "1 while the spool's disk is full (frames are dropped)",
+            registry=r,
         )
         self.gateway_up = Gauge(
             "varta_ingest_gateway_up", "1 when the last delivery attempt succeeded", registry=r

@@ -37,6 +37,7 @@ from services.ingest.spool import Spool
 log = logging.getLogger(__name__)
 
 OutcomeKind = Literal["accepted", "rejected", "retry"]
+_CRASH_PAUSE_S = 1.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -127,6 +128,7 @@ class Delivery:
         self._stop = threading.Event()
         self._down_until = 0.0
         self._failures = 0
+        self.last_error: str | None = None
         self._thread = threading.Thread(target=self._run, name="varta-delivery", daemon=True)
         self._update_gauges()
 
@@ -156,6 +158,7 @@ class Delivery:
     def _update_gauges(self) -> None:
         self.metrics.spool_records.set(len(self.spool))
         self.metrics.spool_bytes.set(self.spool.bytes)
+        self.metrics.spool_disk_full.set(1 if self.spool.disk_full else 0)
 
     def idle(self) -> bool:
         with self._cond:
@@ -197,16 +200,30 @@ class Delivery:
                 self._cond.wait(1.0)
         return None
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
-        while True:
-            item = self._next()
-            if item is None:
-                return
-            frame, spool_id = item
-            started = time.monotonic()
-            outcome = self.client.send(frame)
-            self.metrics.send_seconds.observe(time.monotonic() - started)
-            self._settle(frame, spool_id, outcome)
+        while not self._stop.is_set():
+            try:
+                if not self._deliver_one():
+                    return
+            except Exception as exc:  # never die silently: log, show in health, go on after a pause
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("delivery: unexpected error; going on in %.0fs", _CRASH_PAUSE_S)
+                self._stop.wait(_CRASH_PAUSE_S)
+
+    def _deliver_one(self) -> bool:
+        item = self._next()
+        if item is None:
+            return False
+        frame, spool_id = item
+        started = time.monotonic()
+        outcome = self.client.send(frame)
+        self.metrics.send_seconds.observe(time.monotonic() - started)
+        self._settle(frame, spool_id, outcome)
+        return True
 
     def _settle(self, frame: OutFrame, spool_id: int | None, outcome: Outcome) -> None:
         cam = frame.camera_id
