@@ -60,6 +60,16 @@ def _crc(key: str, jpeg: bytes) -> int:
     return zlib.crc32(jpeg, zlib.crc32(key.encode()))
 
 
+def _decode(cam: object, ts: object, seq: object, jpeg: object) -> OutFrame | None:
+    """The frame of a row, or None when a field is damaged (the checksum covers key and JPEG only)."""
+    try:
+        when = datetime.fromisoformat(str(ts))
+        frame = OutFrame(str(cam), when, int(seq), bytes(jpeg))  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return frame if when.tzinfo is not None else None
+
+
 @dataclass(slots=True, frozen=True)
 class SpoolRecord:
     id: int
@@ -307,10 +317,15 @@ class Spool:
             if row is None:
                 return None
             rid, cam, ts, seq, key, jpeg, crc = row
-            frame = OutFrame(cam, datetime.fromisoformat(ts), int(seq), bytes(jpeg))
-            if _crc(key, frame.jpeg) == crc and frame.idempotency_key == key:
+            frame = _decode(cam, ts, seq, jpeg)
+            if frame is None:
+                log.error(
+                    "spool record %s of camera %s is unreadable (capture time %r); discarded", rid, cam, ts
+                )
+            elif _crc(key, frame.jpeg) == crc and frame.idempotency_key == key:
                 return SpoolRecord(int(rid), frame)
-            log.error("spool record %s of camera %s failed its checksum; discarded", rid, cam)
+            else:
+                log.error("spool record %s of camera %s failed its checksum; discarded", rid, cam)
             self.remove(int(rid))
             self._report_drops({cam: 1})
 

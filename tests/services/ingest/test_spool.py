@@ -175,3 +175,19 @@ def test_spool_emptied_on_a_full_disk_is_recreated(tmp_path: Path) -> None:
     s.append(frame(5))
     assert [f.seq for f in drain(s)] == [5]
     s.close()
+
+
+def test_record_with_a_damaged_capture_time_is_discarded_and_the_rest_replayed(tmp_path: Path) -> None:
+    path = tmp_path / "spool.db"
+    s = Spool(path, 10**9, 10**6)
+    s.append_many([frame(i) for i in range(4)])
+    s.close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE frames SET capture_time = '2026-01-01T0X:00:00' WHERE seq = 0")
+    db.execute("UPDATE frames SET capture_time = '2026-01-01T00:00:00' WHERE seq = 2")  # no time zone
+    db.commit()
+    db.close()
+    drops: list[tuple[str, int]] = []
+    s2 = Spool(path, 10**9, 10**6, on_drop=lambda cam, n: drops.append((cam, n)))
+    assert [f.seq for f in drain(s2)] == [1, 3]
+    assert drops == [("cam", 1), ("cam", 1)] and s2.dropped_total == 2 and len(s2) == 0
