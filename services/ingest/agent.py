@@ -47,7 +47,7 @@ class Agent:
             if cam.preview_every_s is not None:
                 latest = LatestFrame()
                 previews.append((cam, latest))
-            self.workers.append(CameraWorker(cam, source, self.delivery, self.metrics, latest))
+            self.workers.append(CameraWorker(cam, source, self.delivery, self.metrics, latest, health))
         self.previews = PreviewSender(previews, s, keys.get, self.metrics) if previews else None
 
     def _on_drop(self, camera_id: str, n: int) -> None:
