@@ -57,6 +57,8 @@ def main(argv: list[str]) -> int:
 
 
 def _ezviz_devices(cfg: object, account_name: str) -> int:
+    import httpx
+
     from services.ingest.config import IngestConfig
     from services.ingest.sources.ezviz import EzvizClient, EzvizError
 
@@ -64,13 +66,29 @@ def _ezviz_devices(cfg: object, account_name: str) -> int:
     account = cfg.ezviz_account(account_name)
     if account is None:
         names = ", ".join(a.name for a in cfg.ezviz_accounts) or "none configured"
-        print(f"no EZVIZ account {account_name!r} (known: {names})", file=sys.stderr)
+        names_uk = ", ".join(a.name for a in cfg.ezviz_accounts) or "жодного"
+        print(
+            f"--account: no EZVIZ account {account_name!r} (known: {names}) / "
+            f"немає облікового запису EZVIZ {account_name!r} (відомі: {names_uk})",
+            file=sys.stderr,
+        )
         return 2
     client = EzvizClient(account)
     try:
         devices = client.devices()
     except EzvizError as exc:
-        print(f"EZVIZ: {exc}", file=sys.stderr)
+        print(
+            f"EZVIZ account {account_name}: {exc} / "
+            f"обліковий запис EZVIZ {account_name}: хмара EZVIZ відповіла помилкою (код {exc.code})",
+            file=sys.stderr,
+        )
+        return 1
+    except httpx.HTTPError as exc:
+        print(
+            f"EZVIZ account {account_name}: cannot reach {account.api_url}: {type(exc).__name__}: {exc} / "
+            f"обліковий запис EZVIZ {account_name}: не вдалося зв'язатися з {account.api_url}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         client.close()
