@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -149,7 +149,7 @@ class FileSource(_Strict):
     path: Path
     realtime: bool = False
     loop: bool = False
-    start_time: datetime | None = None
+    start_time: AwareDatetime | None = None  # a zoneless time would be refused by the gateway
 
 
 class FolderSource(_Strict):
@@ -158,7 +158,7 @@ class FolderSource(_Strict):
     pattern: str = "*.jpg"
     realtime: bool = False
     loop: bool = False
-    start_time: datetime | None = None
+    start_time: AwareDatetime | None = None  # a zoneless time would be refused by the gateway
 
 
 class PushSource(_Strict):

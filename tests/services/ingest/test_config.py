@@ -128,6 +128,20 @@ def test_field_errors(change: dict[str, Any], expected: str) -> None:
     assert any(p.startswith(expected) for p in found), found
 
 
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_start_time_needs_a_time_zone(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "clip.mp4").write_bytes(b"x")
+    src = {"type": kind, "path": str(tmp_path / "clip.mp4" if kind == "file" else tmp_path)}
+    found = problems(base(source={**src, "start_time": "2026-01-01 00:00:00"}))
+    assert found == [
+        "cameras[0] (id=kr-north): source.start_time: needs a time zone (e.g. +02:00 or Z) / "
+        "потрібен часовий пояс (+02:00 або Z)"
+    ]
+    cfg = parse_config(base(source={**src, "start_time": "2026-01-01T00:00:00+02:00"}), env={"KEY": SECRET})
+    start = cfg.cameras[0].source.start_time  # type: ignore[union-attr]
+    assert start is not None and start.utcoffset() is not None
+
+
 def test_preview_fields_default_off_and_accept_bounds() -> None:
     cam = parse_config(base(), env={"KEY": SECRET}).cameras[0]
     assert (cam.preview_every_s, cam.preview_max_side) == (None, 640)
