@@ -95,9 +95,11 @@ class CameraHealth:
                 self.last_error = error
             self._publish()
 
-    def ok(self) -> None:
+    def ok(self, reset_failures: bool = True) -> None:
+        """A frame came; ``reset_failures=False`` while a reconnected stream has not proved stable."""
         with self._lock:
-            self.failures = 0
+            if reset_failures:
+                self.failures = 0
             self.last_frame_at = time.time()
         self.set(HealthState.STREAMING)
 
