@@ -2,9 +2,10 @@
 
 Contract (``POST {gateway}/v1/frames``, raw JPEG body, Bearer camera key, X-Camera-Id,
 X-Capture-Time, Idempotency-Key):
-- 200: accepted (also for a retried key, ``"duplicate": true``);
+- 2xx (200): accepted (also for a retried key, ``"duplicate": true``);
 - 4xx other than 429: the frame itself is bad -> logged, counted as rejected, never retried;
-- 5xx, 429, connection errors: spooled and replayed later, honouring ``Retry-After``.
+- 5xx, 429, connection errors and any other answer (a 3xx redirect): spooled and replayed later,
+  honouring ``Retry-After``.
 
 Ordering: one delivery thread sends everything. Frames wait in a small in-memory queue while the
 spool is empty and the gateway answers; the moment a send fails, or the queue overflows, that
@@ -102,12 +103,16 @@ class GatewayClient:
             resp = self._http.post(self.url, content=frame.jpeg, headers=headers)
         except httpx.HTTPError as exc:
             return Outcome("retry", detail=f"{type(exc).__name__}: {exc}")
-        if resp.status_code == 200:
-            return Outcome("accepted", 200)
-        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-        if resp.status_code == 429 or resp.status_code >= 500:
-            return Outcome("retry", resp.status_code, retry_after, resp.text[:200])
-        return Outcome("rejected", resp.status_code, None, resp.text[:300])
+        status = resp.status_code
+        if 200 <= status < 300:
+            return Outcome("accepted", status)
+        if 400 <= status < 500 and status != 429:
+            return Outcome("rejected", status, None, resp.text[:300])
+        # 5xx, 429, and anything unexpected (a redirect, 1xx): kept and retried, never dropped
+        detail = resp.text[:200]
+        if 300 <= status < 400:
+            detail = f"redirect to {resp.headers.get('Location', '?')} (check gateway_url)"
+        return Outcome("retry", status, parse_retry_after(resp.headers.get("Retry-After")), detail)
 
     def close(self) -> None:
         self._http.close()

@@ -150,3 +150,31 @@ def test_full_disk_while_gateway_fails_drops_counted_and_delivery_survives(
     keys = [a["key"] for a in rec.arrivals()]
     assert len(keys) == len(set(keys)) == 200 - spool.dropped_total
     assert keys[-1] == big[-1].idempotency_key
+
+
+@pytest.mark.parametrize("status", [302, 307, 501])
+def test_redirects_and_other_non_4xx_answers_are_kept_and_retried(
+    tmp_path: Path, gateway: tuple[Recorder, int], status: int
+) -> None:
+    rec, port = gateway
+    rec.fail_status = status
+    d, metrics, spool = make_delivery(tmp_path, port)
+    for i in range(3):
+        d.submit(frame(i))
+    wait_for(lambda: len(spool) == 3 and len(rec.attempts) >= 2, 5, what="spooled and retried")
+    assert value(metrics, "frames_rejected") == 0
+    rec.fail_status = None
+    wait_for(lambda: len(rec.arrivals()) == 3, 10, what="delivered once the gateway answers 200")
+    d.stop()
+    assert value(metrics, "frames_sent") == 3 and value(metrics, "frames_rejected") == 0
+
+
+def test_any_2xx_is_accepted(tmp_path: Path, gateway: tuple[Recorder, int]) -> None:
+    rec, port = gateway
+    rec.fail_status = 202
+    d, metrics, spool = make_delivery(tmp_path, port)
+    for i in range(3):
+        d.submit(frame(i))
+    wait_for(lambda: value(metrics, "frames_sent") == 3, 5, what="3 accepted")
+    d.stop()
+    assert value(metrics, "frames_rejected") == 0 and len(spool) == 0 and len(rec.attempts) == 3
