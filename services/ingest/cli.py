@@ -51,9 +51,13 @@ def main(argv: list[str]) -> int:
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per frame otherwise
-    from services.ingest.agent import Agent
+    from services.ingest.agent import Agent, AgentStartError
 
-    return Agent(cfg).run(exit_when_done=args.exit_when_done)
+    try:
+        return Agent(cfg).run(exit_when_done=args.exit_when_done)
+    except AgentStartError as exc:
+        print(f"{args.config}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _ezviz_devices(cfg: object, account_name: str) -> int:
