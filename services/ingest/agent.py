@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -14,7 +15,7 @@ from services.ingest.preview import LatestFrame, PreviewSender
 from services.ingest.sender import Delivery, GatewayClient
 from services.ingest.sources import build_source
 from services.ingest.sources.push import PushReceiver
-from services.ingest.spool import Spool
+from services.ingest.spool import Spool, SpoolError
 from services.ingest.worker import CameraWorker
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,14 @@ class Agent:
         self.cfg = cfg
         self.metrics = IngestMetrics()
         s = cfg.agent
-        self.spool = Spool(s.spool.path, s.spool.max_bytes, s.spool.max_records, on_drop=self._on_drop)
+        try:
+            self.spool = Spool(s.spool.path, s.spool.max_bytes, s.spool.max_records, on_drop=self._on_drop)
+        except (SpoolError, OSError, sqlite3.Error) as exc:
+            raise AgentStartError(
+                f"agent.spool.path: cannot open the spool {s.spool.path}: {exc}",
+                f"agent.spool.path: не вдалося відкрити спул {s.spool.path} "
+                "(перевірте шлях, права доступу та вільне місце)",
+            ) from None
         keys = {c.id: c.key for c in cfg.cameras}
         self.delivery = Delivery(GatewayClient(s, keys.get), self.spool, self.metrics, s)
         self.health: dict[str, CameraHealth] = {}

@@ -293,6 +293,7 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
     accounts = {a.name for a in cfg.ezviz_accounts}
     seen: set[str] = set()
 
+    problems.extend(_check_spool_path(cfg.agent.spool.path))
     for i, acc in enumerate(cfg.ezviz_accounts):
         try:
             acc._app_secret = read_secret(
@@ -310,6 +311,24 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
             problems.append(f"{where}: village: unknown village {cam.village!r} (known: {sorted(villages)})")
         problems.extend(f"{where}: {p}" for p in _resolve_camera(cam, env, base, accounts))
     return problems
+
+
+def _check_spool_path(path: Path) -> list[str]:
+    """The spool must be a file (or not exist yet) whose nearest existing ancestor is a directory."""
+    where = "agent.spool.path"
+    if path.is_dir():
+        return [
+            f"{where}: {path} is a directory; give the path of a file, e.g. {path / 'spool.db'} / "
+            f"{path} є каталогом; вкажіть шлях до файлу, напр. {path / 'spool.db'}"
+        ]
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                return [
+                    f"{where}: {parent} is not a directory / {parent} не є каталогом",
+                ]
+            break
+    return []
 
 
 def _rel(path: Path | None, base: Path) -> Path | None:

@@ -70,6 +70,10 @@ def _decode(cam: object, ts: object, seq: object, jpeg: object) -> OutFrame | No
     return frame if when.tzinfo is not None else None
 
 
+class SpoolError(Exception):
+    """The spool path cannot hold a spool (a directory, a parent that is a file)."""
+
+
 @dataclass(slots=True, frozen=True)
 class SpoolRecord:
     id: int
@@ -85,7 +89,10 @@ class Spool:
         self.max_records = max_records
         self.on_drop = on_drop
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise SpoolError(f"{self.path.parent} is not a directory") from None
         self._db = self._open()
         row = self._db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM frames").fetchone()
         self._count, self._bytes = int(row[0]), int(row[1])
@@ -107,12 +114,18 @@ class Spool:
         return db
 
     def _open(self) -> sqlite3.Connection:
+        """Open the spool; a file that is not a database or is damaged is moved aside. Anything else
+        (a directory, no permission, no space) is raised: that is not the file's fault."""
+        if self.path.is_dir():
+            raise SpoolError(f"{self.path} is a directory, not a spool file")
         try:
             db = self._connect()
             if db.execute("PRAGMA quick_check").fetchone()[0] == "ok":
                 return db
             db.close()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
             log.error("spool %s cannot be opened: %s", self.path, exc)
         aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
         log.error("spool %s is corrupt; moved aside to %s and starting an empty spool", self.path, aside)

@@ -142,6 +142,21 @@ def test_start_time_needs_a_time_zone(tmp_path: Path, kind: str) -> None:
     assert start is not None and start.utcoffset() is not None
 
 
+def test_spool_path_must_be_a_file_in_a_directory(tmp_path: Path) -> None:
+    raw = base()
+    raw["agent"]["spool"] = {"path": str(tmp_path)}
+    found = problems(raw)
+    assert len(found) == 1 and found[0].startswith(f"agent.spool.path: {tmp_path} is a directory")
+    assert "є каталогом" in found[0]
+    (tmp_path / "f").write_text("x")
+    raw["agent"]["spool"] = {"path": str(tmp_path / "f" / "sub" / "spool.db")}
+    assert problems(raw) == [
+        f"agent.spool.path: {tmp_path / 'f'} is not a directory / {tmp_path / 'f'} не є каталогом"
+    ]
+    raw["agent"]["spool"] = {"path": str(tmp_path / "new" / "spool.db")}
+    parse_config(raw, env={"KEY": SECRET})
+
+
 def test_preview_fields_default_off_and_accept_bounds() -> None:
     cam = parse_config(base(), env={"KEY": SECRET}).cameras[0]
     assert (cam.preview_every_s, cam.preview_max_side) == (None, 640)

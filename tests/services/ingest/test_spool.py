@@ -191,3 +191,22 @@ def test_record_with_a_damaged_capture_time_is_discarded_and_the_rest_replayed(t
     s2 = Spool(path, 10**9, 10**6, on_drop=lambda cam, n: drops.append((cam, n)))
     assert [f.seq for f in drain(s2)] == [1, 3]
     assert drops == [("cam", 1), ("cam", 1)] and s2.dropped_total == 2 and len(s2) == 0
+
+
+def test_a_directory_or_a_file_as_parent_is_refused_and_never_renamed(tmp_path: Path) -> None:
+    import pytest
+
+    from services.ingest.spool import SpoolError
+
+    folder = tmp_path / "spool-dir"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("the user's file")
+    with pytest.raises(SpoolError, match="is a directory"):
+        Spool(folder, 10**9, 10**6)
+    assert (folder / "keep.txt").read_text() == "the user's file"
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(SpoolError, match="is not a directory"):
+        Spool(blocker / "spool.db", 10**9, 10**6)
+    assert blocker.read_text() == "x"
