@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from services.ingest.config_errors import ConfigError, format_validation_error
+from shared.validation_uk import invalid
 
 
 class _Strict(BaseModel):
@@ -88,10 +89,27 @@ class MotionSettings(_Strict):
     var_threshold: Annotated[float, Field(gt=0.0, le=1000.0)] = 32.0
 
 
+def _check_url(url: str) -> str:
+    """A URL whose host and port are usable (the pattern checked only the scheme)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises for a port out of range or not a number
+    except ValueError as exc:
+        raise invalid(f"is not a valid URL ({exc})", f"недійсна URL-адреса ({exc})") from None
+    if not parts.hostname:
+        raise invalid("has no host", "не має адреси (хоста)")
+    if port == 0:
+        raise invalid("port must be 1-65535", "порт має бути від 1 до 65535")
+    return url
+
+
 def _check_no_inline_password(url: str) -> str:
-    parts = urlsplit(url)
+    parts = urlsplit(_check_url(url))
     if parts.password:
-        raise ValueError("must not carry a password: use password_env or password_file")
+        raise invalid(
+            "must not carry a password: use password_env or password_file",
+            "не має містити пароль: використайте password_env або password_file",
+        )
     return url
 
 
@@ -222,6 +240,8 @@ class EzvizAccount(_Strict):
     timeout_s: Annotated[float, Field(gt=0, le=120)] = 15.0
     _app_secret: SecretStr | None = PrivateAttr(default=None)
 
+    _api_url = field_validator("api_url")(_check_url)
+
     @property
     def app_secret(self) -> SecretStr:
         if self._app_secret is None:
@@ -250,6 +270,8 @@ class AgentSettings(_Strict):
     backoff_max_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
     max_retry_after_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
     pending_max: Annotated[int, Field(ge=1, le=10000)] = 16
+
+    _gateway_url = field_validator("gateway_url")(_check_url)
 
 
 class IngestConfig(_Strict):

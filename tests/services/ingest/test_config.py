@@ -67,7 +67,21 @@ def test_error_names_camera_index_id_and_field() -> None:
         ),
         (
             {"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
-            "cameras[0] (id=kr-north): source.url: must not carry a password",
+            "cameras[0] (id=kr-north): source.url: must not carry a password: use password_env or "
+            "password_file / не має містити пароль",
+        ),
+        (
+            {"source": {"type": "rtsp", "url": "rtsp://127.0.0.1:99999/x"}},
+            "cameras[0] (id=kr-north): source.url: is not a valid URL (Port out of range 0-65535) / "
+            "недійсна URL-адреса",
+        ),
+        (
+            {"source": {"type": "rtsp", "url": "rtsp://127.0.0.1:0/x"}},
+            "cameras[0] (id=kr-north): source.url: port must be 1-65535 / порт має бути від 1 до 65535",
+        ),
+        (
+            {"source": {"type": "http_snapshot", "url": "http://:80/snap", "auth": "none"}},
+            "cameras[0] (id=kr-north): source.url: has no host / не має адреси (хоста)",
         ),
         (
             {"source": {"type": "rtsp", "url": "http://x"}},
@@ -252,6 +266,15 @@ def test_check_command_prints_problems(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("agent: [unclosed")
     assert cli.main(["check", "--config", str(path)]) == 2
     assert "not valid YAML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "http://gw:port/", "https:///v1"])
+def test_gateway_url_must_be_a_valid_url(url: str) -> None:
+    raw = base()
+    raw["agent"]["gateway_url"] = url
+    found = problems(raw)
+    assert len(found) == 1 and found[0].startswith("config: agent.gateway_url: "), found
+    assert "URL" in found[0] or "host" in found[0]
 
 
 def test_gateway_url_from_environment() -> None:
