@@ -28,8 +28,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "run" and args.log_level.upper() not in LOG_LEVELS:
+        levels = ", ".join(LOG_LEVELS)
+        print(
+            f"--log-level: must be one of {levels}, not {args.log_level!r} / "
+            f"--log-level: має бути одним із: {levels}",
+            file=sys.stderr,
+        )
+        return 2
     from services.ingest.config import load_config
 
     try:

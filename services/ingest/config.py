@@ -52,7 +52,10 @@ class Rect(_Strict):
     @model_validator(mode="after")
     def _inside(self) -> Rect:
         if self.x + self.w > 1.0 + 1e-9 or self.y + self.h > 1.0 + 1e-9:
-            raise ValueError("rectangle must lie inside the frame (x + w <= 1 and y + h <= 1)")
+            raise invalid(
+                "rectangle must lie inside the frame (x + w <= 1 and y + h <= 1)",
+                "прямокутник має лежати в межах кадру (x + w <= 1 і y + h <= 1)",
+            )
         return self
 
     def pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
@@ -70,9 +73,9 @@ class PrivacyMask(_Strict):
     @model_validator(mode="after")
     def _one_shape(self) -> PrivacyMask:
         if (self.rect is None) == (self.polygon is None):
-            raise ValueError("give exactly one of rect or polygon")
+            raise invalid("give exactly one of rect or polygon", "вкажіть щось одне: rect або polygon")
         if self.polygon is not None and len(self.polygon) < 3:
-            raise ValueError("polygon needs at least 3 points")
+            raise invalid("polygon needs at least 3 points", "багатокутнику потрібно щонайменше 3 точки")
         return self
 
 
@@ -150,7 +153,9 @@ class HttpSnapshotSource(_Credentials):
     @model_validator(mode="after")
     def _auth(self) -> HttpSnapshotSource:
         if self.auth != "none" and not self.username:
-            raise ValueError(f"auth {self.auth} needs a username")
+            raise invalid(
+                f"auth {self.auth} needs a username", f"для auth {self.auth} потрібен username", "username"
+            )
         return self
 
 
@@ -290,22 +295,46 @@ class IngestConfig(_Strict):
 # ---------------------------------------------------------------------------------------------- loading
 
 
+def _both(en: str, uk: str) -> str:
+    """A problem line in English and Ukrainian, as every other config error."""
+    return f"{en} / {uk}"
+
+
 def read_secret(env_name: str | None, file: Path | None, env: Mapping[str, str], what: str) -> SecretStr:
     """Resolve a secret from an environment variable or a file; messages never contain the value."""
     if (env_name is None) == (file is None):
-        raise ValueError(f"{what}: give exactly one of {what}_env or {what}_file")
+        raise ValueError(
+            _both(
+                f"{what}: give exactly one of {what}_env or {what}_file",
+                f"вкажіть щось одне: {what}_env або {what}_file",
+            )
+        )
     if env_name is not None:
         value = env.get(env_name)
         if not value:
-            raise ValueError(f"{what}_env: environment variable {env_name} is not set or empty")
+            raise ValueError(
+                _both(
+                    f"{what}_env: environment variable {env_name} is not set or empty",
+                    f"змінна середовища {env_name} не задана або порожня",
+                )
+            )
         return SecretStr(value)
     assert file is not None
     try:
         value = file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ValueError(f"{what}_file: cannot read {file}: {exc.strerror or exc}") from None
+        raise ValueError(
+            _both(
+                f"{what}_file: cannot read {file}: {exc.strerror or exc}",
+                f"не вдалося прочитати {file}",
+            )
+        ) from None
+    except UnicodeDecodeError:
+        raise ValueError(
+            _both(f"{what}_file: {file} is not UTF-8 text", f"{file} не є текстом у кодуванні UTF-8")
+        ) from None
     if not value:
-        raise ValueError(f"{what}_file: {file} is empty")
+        raise ValueError(_both(f"{what}_file: {file} is empty", f"{file} порожній"))
     return SecretStr(value)
 
 
@@ -327,10 +356,17 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
     for i, cam in enumerate(cfg.cameras):
         where = f"cameras[{i}] (id={cam.id})"
         if cam.id in seen:
-            problems.append(f"{where}: id: duplicate camera id")
+            problems.append(f"{where}: id: " + _both("duplicate camera id", "такий id камери вже є"))
         seen.add(cam.id)
         if villages and cam.village not in villages:
-            problems.append(f"{where}: village: unknown village {cam.village!r} (known: {sorted(villages)})")
+            known = ", ".join(sorted(villages))
+            problems.append(
+                f"{where}: village: "
+                + _both(
+                    f"unknown village {cam.village!r} (known: {known})",
+                    f"невідоме село {cam.village!r} (відомі: {known})",
+                )
+            )
         problems.extend(f"{where}: {p}" for p in _resolve_camera(cam, env, base, accounts))
     return problems
 
@@ -374,13 +410,21 @@ def _resolve_camera(cam: Camera, env: Mapping[str, str], base: Path, accounts: s
         except ValueError as exc:
             problems.append(str(exc))
     elif isinstance(src, EzvizCloudSource) and src.account not in accounts:
-        problems.append(f"source.account: unknown EZVIZ account {src.account!r} (see ezviz_accounts)")
+        problems.append(
+            "source.account: "
+            + _both(
+                f"unknown EZVIZ account {src.account!r} (see ezviz_accounts)",
+                f"невідомий обліковий запис EZVIZ {src.account!r} (див. ezviz_accounts)",
+            )
+        )
     elif isinstance(src, FileSource | FolderSource):
         path = src.path if src.path.is_absolute() else base / src.path
         if isinstance(src, FileSource) and not path.is_file():
-            problems.append(f"source.path: no such file: {path}")
+            problems.append("source.path: " + _both(f"no such file: {path}", f"немає такого файлу: {path}"))
         if isinstance(src, FolderSource) and not path.is_dir():
-            problems.append(f"source.path: no such folder: {path}")
+            problems.append(
+                "source.path: " + _both(f"no such folder: {path}", f"немає такого каталогу: {path}")
+            )
         src.path = path
     elif isinstance(src, PushSource):
         try:
@@ -399,7 +443,15 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None, base: Path | No
     ``VARTA_INGEST_GATEWAY_URL`` in the environment overrides ``agent.gateway_url`` (Compose sets it).
     """
     if not isinstance(raw, dict):
-        raise ConfigError(["config: the file must hold a mapping with agent, villages and cameras"])
+        raise ConfigError(
+            [
+                "config: "
+                + _both(
+                    "the file must hold a mapping with agent, villages and cameras",
+                    "файл має містити словник з agent, villages і cameras",
+                )
+            ]
+        )
     env = os.environ if env is None else env
     if env.get(GATEWAY_URL_ENV) and isinstance(raw.get("agent", {}), dict):
         raw = {**raw, "agent": {**raw.get("agent", {}), "gateway_url": env[GATEWAY_URL_ENV]}}
@@ -419,11 +471,27 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Inges
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        why = exc.strerror or str(exc)
+        raise ConfigError(
+            [f"{path}: " + _both(f"cannot read: {why}", f"не вдалося прочитати: {why}")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [
+                f"{path}: "
+                + _both(
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                    f"не є текстом у кодуванні UTF-8 (байт {exc.start}); збережіть файл у UTF-8",
+                )
+            ]
+        ) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ConfigError([f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            [f"{path}:{where}: " + _both(f"not valid YAML: {problem}", f"некоректний YAML: {problem}")]
+        ) from None
     return parse_config(raw, env, path.resolve().parent)

@@ -183,6 +183,7 @@ def test_missing_secret_env_is_reported_without_value() -> None:
     found = problems(base(key_env="VARTA_CAM_KR_NORTH_KEY"), env={})
     assert found == [
         "cameras[0] (id=kr-north): key_env: environment variable VARTA_CAM_KR_NORTH_KEY is not set or empty"
+        " / змінна середовища VARTA_CAM_KR_NORTH_KEY не задана або порожня"
     ]
 
 
@@ -193,7 +194,64 @@ def test_duplicate_ids_and_all_problems_at_once() -> None:
     found = problems(raw)
     assert "cameras[1] (id=kr-north): fps: must be > 0 / має бути більше за 0" in found
     raw["cameras"].pop(1)
-    assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id"]
+    assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id / такий id камери вже є"]
+
+
+@pytest.mark.parametrize(
+    ("change", "uk"),
+    [
+        ({"village": "nowhere"}, "невідоме село 'nowhere'"),
+        ({"key_env": None}, "вкажіть щось одне: key_env або key_file"),
+        ({"roi": {"x": 0.5, "w": 0.8}}, "прямокутник має лежати в межах кадру"),
+        ({"privacy_masks": [{}]}, "вкажіть щось одне: rect або polygon"),
+        ({"privacy_masks": [{"polygon": [[0, 0], [1, 1]]}]}, "багатокутнику потрібно щонайменше 3 точки"),
+        ({"source": {"type": "http_snapshot", "url": "http://10.0.0.5/snap"}}, "потрібен username"),
+        (
+            {"source": {"type": "ezviz_cloud", "account": "ghost", "device_serial": "B1"}},
+            "невідомий обліковий",
+        ),
+        ({"source": {"type": "file", "path": "/nonexistent/clip.mp4"}}, "немає такого файлу"),
+        ({"source": {"type": "folder", "path": "/nonexistent"}}, "немає такого каталогу"),
+        ({"key_env": None, "key_file": "/nonexistent/key"}, "не вдалося прочитати /nonexistent/key"),
+    ],
+)
+def test_problems_are_in_english_and_ukrainian(change: dict[str, Any], uk: str) -> None:
+    found = problems(base(**change))
+    assert len(found) == 1 and " / " in found[0] and uk in found[0], found
+    assert "недійсне значення" not in found[0]
+
+
+def test_unreadable_files_are_one_bilingual_line_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "key").write_bytes(b"\xff\xfe\x00bad")
+    found = problems(base(key_env=None, key_file=str(tmp_path / "key")))
+    assert found == [
+        f"cameras[0] (id=kr-north): key_file: {tmp_path / 'key'} is not UTF-8 text / "
+        f"{tmp_path / 'key'} не є текстом у кодуванні UTF-8"
+    ]
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_bytes("cameras: [{name: 'Північ'}]".encode("cp1251"))
+    assert cli.main(["check", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "не є текстом у кодуванні UTF-8" in err and "Traceback" not in err
+    cfg.write_text("agent: [unclosed")
+    assert cli.main(["check", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid YAML" in err and "некоректний YAML" in err
+    assert cli.main(["check", "--config", str(tmp_path / "missing.yaml")]) == 2
+    assert "не вдалося прочитати" in capsys.readouterr().err
+
+
+def test_bad_log_level_is_one_bilingual_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_text(yaml.safe_dump(base()))
+    monkeypatch.setenv("KEY", SECRET)
+    assert cli.main(["run", "--config", str(cfg), "--log-level", "bogus"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--log-level" in err[0] and "DEBUG, INFO" in err[0] and "має бути" in err[0]
 
 
 def test_secret_from_file(tmp_path: Path) -> None:
