@@ -191,6 +191,10 @@ class Agent:
                     break
         finally:
             self.stop()
+        failed = sorted(cid for cid, h in self.health.items() if h.state == HealthState.FAILED)
+        if exit_when_done and failed:
+            log.error("camera(s) %s failed: see the errors above", ", ".join(failed))
+            return 1
         return 0
 
     def health_report(self) -> dict[str, object]:
