@@ -28,8 +28,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "run" and args.log_level.upper() not in LOG_LEVELS:
+        levels = ", ".join(LOG_LEVELS)
+        print(
+            f"--log-level: must be one of {levels}, not {args.log_level!r} / "
+            f"--log-level: має бути одним із: {levels}",
+            file=sys.stderr,
+        )
+        return 2
     from services.ingest.config import load_config
 
     try:
@@ -51,12 +62,18 @@ def main(argv: list[str]) -> int:
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per frame otherwise
-    from services.ingest.agent import Agent
+    from services.ingest.agent import Agent, AgentStartError
 
-    return Agent(cfg).run(exit_when_done=args.exit_when_done)
+    try:
+        return Agent(cfg).run(exit_when_done=args.exit_when_done)
+    except AgentStartError as exc:
+        print(f"{args.config}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _ezviz_devices(cfg: object, account_name: str) -> int:
+    import httpx
+
     from services.ingest.config import IngestConfig
     from services.ingest.sources.ezviz import EzvizClient, EzvizError
 
@@ -64,13 +81,29 @@ def _ezviz_devices(cfg: object, account_name: str) -> int:
     account = cfg.ezviz_account(account_name)
     if account is None:
         names = ", ".join(a.name for a in cfg.ezviz_accounts) or "none configured"
-        print(f"no EZVIZ account {account_name!r} (known: {names})", file=sys.stderr)
+        names_uk = ", ".join(a.name for a in cfg.ezviz_accounts) or "жодного"
+        print(
+            f"--account: no EZVIZ account {account_name!r} (known: {names}) / "
+            f"немає облікового запису EZVIZ {account_name!r} (відомі: {names_uk})",
+            file=sys.stderr,
+        )
         return 2
     client = EzvizClient(account)
     try:
         devices = client.devices()
     except EzvizError as exc:
-        print(f"EZVIZ: {exc}", file=sys.stderr)
+        print(
+            f"EZVIZ account {account_name}: {exc} / "
+            f"обліковий запис EZVIZ {account_name}: хмара EZVIZ відповіла помилкою (код {exc.code})",
+            file=sys.stderr,
+        )
+        return 1
+    except httpx.HTTPError as exc:
+        print(
+            f"EZVIZ account {account_name}: cannot reach {account.api_url}: {type(exc).__name__}: {exc} / "
+            f"обліковий запис EZVIZ {account_name}: не вдалося зв'язатися з {account.api_url}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         client.close()

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from services.ingest.config_errors import ConfigError, format_validation_error
+from shared.validation_uk import invalid
 
 
 class _Strict(BaseModel):
@@ -51,7 +52,10 @@ class Rect(_Strict):
     @model_validator(mode="after")
     def _inside(self) -> Rect:
         if self.x + self.w > 1.0 + 1e-9 or self.y + self.h > 1.0 + 1e-9:
-            raise ValueError("rectangle must lie inside the frame (x + w <= 1 and y + h <= 1)")
+            raise invalid(
+                "rectangle must lie inside the frame (x + w <= 1 and y + h <= 1)",
+                "прямокутник має лежати в межах кадру (x + w <= 1 і y + h <= 1)",
+            )
         return self
 
     def pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
@@ -69,9 +73,9 @@ class PrivacyMask(_Strict):
     @model_validator(mode="after")
     def _one_shape(self) -> PrivacyMask:
         if (self.rect is None) == (self.polygon is None):
-            raise ValueError("give exactly one of rect or polygon")
+            raise invalid("give exactly one of rect or polygon", "вкажіть щось одне: rect або polygon")
         if self.polygon is not None and len(self.polygon) < 3:
-            raise ValueError("polygon needs at least 3 points")
+            raise invalid("polygon needs at least 3 points", "багатокутнику потрібно щонайменше 3 точки")
         return self
 
 
@@ -88,10 +92,27 @@ class MotionSettings(_Strict):
     var_threshold: Annotated[float, Field(gt=0.0, le=1000.0)] = 32.0
 
 
+def _check_url(url: str) -> str:
+    """A URL whose host and port are usable (the pattern checked only the scheme)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises for a port out of range or not a number
+    except ValueError as exc:
+        raise invalid(f"is not a valid URL ({exc})", f"недійсна URL-адреса ({exc})") from None
+    if not parts.hostname:
+        raise invalid("has no host", "не має адреси (хоста)")
+    if port == 0:
+        raise invalid("port must be 1-65535", "порт має бути від 1 до 65535")
+    return url
+
+
 def _check_no_inline_password(url: str) -> str:
-    parts = urlsplit(url)
+    parts = urlsplit(_check_url(url))
     if parts.password:
-        raise ValueError("must not carry a password: use password_env or password_file")
+        raise invalid(
+            "must not carry a password: use password_env or password_file",
+            "не має містити пароль: використайте password_env або password_file",
+        )
     return url
 
 
@@ -132,7 +153,9 @@ class HttpSnapshotSource(_Credentials):
     @model_validator(mode="after")
     def _auth(self) -> HttpSnapshotSource:
         if self.auth != "none" and not self.username:
-            raise ValueError(f"auth {self.auth} needs a username")
+            raise invalid(
+                f"auth {self.auth} needs a username", f"для auth {self.auth} потрібен username", "username"
+            )
         return self
 
 
@@ -149,7 +172,7 @@ class FileSource(_Strict):
     path: Path
     realtime: bool = False
     loop: bool = False
-    start_time: datetime | None = None
+    start_time: AwareDatetime | None = None  # a zoneless time would be refused by the gateway
 
 
 class FolderSource(_Strict):
@@ -158,7 +181,7 @@ class FolderSource(_Strict):
     pattern: str = "*.jpg"
     realtime: bool = False
     loop: bool = False
-    start_time: datetime | None = None
+    start_time: AwareDatetime | None = None  # a zoneless time would be refused by the gateway
 
 
 class PushSource(_Strict):
@@ -222,6 +245,8 @@ class EzvizAccount(_Strict):
     timeout_s: Annotated[float, Field(gt=0, le=120)] = 15.0
     _app_secret: SecretStr | None = PrivateAttr(default=None)
 
+    _api_url = field_validator("api_url")(_check_url)
+
     @property
     def app_secret(self) -> SecretStr:
         if self._app_secret is None:
@@ -251,6 +276,8 @@ class AgentSettings(_Strict):
     max_retry_after_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
     pending_max: Annotated[int, Field(ge=1, le=10000)] = 16
 
+    _gateway_url = field_validator("gateway_url")(_check_url)
+
 
 class IngestConfig(_Strict):
     agent: AgentSettings
@@ -268,22 +295,46 @@ class IngestConfig(_Strict):
 # ---------------------------------------------------------------------------------------------- loading
 
 
+def _both(en: str, uk: str) -> str:
+    """A problem line in English and Ukrainian, as every other config error."""
+    return f"{en} / {uk}"
+
+
 def read_secret(env_name: str | None, file: Path | None, env: Mapping[str, str], what: str) -> SecretStr:
     """Resolve a secret from an environment variable or a file; messages never contain the value."""
     if (env_name is None) == (file is None):
-        raise ValueError(f"{what}: give exactly one of {what}_env or {what}_file")
+        raise ValueError(
+            _both(
+                f"{what}: give exactly one of {what}_env or {what}_file",
+                f"вкажіть щось одне: {what}_env або {what}_file",
+            )
+        )
     if env_name is not None:
         value = env.get(env_name)
         if not value:
-            raise ValueError(f"{what}_env: environment variable {env_name} is not set or empty")
+            raise ValueError(
+                _both(
+                    f"{what}_env: environment variable {env_name} is not set or empty",
+                    f"змінна середовища {env_name} не задана або порожня",
+                )
+            )
         return SecretStr(value)
     assert file is not None
     try:
         value = file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ValueError(f"{what}_file: cannot read {file}: {exc.strerror or exc}") from None
+        raise ValueError(
+            _both(
+                f"{what}_file: cannot read {file}: {exc.strerror or exc}",
+                f"не вдалося прочитати {file}",
+            )
+        ) from None
+    except UnicodeDecodeError:
+        raise ValueError(
+            _both(f"{what}_file: {file} is not UTF-8 text", f"{file} не є текстом у кодуванні UTF-8")
+        ) from None
     if not value:
-        raise ValueError(f"{what}_file: {file} is empty")
+        raise ValueError(_both(f"{what}_file: {file} is empty", f"{file} порожній"))
     return SecretStr(value)
 
 
@@ -293,6 +344,7 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
     accounts = {a.name for a in cfg.ezviz_accounts}
     seen: set[str] = set()
 
+    problems.extend(_check_spool_path(cfg.agent.spool.path))
     for i, acc in enumerate(cfg.ezviz_accounts):
         try:
             acc._app_secret = read_secret(
@@ -304,12 +356,37 @@ def _resolve(cfg: IngestConfig, env: Mapping[str, str], base: Path) -> list[str]
     for i, cam in enumerate(cfg.cameras):
         where = f"cameras[{i}] (id={cam.id})"
         if cam.id in seen:
-            problems.append(f"{where}: id: duplicate camera id")
+            problems.append(f"{where}: id: " + _both("duplicate camera id", "такий id камери вже є"))
         seen.add(cam.id)
         if villages and cam.village not in villages:
-            problems.append(f"{where}: village: unknown village {cam.village!r} (known: {sorted(villages)})")
+            known = ", ".join(sorted(villages))
+            problems.append(
+                f"{where}: village: "
+                + _both(
+                    f"unknown village {cam.village!r} (known: {known})",
+                    f"невідоме село {cam.village!r} (відомі: {known})",
+                )
+            )
         problems.extend(f"{where}: {p}" for p in _resolve_camera(cam, env, base, accounts))
     return problems
+
+
+def _check_spool_path(path: Path) -> list[str]:
+    """The spool must be a file (or not exist yet) whose nearest existing ancestor is a directory."""
+    where = "agent.spool.path"
+    if path.is_dir():
+        return [
+            f"{where}: {path} is a directory; give the path of a file, e.g. {path / 'spool.db'} / "
+            f"{path} є каталогом; вкажіть шлях до файлу, напр. {path / 'spool.db'}"
+        ]
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                return [
+                    f"{where}: {parent} is not a directory / {parent} не є каталогом",
+                ]
+            break
+    return []
 
 
 def _rel(path: Path | None, base: Path) -> Path | None:
@@ -333,13 +410,21 @@ def _resolve_camera(cam: Camera, env: Mapping[str, str], base: Path, accounts: s
         except ValueError as exc:
             problems.append(str(exc))
     elif isinstance(src, EzvizCloudSource) and src.account not in accounts:
-        problems.append(f"source.account: unknown EZVIZ account {src.account!r} (see ezviz_accounts)")
+        problems.append(
+            "source.account: "
+            + _both(
+                f"unknown EZVIZ account {src.account!r} (see ezviz_accounts)",
+                f"невідомий обліковий запис EZVIZ {src.account!r} (див. ezviz_accounts)",
+            )
+        )
     elif isinstance(src, FileSource | FolderSource):
         path = src.path if src.path.is_absolute() else base / src.path
         if isinstance(src, FileSource) and not path.is_file():
-            problems.append(f"source.path: no such file: {path}")
+            problems.append("source.path: " + _both(f"no such file: {path}", f"немає такого файлу: {path}"))
         if isinstance(src, FolderSource) and not path.is_dir():
-            problems.append(f"source.path: no such folder: {path}")
+            problems.append(
+                "source.path: " + _both(f"no such folder: {path}", f"немає такого каталогу: {path}")
+            )
         src.path = path
     elif isinstance(src, PushSource):
         try:
@@ -358,7 +443,15 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None, base: Path | No
     ``VARTA_INGEST_GATEWAY_URL`` in the environment overrides ``agent.gateway_url`` (Compose sets it).
     """
     if not isinstance(raw, dict):
-        raise ConfigError(["config: the file must hold a mapping with agent, villages and cameras"])
+        raise ConfigError(
+            [
+                "config: "
+                + _both(
+                    "the file must hold a mapping with agent, villages and cameras",
+                    "файл має містити словник з agent, villages і cameras",
+                )
+            ]
+        )
     env = os.environ if env is None else env
     if env.get(GATEWAY_URL_ENV) and isinstance(raw.get("agent", {}), dict):
         raw = {**raw, "agent": {**raw.get("agent", {}), "gateway_url": env[GATEWAY_URL_ENV]}}
@@ -378,11 +471,27 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Inges
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        why = exc.strerror or str(exc)
+        raise ConfigError(
+            [f"{path}: " + _both(f"cannot read: {why}", f"не вдалося прочитати: {why}")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [
+                f"{path}: "
+                + _both(
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                    f"не є текстом у кодуванні UTF-8 (байт {exc.start}); збережіть файл у UTF-8",
+                )
+            ]
+        ) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ConfigError([f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            [f"{path}:{where}: " + _both(f"not valid YAML: {problem}", f"некоректний YAML: {problem}")]
+        ) from None
     return parse_config(raw, env, path.resolve().parent)

@@ -32,7 +32,7 @@ class IngestMetrics:
         )
         self.frames_spooled = counter("frames_spooled", "Frames written to the on-disk spool")
         self.frames_dropped = counter(
-            "frames_dropped", "Frames dropped: spool full (oldest first) or corrupt"
+            "frames_dropped", "Frames dropped: spool over its bounds or disk full (oldest first), or corrupt"
         )
         self.frames_rejected = counter("frames_rejected", "Frames the gateway refused with a 4xx")
         self.reconnects = counter("reconnects", "Reconnect attempts to the camera")
@@ -49,6 +49,11 @@ class IngestMetrics:
         self.spool_records = Gauge("varta_ingest_spool_records", "Frames waiting in the spool", registry=r)
         self.spool_bytes = Gauge(
             "varta_ingest_spool_bytes", "Bytes of frames waiting in the spool", registry=r
+        )
+        self.spool_disk_full = Gauge(
+            "varta_ingest_spool_disk_full",
+            "1 while the spool's disk is full (frames are dropped)",
+            registry=r,
         )
         self.gateway_up = Gauge(
             "varta_ingest_gateway_up", "1 when the last delivery attempt succeeded", registry=r
@@ -90,9 +95,11 @@ class CameraHealth:
                 self.last_error = error
             self._publish()
 
-    def ok(self) -> None:
+    def ok(self, reset_failures: bool = True) -> None:
+        """A frame came; ``reset_failures=False`` while a reconnected stream has not proved stable."""
         with self._lock:
-            self.failures = 0
+            if reset_failures:
+                self.failures = 0
             self.last_frame_at = time.time()
         self.set(HealthState.STREAMING)
 

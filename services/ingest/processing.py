@@ -17,7 +17,11 @@ from services.ingest.motion import MotionGate
 
 
 class FpsLimiter:
-    """Keep at most ``fps`` frames per second of capture time (average rate, no drift)."""
+    """Keep at most ``fps`` frames per second of capture time (average rate, no drift).
+
+    A capture time more than one interval before the last frame kept means the camera's clock
+    stepped back: the limiter starts over from it rather than dropping frames until the clock
+    catches up with the old time (which could be years)."""
 
     def __init__(self, fps: float) -> None:
         self.interval = 1.0 / fps
@@ -25,6 +29,8 @@ class FpsLimiter:
 
     def due(self, t: float) -> bool:
         tol = 0.1 * self.interval
+        if self._next is not None and t < self._next - 2 * self.interval:
+            self._next = None  # the clock went back
         if self._next is not None and t < self._next - tol:
             return False
         self._next = (

@@ -2,9 +2,10 @@
 
 Contract (``POST {gateway}/v1/frames``, raw JPEG body, Bearer camera key, X-Camera-Id,
 X-Capture-Time, Idempotency-Key):
-- 200: accepted (also for a retried key, ``"duplicate": true``);
+- 2xx (200): accepted (also for a retried key, ``"duplicate": true``);
 - 4xx other than 429: the frame itself is bad -> logged, counted as rejected, never retried;
-- 5xx, 429, connection errors: spooled and replayed later, honouring ``Retry-After``.
+- 5xx, 429, connection errors and any other answer (a 3xx redirect): spooled and replayed later,
+  honouring ``Retry-After``.
 
 Ordering: one delivery thread sends everything. Frames wait in a small in-memory queue while the
 spool is empty and the gateway answers; the moment a send fails, or the queue overflows, that
@@ -37,6 +38,7 @@ from services.ingest.spool import Spool
 log = logging.getLogger(__name__)
 
 OutcomeKind = Literal["accepted", "rejected", "retry"]
+_CRASH_PAUSE_S = 1.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -101,12 +103,16 @@ class GatewayClient:
             resp = self._http.post(self.url, content=frame.jpeg, headers=headers)
         except httpx.HTTPError as exc:
             return Outcome("retry", detail=f"{type(exc).__name__}: {exc}")
-        if resp.status_code == 200:
-            return Outcome("accepted", 200)
-        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-        if resp.status_code == 429 or resp.status_code >= 500:
-            return Outcome("retry", resp.status_code, retry_after, resp.text[:200])
-        return Outcome("rejected", resp.status_code, None, resp.text[:300])
+        status = resp.status_code
+        if 200 <= status < 300:
+            return Outcome("accepted", status)
+        if 400 <= status < 500 and status != 429:
+            return Outcome("rejected", status, None, resp.text[:300])
+        # 5xx, 429, and anything unexpected (a redirect, 1xx): kept and retried, never dropped
+        detail = resp.text[:200]
+        if 300 <= status < 400:
+            detail = f"redirect to {resp.headers.get('Location', '?')} (check gateway_url)"
+        return Outcome("retry", status, parse_retry_after(resp.headers.get("Retry-After")), detail)
 
     def close(self) -> None:
         self._http.close()
@@ -127,6 +133,7 @@ class Delivery:
         self._stop = threading.Event()
         self._down_until = 0.0
         self._failures = 0
+        self.last_error: str | None = None
         self._thread = threading.Thread(target=self._run, name="varta-delivery", daemon=True)
         self._update_gauges()
 
@@ -156,6 +163,7 @@ class Delivery:
     def _update_gauges(self) -> None:
         self.metrics.spool_records.set(len(self.spool))
         self.metrics.spool_bytes.set(self.spool.bytes)
+        self.metrics.spool_disk_full.set(1 if self.spool.disk_full else 0)
 
     def idle(self) -> bool:
         with self._cond:
@@ -197,16 +205,30 @@ class Delivery:
                 self._cond.wait(1.0)
         return None
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
-        while True:
-            item = self._next()
-            if item is None:
-                return
-            frame, spool_id = item
-            started = time.monotonic()
-            outcome = self.client.send(frame)
-            self.metrics.send_seconds.observe(time.monotonic() - started)
-            self._settle(frame, spool_id, outcome)
+        while not self._stop.is_set():
+            try:
+                if not self._deliver_one():
+                    return
+            except Exception as exc:  # never die silently: log, show in health, go on after a pause
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("delivery: unexpected error; going on in %.0fs", _CRASH_PAUSE_S)
+                self._stop.wait(_CRASH_PAUSE_S)
+
+    def _deliver_one(self) -> bool:
+        item = self._next()
+        if item is None:
+            return False
+        frame, spool_id = item
+        started = time.monotonic()
+        outcome = self.client.send(frame)
+        self.metrics.send_seconds.observe(time.monotonic() - started)
+        self._settle(frame, spool_id, outcome)
+        return True
 
     def _settle(self, frame: OutFrame, spool_id: int | None, outcome: Outcome) -> None:
         cam = frame.camera_id

@@ -8,13 +8,19 @@ import time
 
 from services.ingest.config import Camera
 from services.ingest.frames import OutFrame
-from services.ingest.metrics import IngestMetrics
+from services.ingest.metrics import CameraHealth, IngestMetrics
 from services.ingest.preview import LatestFrame
 from services.ingest.processing import FpsLimiter, FrameProcessor
 from services.ingest.sender import Delivery
-from services.ingest.sources.base import Source
+from services.ingest.sources.base import Backoff, Source
 
 log = logging.getLogger(__name__)
+
+# a worker that crashed on an unexpected error restarts after 1, 2, 4 ... at most 60 s; the delay
+# starts over once a run lasted longer than _RESTART_STABLE_S
+_RESTART_INITIAL_S = 1.0
+_RESTART_MAX_S = 60.0
+_RESTART_STABLE_S = 60.0
 
 
 class CameraWorker:
@@ -25,8 +31,10 @@ class CameraWorker:
         delivery: Delivery,
         metrics: IngestMetrics,
         latest: LatestFrame | None = None,
+        health: CameraHealth | None = None,
     ) -> None:
         self.cam = cam
+        self.health = health
         self.latest = latest  # the newest frame read, for the live preview (masked there, not here)
         self.source = source
         self.delivery = delivery
@@ -50,11 +58,29 @@ class CameraWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        try:
-            self.source.start()
-            self._loop()
-        except Exception:
-            log.exception("camera %s: worker crashed", self.cam.id)
+        """Run the loop; an unexpected error is logged, shown in health and retried with backoff."""
+        backoff = Backoff(_RESTART_INITIAL_S, _RESTART_MAX_S)
+        started = False
+        while not self._stop.is_set():
+            began = time.monotonic()
+            try:
+                if not started:
+                    self.source.start()
+                    started = True
+                self._loop()
+                return
+            except Exception as exc:
+                if self._stop.is_set():
+                    return
+                if time.monotonic() - began > _RESTART_STABLE_S:
+                    backoff.reset()
+                delay = backoff.next_delay()
+                error = f"worker crashed: {type(exc).__name__}: {exc}"
+                log.exception("camera %s: %s; restarting in %.1fs", self.cam.id, error, delay)
+                if self.health is not None:
+                    self.health.failure(error)
+                if self._stop.wait(delay):
+                    return
 
     def _loop(self) -> None:
         cid = self.cam.id

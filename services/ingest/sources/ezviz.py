@@ -68,6 +68,15 @@ class EzvizError(Exception):
         return self.kind in PERMANENT_KINDS
 
 
+def _object(value: Any, what: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object (None counts as an empty one), else a malformed-answer error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise EzvizError("49999", f"{what} is malformed: expected an object, got {type(value).__name__}")
+    return value
+
+
 @dataclass(slots=True, frozen=True)
 class EzvizDevice:
     serial: str
@@ -109,7 +118,7 @@ class EzvizClient:
             self.account.api_url.rstrip("/") + "/api/lapp/token/get",
             {"appKey": self.account.app_key, "appSecret": self.account.app_secret.get_secret_value()},
         )
-        data = body.get("data") or {}
+        data = _object(body.get("data"), "token answer")
         token, expires = data.get("accessToken"), data.get("expireTime")
         if not token or not isinstance(expires, int | float):
             raise EzvizError("49999", "token answer without accessToken/expireTime")
@@ -133,6 +142,8 @@ class EzvizClient:
             body = resp.json()
         except ValueError:
             raise EzvizError("49999", "answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise EzvizError("49999", f"answer is malformed: expected an object, got {type(body).__name__}")
         code = str(body.get("code", ""))
         if code != "200":
             raise EzvizError(code, str(body.get("msg", "")))
@@ -152,8 +163,8 @@ class EzvizClient:
 
     def capture(self, device_serial: str, channel_no: int) -> bytes:
         body = self.call("/api/lapp/device/capture", {"deviceSerial": device_serial, "channelNo": channel_no})
-        pic_url = (body.get("data") or {}).get("picUrl")
-        if not pic_url:
+        pic_url = _object(body.get("data"), "capture answer").get("picUrl")
+        if not pic_url or not isinstance(pic_url, str):
             raise EzvizError("49999", "capture answer without picUrl")
         resp = self._http.get(str(pic_url))
         if resp.status_code != 200:
@@ -166,16 +177,21 @@ class EzvizClient:
         while True:
             body = self.call("/api/lapp/device/list", {"pageStart": page, "pageSize": page_size})
             rows = body.get("data") or []
+            if not isinstance(rows, list):
+                raise EzvizError("49999", "device list answer is malformed: data is not a list")
             for d in rows:
+                d = _object(d, "device list answer")
                 out.append(
                     EzvizDevice(
                         str(d.get("deviceSerial", "")),
                         str(d.get("deviceName", "")),
                         str(d.get("deviceType", "")),
-                        int(d.get("status", 0)) == 1,
+                        str(d.get("status", 0)) == "1",
                     )
                 )
-            total = int((body.get("page") or {}).get("total", len(out)))
+            total = _object(body.get("page"), "device list answer").get("total", len(out))
+            if not isinstance(total, int):
+                raise EzvizError("49999", "device list answer is malformed: page.total is not a number")
             page += 1
             if not rows or len(out) >= total:
                 return out

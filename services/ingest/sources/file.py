@@ -24,6 +24,12 @@ from services.ingest.metrics import CameraHealth, HealthState
 log = logging.getLogger(__name__)
 
 
+def _unreadable(health: CameraHealth, error: str) -> None:
+    """The footage gives no frame at all: an error in the log and a failed camera, not a quiet finish."""
+    log.error("camera %s: %s", health.camera_id, error)
+    health.failure(error, permanent=True)
+
+
 class _Paced:
     def __init__(self, realtime: bool, start_time: datetime | None) -> None:
         self.realtime = realtime
@@ -58,7 +64,7 @@ class VideoFileReader:
     def _open(self) -> bool:
         self._cap = cv2.VideoCapture(str(self.cfg.path), cv2.CAP_FFMPEG)
         if not self._cap.isOpened():
-            self.health.failure(f"cannot open {self.cfg.path}", permanent=True)
+            _unreadable(self.health, f"cannot open {self.cfg.path} as a video")
             return False
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self._fps = fps if 1.0 <= fps <= 240.0 else 25.0
@@ -84,7 +90,10 @@ class VideoFileReader:
                     ok, image = self._cap.read()
             if not ok:
                 self._finished = True
-                self.health.set(HealthState.FINISHED)
+                if self._index == 0:
+                    _unreadable(self.health, f"no frame could be decoded from {self.cfg.path}")
+                else:
+                    self.health.set(HealthState.FINISHED)
                 return None
         t = self._pace.stamp(self._index / self._fps)
         self._index += 1
@@ -114,7 +123,7 @@ class ImageFolderReader:
     def start(self) -> None:
         self._files = sorted(p for p in Path(self.cfg.path).glob(self.cfg.pattern) if p.is_file())
         if not self._files:
-            self.health.failure(f"no files matching {self.cfg.pattern} in {self.cfg.path}", permanent=True)
+            _unreadable(self.health, f"no files matching {self.cfg.pattern} in {self.cfg.path}")
             self._finished = True
 
     def close(self) -> None:
@@ -123,9 +132,12 @@ class ImageFolderReader:
     def read(self, timeout: float) -> RawFrame | None:
         while not self._finished:
             if self._pos >= len(self._files):
-                if not self.cfg.loop:
+                if not self.cfg.loop or self._index == 0:
                     self._finished = True
-                    self.health.set(HealthState.FINISHED)
+                    if self._index == 0:
+                        _unreadable(self.health, f"no readable image in {self.cfg.path}")
+                    else:
+                        self.health.set(HealthState.FINISHED)
                     return None
                 self._pos = 0
             path = self._files[self._pos]

@@ -24,6 +24,8 @@ from services.ingest.sources.base import Backoff, sleep
 
 log = logging.getLogger(__name__)
 
+# a stream counts as recovered (backoff and failure count start over) once it ran this long
+STABLE_AFTER_S = 10.0
 # OPENCV_FFMPEG_CAPTURE_OPTIONS is process-wide and read when a capture opens: serialise opens.
 _OPEN_LOCK = threading.Lock()
 
@@ -119,8 +121,7 @@ class RtspReader:
                 if not cap.isOpened():
                     error = f"cannot open {self.log_url}"
                 else:
-                    streamed = self._stream(cap)
-                    if streamed:
+                    if self._stream(cap) >= STABLE_AFTER_S:
                         backoff.reset()
                     error = f"stream from {self.log_url} ended or stalled"
             finally:
@@ -133,25 +134,36 @@ class RtspReader:
             if sleep(self._stop, delay):
                 return
 
-    def _stream(self, cap: cv2.VideoCapture) -> bool:
-        """Drain the stream until it fails; True if at least one frame came."""
-        got_any = False
+    def _stream(self, cap: cv2.VideoCapture) -> float:
+        """Drain the stream until it fails; the seconds it streamed (0 if no frame came).
+
+        Until it has streamed ``STABLE_AFTER_S`` seconds the camera's failure count is kept, so a
+        stream that gives a frame and drops still backs off and ends up ``failed``."""
+        first: float | None = None
+        stable = False
+
+        def seen() -> None:
+            nonlocal stable
+            assert first is not None
+            stable = stable or time.monotonic() - first >= STABLE_AFTER_S
+            self.health.ok(reset_failures=stable)
+
         while not self._stop.is_set():
             if not cap.grab():
-                return got_any
-            if not got_any:
-                got_any = True
-                self.health.ok()
+                break
+            if first is None:
+                first = time.monotonic()
+                seen()
                 log.info("camera %s: streaming from %s", self.camera_id, self.log_url)
             with self._cond:
                 if not self._want:
                     continue
             ok, image = cap.retrieve()
             if not ok or image is None:
-                return got_any
-            self.health.ok()
+                break
+            seen()
             with self._cond:
                 self._latest = RawFrame(image, utcnow())
                 self._want = False
                 self._cond.notify_all()
-        return got_any
+        return 0.0 if first is None else time.monotonic() - first

@@ -24,6 +24,7 @@ class FakeEzviz:
         self.offline: set[str] = {"OFFLINE01"}
         self.slow: set[str] = {"SLOW01"}
         self.rate_limited = False
+        self.malformed: dict[str, Any] = {}
         self.devices = [
             {
                 "deviceSerial": f"BD{i:07d}",
@@ -46,7 +47,10 @@ class FakeEzviz:
     def codes(self, path: str) -> list[str]:
         return [code for p, _, code in self.calls if p == path]
 
-    def answer(self, path: str, form: dict[str, str]) -> dict[str, Any]:
+    def answer(self, path: str, form: dict[str, str]) -> Any:
+        if path in self.malformed:  # any JSON value, e.g. None or {"code": "200", "data": "oops"}
+            self.calls.append((path, form, "malformed"))
+            return self.malformed[path]
         body = self._answer(path, form)
         self.calls.append((path, form, str(body["code"])))
         return body

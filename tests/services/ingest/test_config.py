@@ -67,7 +67,21 @@ def test_error_names_camera_index_id_and_field() -> None:
         ),
         (
             {"source": {"type": "rtsp", "url": "rtsp://admin:CODE@10.0.0.5/x"}},
-            "cameras[0] (id=kr-north): source.url: must not carry a password",
+            "cameras[0] (id=kr-north): source.url: must not carry a password: use password_env or "
+            "password_file / не має містити пароль",
+        ),
+        (
+            {"source": {"type": "rtsp", "url": "rtsp://127.0.0.1:99999/x"}},
+            "cameras[0] (id=kr-north): source.url: is not a valid URL (Port out of range 0-65535) / "
+            "недійсна URL-адреса",
+        ),
+        (
+            {"source": {"type": "rtsp", "url": "rtsp://127.0.0.1:0/x"}},
+            "cameras[0] (id=kr-north): source.url: port must be 1-65535 / порт має бути від 1 до 65535",
+        ),
+        (
+            {"source": {"type": "http_snapshot", "url": "http://:80/snap", "auth": "none"}},
+            "cameras[0] (id=kr-north): source.url: has no host / не має адреси (хоста)",
         ),
         (
             {"source": {"type": "rtsp", "url": "http://x"}},
@@ -128,6 +142,35 @@ def test_field_errors(change: dict[str, Any], expected: str) -> None:
     assert any(p.startswith(expected) for p in found), found
 
 
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_start_time_needs_a_time_zone(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "clip.mp4").write_bytes(b"x")
+    src = {"type": kind, "path": str(tmp_path / "clip.mp4" if kind == "file" else tmp_path)}
+    found = problems(base(source={**src, "start_time": "2026-01-01 00:00:00"}))
+    assert found == [
+        "cameras[0] (id=kr-north): source.start_time: needs a time zone (e.g. +02:00 or Z) / "
+        "потрібен часовий пояс (+02:00 або Z)"
+    ]
+    cfg = parse_config(base(source={**src, "start_time": "2026-01-01T00:00:00+02:00"}), env={"KEY": SECRET})
+    start = cfg.cameras[0].source.start_time  # type: ignore[union-attr]
+    assert start is not None and start.utcoffset() is not None
+
+
+def test_spool_path_must_be_a_file_in_a_directory(tmp_path: Path) -> None:
+    raw = base()
+    raw["agent"]["spool"] = {"path": str(tmp_path)}
+    found = problems(raw)
+    assert len(found) == 1 and found[0].startswith(f"agent.spool.path: {tmp_path} is a directory")
+    assert "є каталогом" in found[0]
+    (tmp_path / "f").write_text("x")
+    raw["agent"]["spool"] = {"path": str(tmp_path / "f" / "sub" / "spool.db")}
+    assert problems(raw) == [
+        f"agent.spool.path: {tmp_path / 'f'} is not a directory / {tmp_path / 'f'} не є каталогом"
+    ]
+    raw["agent"]["spool"] = {"path": str(tmp_path / "new" / "spool.db")}
+    parse_config(raw, env={"KEY": SECRET})
+
+
 def test_preview_fields_default_off_and_accept_bounds() -> None:
     cam = parse_config(base(), env={"KEY": SECRET}).cameras[0]
     assert (cam.preview_every_s, cam.preview_max_side) == (None, 640)
@@ -140,6 +183,7 @@ def test_missing_secret_env_is_reported_without_value() -> None:
     found = problems(base(key_env="VARTA_CAM_KR_NORTH_KEY"), env={})
     assert found == [
         "cameras[0] (id=kr-north): key_env: environment variable VARTA_CAM_KR_NORTH_KEY is not set or empty"
+        " / змінна середовища VARTA_CAM_KR_NORTH_KEY не задана або порожня"
     ]
 
 
@@ -150,7 +194,64 @@ def test_duplicate_ids_and_all_problems_at_once() -> None:
     found = problems(raw)
     assert "cameras[1] (id=kr-north): fps: must be > 0 / має бути більше за 0" in found
     raw["cameras"].pop(1)
-    assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id"]
+    assert problems(raw) == ["cameras[1] (id=kr-north): id: duplicate camera id / такий id камери вже є"]
+
+
+@pytest.mark.parametrize(
+    ("change", "uk"),
+    [
+        ({"village": "nowhere"}, "невідоме село 'nowhere'"),
+        ({"key_env": None}, "вкажіть щось одне: key_env або key_file"),
+        ({"roi": {"x": 0.5, "w": 0.8}}, "прямокутник має лежати в межах кадру"),
+        ({"privacy_masks": [{}]}, "вкажіть щось одне: rect або polygon"),
+        ({"privacy_masks": [{"polygon": [[0, 0], [1, 1]]}]}, "багатокутнику потрібно щонайменше 3 точки"),
+        ({"source": {"type": "http_snapshot", "url": "http://10.0.0.5/snap"}}, "потрібен username"),
+        (
+            {"source": {"type": "ezviz_cloud", "account": "ghost", "device_serial": "B1"}},
+            "невідомий обліковий",
+        ),
+        ({"source": {"type": "file", "path": "/nonexistent/clip.mp4"}}, "немає такого файлу"),
+        ({"source": {"type": "folder", "path": "/nonexistent"}}, "немає такого каталогу"),
+        ({"key_env": None, "key_file": "/nonexistent/key"}, "не вдалося прочитати /nonexistent/key"),
+    ],
+)
+def test_problems_are_in_english_and_ukrainian(change: dict[str, Any], uk: str) -> None:
+    found = problems(base(**change))
+    assert len(found) == 1 and " / " in found[0] and uk in found[0], found
+    assert "недійсне значення" not in found[0]
+
+
+def test_unreadable_files_are_one_bilingual_line_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "key").write_bytes(b"\xff\xfe\x00bad")
+    found = problems(base(key_env=None, key_file=str(tmp_path / "key")))
+    assert found == [
+        f"cameras[0] (id=kr-north): key_file: {tmp_path / 'key'} is not UTF-8 text / "
+        f"{tmp_path / 'key'} не є текстом у кодуванні UTF-8"
+    ]
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_bytes("cameras: [{name: 'Північ'}]".encode("cp1251"))
+    assert cli.main(["check", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "не є текстом у кодуванні UTF-8" in err and "Traceback" not in err
+    cfg.write_text("agent: [unclosed")
+    assert cli.main(["check", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid YAML" in err and "некоректний YAML" in err
+    assert cli.main(["check", "--config", str(tmp_path / "missing.yaml")]) == 2
+    assert "не вдалося прочитати" in capsys.readouterr().err
+
+
+def test_bad_log_level_is_one_bilingual_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_text(yaml.safe_dump(base()))
+    monkeypatch.setenv("KEY", SECRET)
+    assert cli.main(["run", "--config", str(cfg), "--log-level", "bogus"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--log-level" in err[0] and "DEBUG, INFO" in err[0] and "має бути" in err[0]
 
 
 def test_secret_from_file(tmp_path: Path) -> None:
@@ -223,6 +324,15 @@ def test_check_command_prints_problems(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("agent: [unclosed")
     assert cli.main(["check", "--config", str(path)]) == 2
     assert "not valid YAML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "http://gw:port/", "https:///v1"])
+def test_gateway_url_must_be_a_valid_url(url: str) -> None:
+    raw = base()
+    raw["agent"]["gateway_url"] = url
+    found = problems(raw)
+    assert len(found) == 1 and found[0].startswith("config: agent.gateway_url: "), found
+    assert "URL" in found[0] or "host" in found[0]
 
 
 def test_gateway_url_from_environment() -> None:

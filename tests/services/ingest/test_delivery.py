@@ -128,3 +128,53 @@ def test_parse_retry_after() -> None:
     future = (datetime.now(UTC) + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     got = parse_retry_after(future)
     assert got is not None and 25 < got <= 30
+
+
+def test_full_disk_while_gateway_fails_drops_counted_and_delivery_survives(
+    tmp_path: Path, gateway: tuple[Recorder, int]
+) -> None:
+    rec, port = gateway
+    rec.fail_status = 500
+    d, metrics, spool = make_delivery(tmp_path, port)
+    spool._db.execute("PRAGMA max_page_count = 30")  # about 100 kB: the disk is full soon
+    spool.on_drop = lambda cam, n: metrics.frames_dropped.labels(cam).inc(n)  # as the agent wires it
+    big = [OutFrame("cam", T0 + timedelta(seconds=i), i, b"\xff\xd8" + bytes(3000)) for i in range(200)]
+    for f in big:
+        d.submit(f)  # never raises
+    assert value(metrics, "frames_dropped") == spool.dropped_total > 0
+    assert d.running and len(spool) + spool.dropped_total == 200
+    assert metrics.registry.get_sample_value("varta_ingest_spool_disk_full") == 1
+    rec.fail_status = None
+    wait_for(lambda: d.idle(), 20, what="spool drained")
+    d.stop()
+    keys = [a["key"] for a in rec.arrivals()]
+    assert len(keys) == len(set(keys)) == 200 - spool.dropped_total
+    assert keys[-1] == big[-1].idempotency_key
+
+
+@pytest.mark.parametrize("status", [302, 307, 501])
+def test_redirects_and_other_non_4xx_answers_are_kept_and_retried(
+    tmp_path: Path, gateway: tuple[Recorder, int], status: int
+) -> None:
+    rec, port = gateway
+    rec.fail_status = status
+    d, metrics, spool = make_delivery(tmp_path, port)
+    for i in range(3):
+        d.submit(frame(i))
+    wait_for(lambda: len(spool) == 3 and len(rec.attempts) >= 2, 5, what="spooled and retried")
+    assert value(metrics, "frames_rejected") == 0
+    rec.fail_status = None
+    wait_for(lambda: len(rec.arrivals()) == 3, 10, what="delivered once the gateway answers 200")
+    d.stop()
+    assert value(metrics, "frames_sent") == 3 and value(metrics, "frames_rejected") == 0
+
+
+def test_any_2xx_is_accepted(tmp_path: Path, gateway: tuple[Recorder, int]) -> None:
+    rec, port = gateway
+    rec.fail_status = 202
+    d, metrics, spool = make_delivery(tmp_path, port)
+    for i in range(3):
+        d.submit(frame(i))
+    wait_for(lambda: value(metrics, "frames_sent") == 3, 5, what="3 accepted")
+    d.stop()
+    assert value(metrics, "frames_rejected") == 0 and len(spool) == 0 and len(rec.attempts) == 3

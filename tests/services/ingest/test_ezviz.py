@@ -156,3 +156,70 @@ def test_device_list_pages_and_cli(
     out = capsys.readouterr().out
     assert "BD0000007" in out and "Camera 3" in out and "app-secret-1" not in out
     assert cli.main(["ezviz-devices", "--config", str(path), "--account", "nobody"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        (TOKEN, None),
+        (TOKEN, ["not", "an", "object"]),
+        (TOKEN, {"code": "200", "data": "oops"}),
+        (CAPTURE, None),
+        (CAPTURE, {"code": "200", "data": "oops"}),
+        (CAPTURE, {"code": "200", "data": {"picUrl": 7}}),
+    ],
+)
+def test_malformed_answer_is_an_error_in_health_and_retried(
+    fake: FakeEzviz, path: str, answer: object
+) -> None:
+    fake.malformed[path] = answer
+    client = EzvizClient(account(fake))
+    with pytest.raises(EzvizError) as exc:
+        client.capture("BD0000001", 1)
+    assert exc.value.code == "49999" and not exc.value.permanent
+    r, health = reader(client)
+    r._backoff.initial = 0.01
+    assert r.read(timeout=1) is None
+    snap = health.snapshot()
+    assert snap["state"] == HealthState.BACKOFF.value and "49999" in str(snap["last_error"])
+    del fake.malformed[path]
+    assert r.read(timeout=1) is not None and health.state == HealthState.STREAMING
+
+
+def _ezviz_cli_config(tmp_path: Path, api_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cfg = {
+        "agent": {"gateway_url": "http://127.0.0.1:1"},
+        "ezviz_accounts": [
+            {"name": "council", "api_url": api_url, "app_key": "appkey-1", "app_secret_env": "VARTA_TEST_EZ"}
+        ],
+        "cameras": [
+            {
+                "id": "ez",
+                "village": "v",
+                "name": "n",
+                "key_env": "VARTA_TEST_EZ",
+                "source": {"type": "ezviz_cloud", "account": "council", "device_serial": "BD0000001"},
+            }
+        ],
+    }
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    monkeypatch.setenv("VARTA_TEST_EZ", "app-secret-1")
+    return path
+
+
+def test_device_list_cli_refused_connection_and_malformed_answer_are_one_line(
+    fake: FakeEzviz, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused = _ezviz_cli_config(tmp_path, f"http://127.0.0.1:{free_port()}", monkeypatch)
+    assert cli.main(["ezviz-devices", "--config", str(refused), "--account", "council"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot reach" in err and "не вдалося" in err
+    fake.malformed["/api/lapp/device/list"] = {"code": "200", "data": "oops"}
+    bad = _ezviz_cli_config(tmp_path, fake.base, monkeypatch)
+    assert cli.main(["ezviz-devices", "--config", str(bad), "--account", "council"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "malformed" in err and "код 49999" in err
+    assert cli.main(["ezviz-devices", "--config", str(bad), "--account", "nobody"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--account" in err and "немає" in err

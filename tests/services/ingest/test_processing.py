@@ -93,6 +93,17 @@ def test_fps_limiter_keeps_average_rate() -> None:
     assert len(kept) == 50 and kept[:4] == [0, 5, 10, 15]
 
 
+def test_fps_limiter_starts_over_when_the_clock_steps_back() -> None:
+    lim = FpsLimiter(2.0)
+    future = datetime(2030, 1, 1, tzinfo=UTC).timestamp()
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC).timestamp()
+    assert lim.due(future)
+    assert [lim.due(now + i) for i in range(3)] == [True, True, True]  # not dropped until 2030
+    assert lim.due(now + 2.2) is False  # still at most 2 fps
+    assert lim.due(now + 2.4) is False and lim.due(now + 2.5) is True
+    assert lim.due(now + 2.45) is False  # a little out of order: just too soon, no restart
+
+
 @pytest.mark.network
 def test_privacy_masks_are_black_in_what_the_gateway_receives(road_clip: Path, tmp_path: Path) -> None:
     gw_port = free_port()

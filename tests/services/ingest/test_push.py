@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from pathlib import Path
 
 import cv2
 import httpx
 import numpy as np
 import pytest
+import yaml
 from conftest import wait_for
 from ingest_fake_gateway import Recorder, serve
 from ingest_rtsp_server import free_port
 
+from services.ingest import cli
 from services.ingest.agent import Agent
 from services.ingest.config import parse_config
 
@@ -82,3 +86,43 @@ def _up(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def _agent_config(tmp_path: Path, host: str, port: int) -> Path:
+    cfg = {
+        "agent": {
+            "gateway_url": f"http://127.0.0.1:{free_port()}",
+            "spool": {"path": str(tmp_path / "s.db")},
+            "http": {"host": host, "port": port},
+        },
+        "villages": [{"id": "v", "name": "V"}],
+        "cameras": [
+            {
+                "id": "c",
+                "village": "v",
+                "name": "C",
+                "key_env": "VARTA_TEST_K",
+                "source": {"type": "push", "key_env": "VARTA_TEST_K"},
+            }
+        ],
+    }
+    path = tmp_path / "agent.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("host", ["127.0.0.1", "999.1.1.1"])
+def test_http_port_that_cannot_be_opened_stops_the_agent_with_one_line(
+    tmp_path: Path, host: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VARTA_TEST_K", "k")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        path = _agent_config(tmp_path, host, busy.getsockname()[1])
+        started = time.monotonic()
+        assert cli.main(["run", "--config", str(path)]) == 1
+    assert time.monotonic() - started < 20
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "agent.http: cannot listen on" in err[0] and "не вдалося відкрити" in err[0]
