@@ -24,15 +24,21 @@ class PlateHitOut(BaseModel):
     pattern: str = Field(description="the watchlist entry's plate text or wildcard pattern")
 
 
-class PlateResult(PlateRead):
+class PlateReceipt(PlateRead):
     pass_id: str = Field(description="vehicle pass this read belongs to (one sighting per pass)")
     pass_text: str = Field(description="combined reading of the pass so far")
+
+
+class PlateResult(PlateReceipt):
     hits: list[PlateHitOut] = Field(default_factory=list)
 
 
-class FaceResult(BaseModel):
+class FaceReceipt(BaseModel):
     bbox: BBox
     quality: float = Field(ge=0.0, le=1.0)
+
+
+class FaceResult(FaceReceipt):
     matched: bool = Field(description="true when the face matched a watchlist entry (an alert was raised)")
 
 
@@ -52,18 +58,17 @@ class AlertRef(BaseModel):
     new: bool = Field(default=True, description="false when an earlier frame of the same pass raised it")
 
 
-class FrameResult(BaseModel):
+class _Frame(BaseModel):
+    """What the camera's answer and the pipeline's result share."""
+
     frame_id: str
     camera_id: str
     captured_at: datetime
     duplicate: bool = Field(default=False, description="true: a retry of a frame already processed")
-    plates: list[PlateResult] = Field(default_factory=list)
-    faces: list[FaceResult] = Field(default_factory=list)
     skipped: list[str] = Field(
         default_factory=list, description="what did not run: plates, faces, face_matching"
     )
     skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
-    alerts: list[AlertRef] = Field(default_factory=list)
     static_plates_ignored: int = Field(
         default=0,
         ge=0,
@@ -81,36 +86,19 @@ class FrameResult(BaseModel):
     )
 
 
-class PlateReceipt(PlateRead):
-    pass_id: str = Field(description="vehicle pass this read belongs to (one sighting per pass)")
-    pass_text: str = Field(description="combined reading of the pass so far")
+class FrameResult(_Frame):
+    """Everything the pipeline found, match outcome included (for the gateway's own use)."""
+
+    plates: list[PlateResult] = Field(default_factory=list)
+    faces: list[FaceResult] = Field(default_factory=list)
+    alerts: list[AlertRef] = Field(default_factory=list)
 
 
-class FaceReceipt(BaseModel):
-    bbox: BBox
-    quality: float = Field(ge=0.0, le=1.0)
-
-
-class FrameReceipt(BaseModel):
+class FrameReceipt(_Frame):
     """The camera's answer: what was read, with no match outcome (no hits, alerts or matched faces)."""
 
-    frame_id: str
-    camera_id: str
-    captured_at: datetime
-    duplicate: bool = Field(default=False, description="true: a retry of a frame already processed")
     plates: list[PlateReceipt] = Field(default_factory=list)
     faces: list[FaceReceipt] = Field(default_factory=list)
-    skipped: list[str] = Field(
-        default_factory=list, description="what did not run: plates, faces, face_matching"
-    )
-    skip_reasons: dict[str, SkipReason] = Field(default_factory=dict)
-    static_plates_ignored: int = Field(
-        default=0, ge=0, description="reads left out as the camera's static text"
-    )
-    letters_only_ignored: int = Field(default=0, ge=0, description="reads of letters only left out")
-    timings_ms: dict[str, float] = Field(
-        default_factory=dict, description="where the time went for this frame (empty for a duplicate)"
-    )
 
     @classmethod
     def of(cls, result: FrameResult) -> FrameReceipt:
