@@ -255,9 +255,9 @@ def test_migration_keeps_every_row_and_never_reuses_an_id(old_db: Engine) -> Non
     assert diff == []
 
 
+@pytest.mark.parametrize("old_db", ["sqlite"], indirect=True)  # PostgreSQL sequences never reuse an id
 def test_sqlite_schema_says_autoincrement_and_keeps_the_audit_guard(old_db: Engine) -> None:
-    if old_db.dialect.name != "sqlite":
-        pytest.skip("AUTOINCREMENT is SQLite's; PostgreSQL sequences never reuse an id")
+    assert old_db.dialect.name == "sqlite"
     upgrade_head(old_db)
     with old_db.connect() as conn:
         sql = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
