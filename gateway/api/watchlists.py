@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from gateway.api import watchlist_persons, watchlist_plates
 from gateway.api.params import Offset, RowId
-from gateway.audit.refusals import refusals_audited, watchlist_hidden
+from gateway.audit.refusals import list_change_refusals, refusals_audited, watchlist_hidden
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES
 from gateway.watchlists import list_actions
@@ -51,14 +51,16 @@ def get(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: Ct
 def update(
     watchlist_id: RowId, body: WatchlistUpdate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> WatchlistPublic:
-    return list_actions.update(ctx, editor, session, watchlist_id, body)
+    with list_change_refusals(ctx, editor, "watchlist.update", watchlist_id):
+        return list_actions.update(ctx, editor, session, watchlist_id, body)
 
 
 @lists.delete(
     "/{watchlist_id}", status_code=204, responses=ERROR_RESPONSES, summary="Delete a list and entries"
 )
 def delete(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> None:
-    list_actions.delete(ctx, editor, session, watchlist_id)
+    with list_change_refusals(ctx, editor, "watchlist.delete", watchlist_id):
+        list_actions.delete(ctx, editor, session, watchlist_id)
 
 
 @lists.get(

@@ -1,10 +1,11 @@
-"""Reads refused because the object is not the caller's: answered 404, recorded in the audit log."""
+"""Reads and changes refused because the object is not the caller's: answered 403 or 404, recorded in
+the audit log."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +13,11 @@ from sqlalchemy.orm import Session
 from gateway.audit.log import AuditContext, AuditWriter
 from gateway.auth.keys import Principal
 from gateway.db.models import Watchlist
-from gateway.errors import NotFound
+from gateway.errors import NotFound, ScopeDenied
 from gateway.watchlists.access import visible_query
+
+if TYPE_CHECKING:
+    from gateway.context import AppContext
 
 
 @contextmanager
@@ -52,3 +56,32 @@ def watchlist_hidden(session: Session, principal: Principal, watchlist_id: int) 
         return exists and session.scalar(visible) is None
 
     return hidden
+
+
+@contextmanager
+def list_change_refusals(
+    ctx: AppContext, principal: Principal, action: str, watchlist_id: int
+) -> Iterator[None]:
+    """Audit a change to list ``watchlist_id`` refused because the list is not the caller's, then
+    re-raise: ``denied`` for another organisation's list (hidden, answered 404) or one shared with the
+    caller read-only (answered 403), ``not_found`` when there is no such list or entry."""
+
+    def hidden() -> bool:
+        with ctx.sessions() as session:
+            return watchlist_hidden(session, principal, watchlist_id)()
+
+    target = f"watchlist:{watchlist_id}"
+    try:
+        with refusals_audited(ctx.audit, principal, action, target, hidden, watchlist_id=watchlist_id):
+            yield
+    except ScopeDenied as exc:
+        ctx.audit.record(
+            principal,
+            action,
+            target,
+            outcome="denied",
+            result_count=0,
+            detail=exc.detail,
+            watchlist_id=watchlist_id,
+        )
+        raise

@@ -188,3 +188,47 @@ def test_a_single_entry_that_has_already_expired_is_refused(gateway: Any) -> Non
         for path, body in cases:
             r = c.post(path, json=body | ahead)
             assert r.status_code == 201 and r.json()["valid_until"].startswith("2098-12-31T22:00"), r.text
+
+
+def _audit_after(gateway: Any, start: int, org: str) -> list[tuple[str, str, str]]:
+    with gateway.client(gateway.admin_key) as c:
+        rows = c.get("/v1/audit", params={"after_id": start, "organisation": org, "limit": 1000}).json()[
+            "data"
+        ]
+    return [(r["action"], r["target"], r["outcome"]) for r in rows]
+
+
+def _last_audit_id(gateway: Any) -> int:
+    with gateway.client(gateway.admin_key) as c:
+        return int(c.get("/v1/audit/head").json()["id"])
+
+
+def test_refused_changes_to_another_organisations_list_are_audited(gateway: Any) -> None:
+    """Changing a list one may not change is refused (404 hidden, 403 shared read-only) and recorded."""
+    police, council = gateway.key("police", "police"), gateway.key("council", "council")
+    hidden = _make(gateway, police, name="police only")
+    shared = _make(gateway, police, name="shared", shared_with=["council"])
+    start = _last_audit_id(gateway)
+    with gateway.client(council) as c:
+        for wl, code in ((hidden, 404), (shared, 403)):
+            base = f"/v1/watchlists/{wl['id']}"
+            assert c.patch(base, json={"name": "mine now"}).status_code == code
+            assert c.post(f"{base}/plates", json={"plate": "AA1111AA"}).status_code == code
+            csv = ("p.csv", b"plate,reason\nAA2222AA,x\n", "text/csv")
+            assert c.post(f"{base}/plates/bulk", files={"file": csv}).status_code == code
+            assert c.delete(base).status_code == code
+        assert c.delete("/v1/watchlists/2147483000").status_code == 404
+    rows = _audit_after(gateway, start, "council")
+    for wl in (hidden, shared):
+        target = f"watchlist:{wl['id']}"
+        for action in (
+            "watchlist.update",
+            "watchlist.plate.add",
+            "watchlist.plates.upload",
+            "watchlist.delete",
+        ):
+            assert (action, target, "denied") in rows, (action, target, rows)
+    assert ("watchlist.delete", "watchlist:2147483000", "not_found") in rows
+    with gateway.client(police) as c:  # and nothing changed
+        got = c.get(f"/v1/watchlists/{hidden['id']}").json()
+        assert (got["name"], got["entry_count"]) == ("police only", 0)
