@@ -8,13 +8,18 @@ from sqlalchemy.orm import Session
 from gateway.audit.log import AuditContext
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
-from gateway.errors import TooLarge, UploadRejected
+from gateway.errors import InvalidInput, TooLarge, Unavailable, UploadRejected
 from gateway.watchlists import service
 from gateway.watchlists.access import get_editable, get_visible
 from gateway.watchlists.persons_bulk import add_single_photo, import_persons_zip
 from gateway.watchlists.recording import record, refusals_recorded, remove_and_commit
 from gateway.watchlists.schemas import BulkResult, PersonEntryCreate, PersonEntryPublic, UploadMode
 from gateway.watchlists.views import person_public
+
+#: why a photo or a ZIP is refused, each audited as a rejected upload: a bad file, one too large, the
+#: wrong list (a plates list), the face recognizer or index down. A list the caller may not change is
+#: audited by the route (``list_change_refusals``), so it is not here.
+REFUSED = (UploadRejected, TooLarge, InvalidInput, Unavailable)
 
 
 def add(
@@ -50,7 +55,7 @@ async def enrol_photo(
 ) -> PersonEntryPublic:
     action = "watchlist.photo.add"
     target = f"person_entry:{entry_id}"
-    with refusals_recorded(ctx, editor, action, target, UploadRejected, watchlist_id=watchlist_id):
+    with refusals_recorded(ctx, editor, action, target, REFUSED, watchlist_id=watchlist_id):
         photo, version = await add_single_photo(ctx, editor, watchlist_id, entry_id, data)
     target = f"photo:{photo.id}"
     record(ctx, editor, action, target, watchlist_id=watchlist_id, watchlist_version=version, result_count=1)
@@ -91,8 +96,7 @@ async def upload(
 ) -> BulkResult:
     """A ZIP of photos plus manifest.csv: all enrolled in one transaction, or none."""
     action, target = "watchlist.persons.upload", f"watchlist:{watchlist_id}"
-    refused = (UploadRejected, TooLarge)
-    with refusals_recorded(ctx, editor, action, target, refused, watchlist_id=watchlist_id):
+    with refusals_recorded(ctx, editor, action, target, REFUSED, watchlist_id=watchlist_id):
         count, rejected, version = await import_persons_zip(ctx, editor, watchlist_id, data, mode)
     record(
         ctx,

@@ -344,3 +344,14 @@ def test_single_photo_enrolment_and_rejection(persons: Any, lfw_dir: Path) -> No
         assert c.delete(f"{base}/{pid}").status_code == 404
         del r_id
     assert index_points(gw, wid) == 1
+
+
+def test_a_zip_sent_to_a_plates_list_is_refused_and_audited(gateway: Any, lfw_dir: Path) -> None:
+    key = gateway.key("police", "police")
+    with gateway.client(key) as c:
+        wid = c.post("/v1/watchlists", json={"kind": "plates", "name": "not for photos"}).json()["id"]
+    data = make_zip({"a.jpg": photo(lfw_dir, "Tony_Blair", 1)}, "label,photo\nBlair,a.jpg\n")
+    r = upload(gateway, key, wid, data)
+    assert r.status_code == 422 and "plates list" in r.json()["detail"], r.text
+    rows = _audited_refusals(gateway, wid)
+    assert [(row["action"], row["outcome"]) for row in rows] == [("watchlist.persons.upload", "rejected")]
