@@ -12,8 +12,12 @@ from recognizers.models.registry import REGISTRY, ModelSpec, cache_dir, cached_s
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="varta models", description="List, pull and verify model files.")
-    p.add_argument("--cache", type=Path, default=None, help="cache folder (default: VARTA_MODELS_DIR or "
-                   "~/.cache/varta/models)")
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="cache folder (default: VARTA_MODELS_DIR or ~/.cache/varta/models)",
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="every model with its version, size, licence and cache state")
     pull = sub.add_parser("pull", help="download and verify models (default: all default models)")
@@ -34,8 +38,9 @@ def _cmd_list(cache: Path) -> int:
     rows = [("NAME", "VERSION", "SIZE", "LICENCE", "DEFAULT", "CACHED")]
     for spec in REGISTRY.values():
         default = "yes" if spec.default else "no (opt-in)"
-        rows.append((spec.name, spec.version, _size(spec.size), spec.licence, default,
-                     cached_status(spec, cache)))
+        rows.append(
+            (spec.name, spec.version, _size(spec.size), spec.licence, default, cached_status(spec, cache))
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
@@ -51,6 +56,15 @@ def _cmd_pull(cache: Path, names: list[str]) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the cache path is a file, or lies under one, or cannot be made
+        print(
+            f"error: the model cache {cache} cannot be used ({exc.strerror or exc}); "
+            f"give a writable folder with --cache or VARTA_MODELS_DIR / помилка: кеш моделей {cache} "
+            f"непридатний ({exc.strerror or exc}); вкажіть теку з правом запису через --cache "
+            "або VARTA_MODELS_DIR",
+            file=sys.stderr,
+        )
+        return 1
     failed = 0
     for r in results:
         if r.ok:
@@ -62,8 +76,11 @@ def _cmd_pull(cache: Path, names: list[str]) -> int:
         for err in r.errors:
             print(f"          - {err}", file=sys.stderr)
         spec = REGISTRY[r.name]
-        print(f"        Fix: retry with network access, or bring {spec.filename} (SHA-256 {spec.sha256}) "
-              f"and run `varta models install {spec.name} FILE`.", file=sys.stderr)
+        print(
+            f"        Fix: retry with network access, or bring {spec.filename} (SHA-256 {spec.sha256}) "
+            f"and run `varta models install {spec.name} FILE`.",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

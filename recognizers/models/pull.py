@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,7 +64,10 @@ def pull(
     unknown = [n for n in names if n not in reg]
     if unknown:
         raise KeyError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(sorted(reg))}")
-    return [pull_spec(reg[name], cache) for name in names]
+    folder = cache or cache_dir()
+    if folder.is_dir():  # a pull killed by SIGTERM (docker stop) leaves its partial file behind
+        clean_partials(folder, STALE_PARTIAL_S)
+    return [pull_spec(reg[name], folder) for name in names]
 
 
 def pull_spec(spec: ModelSpec, cache: Path | None = None) -> PullResult:
@@ -138,9 +142,10 @@ def _fetch_url_zip(source: Source, out: BinaryIO, size: int) -> None:
     with tempfile.TemporaryDirectory(prefix="varta-zip-") as tmp:
         archive = Path(tmp) / "archive.zip"
         timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
-        with archive.open("wb") as f, httpx.stream(
-            "GET", source.ref, timeout=timeout, follow_redirects=True
-        ) as resp:
+        with (
+            archive.open("wb") as f,
+            httpx.stream("GET", source.ref, timeout=timeout, follow_redirects=True) as resp,
+        ):
             if resp.status_code != 200:
                 raise SourceError(f"HTTP {resp.status_code}")
             for chunk in resp.iter_bytes(_CHUNK):
@@ -218,12 +223,19 @@ def install_file(src: Path, spec: ModelSpec, cache: Path | None = None) -> Path:
     return target
 
 
-def clean_partials(cache: Path | None = None) -> int:
-    """Remove ``.*.part`` files a killed pull left behind; returns how many."""
+#: a partial download older than this is a killed pull's leftover, not another pull still writing it
+STALE_PARTIAL_S = 3600.0
+
+
+def clean_partials(cache: Path | None = None, older_than_s: float = 0.0) -> int:
+    """Remove ``.*.part`` files a killed pull left behind (those last written more than
+    ``older_than_s`` ago); returns how many."""
     folder = cache or cache_dir()
     count = 0
+    cutoff = time.time() - older_than_s
     for part in folder.glob(".*.part"):
         with contextlib.suppress(FileNotFoundError):
-            part.unlink()
-            count += 1
+            if part.stat().st_mtime <= cutoff:
+                part.unlink()
+                count += 1
     return count

@@ -19,7 +19,8 @@ class RecognizerServiceSettings(BaseSettings):
     """One recognizer as an HTTP service.
 
     Environment: ``VARTA_RECOGNIZER__HOST``, ``..._PORT``, ``..._MAX_BYTES``, ``..._MAX_PIXELS``,
-    ``..._MAX_CONCURRENCY``, ``..._MAX_QUEUE``, ``..._RETRY_AFTER_S``, ``..._WARMUP_RUNS``; the models'
+    ``..._MAX_CONCURRENCY``, ``..._MAX_QUEUE``, ``..._RETRY_AFTER_S``, ``..._BODY_TIMEOUT_S``,
+    ``..._WARMUP_RUNS``; the models'
     own knobs as ``VARTA_RECOGNIZER__PLATES__DET_LONG_SIDE`` or, equally, ``VARTA_PLATES__DET_LONG_SIDE``.
     """
 
@@ -40,6 +41,12 @@ class RecognizerServiceSettings(BaseSettings):
         default=4, ge=0, description="requests that may wait for a slot; beyond that: 503 + Retry-After"
     )
     retry_after_s: int = Field(default=1, ge=1, description="Retry-After seconds on 503")
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="longest wait for a request's body once admitted; a slower client gets 408 and "
+        "its place is freed (a stalled upload must not hold one of the few places for ever)",
+    )
     warmup_runs: int = Field(default=2, ge=0, description="inferences on a synthetic frame before ready")
     plates: PlateSettings = Field(default_factory=PlateSettings)
     faces: FaceSettings = Field(default_factory=FaceSettings)

@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from recognizers.common.image_errors import (
     CorruptImageError,
@@ -26,6 +27,9 @@ from shared.schemas import ErrorBody
 from shared.validation_uk import describe_all
 
 log = logging.getLogger(__name__)
+
+#: the status counted for a request whose client left before its body arrived (nginx's convention)
+CLIENT_CLOSED = 499
 
 
 class ServiceError(Exception):
@@ -107,6 +111,16 @@ class BadMultipartError(ServiceError):
             )
 
 
+class BodyTimeoutError(ServiceError):
+    code = "body_timeout"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The request body did not arrive within {seconds:g} s; send it again.",
+            f"Тіло запиту не надійшло за {seconds:g} с; надішліть його знову.",
+        )
+
+
 # The one table: domain error -> HTTP status. Lookup walks the class hierarchy.
 STATUS_BY_ERROR: dict[type[Exception], int] = {
     EmptyImageError: 400,
@@ -118,6 +132,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     BadRoiError: 400,
     MissingImageError: 400,
     BadMultipartError: 400,
+    BodyTimeoutError: 408,
     RoiOutsideImageError: 422,
     ModelNotReadyError: 503,
     SaturatedError: 503,
@@ -171,6 +186,13 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, detail, detail_uk)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its body arrived: nobody reads an answer, nothing
+    went wrong here. Counted as 499 (the client's abort), never as a 500."""
+    log.info("client left during %s %s before its body arrived", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(
@@ -186,6 +208,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

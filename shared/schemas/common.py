@@ -17,7 +17,7 @@ class BBox(BaseModel):
     def parse_csv(cls, value: str) -> BBox:
         """Parse ``"x,y,w,h"`` (as used by a camera's region of interest)."""
         parts = [p.strip() for p in value.split(",")]
-        if len(parts) != 4 or not all(p.isdigit() for p in parts):
+        if len(parts) != 4 or not all(p.isascii() and p.isdigit() for p in parts):  # not '١' (Arabic 1)
             raise ValueError("expected four non-negative integers 'x,y,w,h'")
         x, y, w, h = (int(p) for p in parts)
         if w == 0 or h == 0:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any, cast
 
+import anyio
 from fastapi import APIRouter, Query, Request
 
 from recognizers.service.body import read_image_bytes
 from recognizers.service.deps import ServiceState, StateDep
 from recognizers.service.engine import RecognitionResponse
-from recognizers.service.errors import BadRoiError, ModelNotReadyError, openapi_error_responses
+from recognizers.service.errors import (
+    BadRoiError,
+    BodyTimeoutError,
+    ModelNotReadyError,
+    openapi_error_responses,
+)
 from recognizers.service.examples import FACES_EXAMPLE, PLATES_EXAMPLE
 from shared.schemas import BBox, FacesResponse, PlatesResponse
 
@@ -42,7 +48,7 @@ async def recognize(request: Request, state: ServiceState, params: object) -> Re
         raise ModelNotReadyError(state.settings.retry_after_s)
     started = time.perf_counter()
     async with state.admission.slot():
-        data = await read_image_bytes(request, state.settings.max_bytes)
+        data = await _read_body(request, state)
         read_done = time.perf_counter()
         response, found = await state.admission.run(state.engine.process, data, params, read_done)
     timings = response.timings_ms
@@ -52,6 +58,17 @@ async def recognize(request: Request, state: ServiceState, params: object) -> Re
     response.timings_ms = {name: round(ms, 2) for name, ms in timings.items()}
     state.metrics.objects.labels(state.engine.kind).inc(found)
     return response
+
+
+async def _read_body(request: Request, state: ServiceState) -> bytes:
+    """The image bytes, within ``body_timeout_s``: an admitted request holds one of the few places, so
+    a client that stalls mid-upload is answered 408 and its place freed."""
+    deadline = state.settings.body_timeout_s
+    try:
+        with anyio.fail_after(deadline):
+            return await read_image_bytes(request, state.settings.max_bytes)
+    except TimeoutError:
+        raise BodyTimeoutError(deadline) from None
 
 
 def parse_roi(value: str | None) -> BBox | None:

@@ -250,3 +250,29 @@ def test_real_pull_of_the_face_models(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli.main(["--cache", str(tmp_path), "pull", "yunet-2023mar", "sface-2021dec"]) == 0
     assert cli.main(["--cache", str(tmp_path), "verify", "yunet-2023mar", "sface-2021dec"]) == 0
     assert "ok" in capsys.readouterr().out
+
+
+def test_a_pull_removes_partials_a_killed_pull_left_but_not_fresh_ones(
+    server: Server, tmp_path: Path
+) -> None:
+    """``docker stop`` (SIGTERM) mid-download leaves a ``.part``; the next pull removes it once it is an
+    hour old, and leaves a fresh one alone: another pull may still be writing it."""
+    server.files["/m.onnx"] = PAYLOAD
+    spec = spec_with(Source("url", server.url("/m.onnx")))
+    stale, fresh = tmp_path / ".testmodel.onnx.old.part", tmp_path / ".testmodel.onnx.new.part"
+    stale.write_bytes(b"killed")
+    fresh.write_bytes(b"still writing")
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    results = pull(["testmodel"], tmp_path, registry={"testmodel": spec})
+    assert [r.status for r in results] == ["pulled"]
+    assert not stale.exists() and fresh.exists()
+
+
+def test_cli_pull_into_a_cache_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    for cache in (blocker, blocker / "sub"):
+        assert cli.main(["--cache", str(cache), "pull", "yunet-2023mar"]) == 1
+        err = capsys.readouterr().err
+        assert "cannot be used" in err and "непридатний" in err and "Traceback" not in err, err

@@ -3,6 +3,7 @@ admission accounting, the 500 body. (Results on real models: test_api_plates.py 
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -140,3 +141,69 @@ def test_missing_model_refuses_to_start(tmp_path, caplog: pytest.LogCaptureFixtu
     server.stop()
     assert not server.server.started and server.exit_code == 3
     assert "varta models pull" in caplog.text and "cannot start" in caplog.text
+
+
+def _stalled_upload(port: int) -> socket.socket:
+    """A request that promises 100,000 bytes of body and sends three, then keeps its connection open."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    head = (
+        "POST /v1/recognize HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+    )
+    sock.sendall(head.encode() + b"\xff\xd8\xff")
+    return sock
+
+
+def _answer(sock: socket.socket) -> str:
+    """What the server sent back on ``sock``, headers and the whole JSON body."""
+    sock.settimeout(10)
+    data = b""
+    while not data.rstrip().endswith(b"}"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace")
+
+
+def test_stalled_uploads_time_out_and_free_their_places() -> None:
+    """Admitted requests hold the few places; one whose body never arrives is answered 408 once
+    ``body_timeout_s`` passes, so a handful of stalled clients cannot lock the service out."""
+    fake = GatedFaces()
+    fake.gate.set()
+    settings = RecognizerServiceSettings(
+        max_concurrency=1, max_queue=1, retry_after_s=1, warmup_runs=1, body_timeout_s=1.0
+    )
+    server = LiveServer(create_app("faces", settings, recognizer=fake)).start()
+    client = httpx.Client(base_url=server.url, timeout=30)
+    stalled: list[socket.socket] = []
+    try:
+        wait_ready(client)
+        stalled = [_stalled_upload(server.port) for _ in range(2)]
+        wait_until(lambda: metric(client, 'varta_recognizer_in_flight{kind="faces"}') == 2)
+        image = encode(".jpg", synthetic_frame())
+        assert_error(client.post("/v1/recognize", content=image), 503, "overloaded")
+        answers = [_answer(s) for s in stalled]  # after about a second
+        assert all(a.startswith("HTTP/1.1 408") and "body_timeout" in a for a in answers), answers
+        assert all("Тіло запиту" in a for a in answers)
+        wait_until(lambda: metric(client, 'varta_recognizer_in_flight{kind="faces"}') == 0)
+        assert client.post("/v1/recognize", content=image).status_code == 200
+    finally:
+        for s in stalled:
+            s.close()
+        client.close()
+        server.stop()
+
+
+def test_a_client_that_leaves_mid_upload_is_no_server_error(gated, caplog: pytest.LogCaptureFixture) -> None:
+    fake, server, client = gated
+    fake.gate.set()
+    wait_ready(client)
+    sock = _stalled_upload(server.port)
+    wait_until(lambda: metric(client, 'varta_recognizer_in_flight{kind="faces"}') == 1)
+    sock.close()
+    wait_until(lambda: metric(client, 'varta_recognizer_in_flight{kind="faces"}') == 0)
+    requests = 'varta_recognizer_requests_total{kind="faces",route="/v1/recognize",status="%s"}'
+    wait_until(lambda: 'status="499"' in client.get("/metrics").text)
+    assert metric(client, requests % 499) == 1
+    assert 'status="500"' not in client.get("/metrics").text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
