@@ -102,3 +102,17 @@ def test_qdrant_runs_as_a_cluster() -> None:
     assert sts["spec"]["replicas"] >= 3
     env = {e["name"]: e.get("value") for e in sts["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["QDRANT__CLUSTER__ENABLED"] == "true"
+
+
+def test_k8s_face_collection_is_replicated_across_qdrant_peers() -> None:
+    cm = yaml.safe_load((ROOT / "k8s" / "configmap.yaml").read_text())["data"]
+    docs = list(yaml.safe_load_all((ROOT / "k8s" / "qdrant.yaml").read_text()))
+    peers = next(d for d in docs if d["kind"] == "StatefulSet")["spec"]["replicas"]
+    replicas = int(cm["VARTA_QDRANT_REPLICATION_FACTOR"])
+    assert 2 <= replicas <= peers  # one peer may fail
+    assert int(cm["VARTA_QDRANT_WRITE_CONSISTENCY_FACTOR"]) < replicas  # writes go on with a peer down
+    # every key the configmap sets is a real gateway setting (an unknown VARTA_* is silently ignored)
+    from gateway.config import GatewaySettings
+
+    fields = {f"VARTA_{name.upper()}" for name in GatewaySettings.model_fields}
+    assert set(cm) <= fields
