@@ -116,3 +116,19 @@ def test_k8s_face_collection_is_replicated_across_qdrant_peers() -> None:
 
     fields = {f"VARTA_{name.upper()}" for name in GatewaySettings.model_fields}
     assert set(cm) <= fields
+
+
+def _containers(name: str) -> list[dict]:
+    docs = list(yaml.safe_load_all((ROOT / "k8s" / f"{name}.yaml").read_text()))
+    workload = next(d for d in docs if d["kind"] in ("Deployment", "StatefulSet"))
+    return workload["spec"]["template"]["spec"]["containers"]
+
+
+def test_gateway_stays_in_service_when_a_recognizer_is_down() -> None:
+    (gw,) = _containers("gateway")
+    # /readiness also asks the remote recognizers: one down would take the single gateway out of the Service
+    assert gw["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    # start-up (migrations, index rebuilds) may outlast liveness's 3 x 20 s: a startupProbe holds it off
+    start = gw["startupProbe"]
+    assert start["httpGet"]["path"] == "/healthz"
+    assert start["periodSeconds"] * start["failureThreshold"] >= 300
