@@ -132,3 +132,24 @@ def test_gateway_stays_in_service_when_a_recognizer_is_down() -> None:
     start = gw["startupProbe"]
     assert start["httpGet"]["path"] == "/healthz"
     assert start["periodSeconds"] * start["failureThreshold"] >= 300
+
+
+def test_prometheus_may_scrape_the_annotated_recognizers() -> None:
+    docs = list(yaml.safe_load_all((ROOT / "k8s" / "networkpolicy.yaml").read_text()))
+    for name in ("plates", "faces"):
+        docs_w = list(yaml.safe_load_all((ROOT / "k8s" / f"{name}.yaml").read_text()))
+        pod = next(d for d in docs_w if d["kind"] == "Deployment")["spec"]["template"]["metadata"]
+        port = int(pod["annotations"]["prometheus.io/port"])
+        allowed = [
+            rule
+            for pol in docs
+            if name in str(pol["spec"]["podSelector"])
+            for rule in pol["spec"]["ingress"]
+            if any("namespaceSelector" in f for f in rule["from"])
+            and any(p["port"] == port for p in rule.get("ports", []))
+        ]
+        assert allowed, f"no policy lets the monitoring namespace reach {name}:{port}"
+    gw = yaml.safe_load_all((ROOT / "k8s" / "gateway.yaml").read_text())
+    pod = next(d for d in gw if d["kind"] == "Deployment")["spec"]["template"]["metadata"]
+    # the gateway's /metrics needs a bearer token that annotation scraping does not send
+    assert "prometheus.io/scrape" not in pod.get("annotations", {})
