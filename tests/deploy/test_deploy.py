@@ -153,3 +153,39 @@ def test_prometheus_may_scrape_the_annotated_recognizers() -> None:
     pod = next(d for d in gw if d["kind"] == "Deployment")["spec"]["template"]["metadata"]
     # the gateway's /metrics needs a bearer token that annotation scraping does not send
     assert "prometheus.io/scrape" not in pod.get("annotations", {})
+
+
+def _cpus(value: str) -> float:
+    return float(value[:-1]) / 1000 if value.endswith("m") else float(value)
+
+
+@pytest.mark.parametrize("kind", ["plates", "faces"])
+def test_recognizer_threads_times_concurrency_fit_the_cpu_limit(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recognizers.service.config import RecognizerServiceSettings
+
+    def check(env: dict[str, str], cpus: float, where: str) -> None:
+        # the real settings parse the variables (an unknown name would silently do nothing)
+        with monkeypatch.context() as m:
+            for k in [k for k in os.environ if k.startswith("VARTA_")]:
+                m.delenv(k)
+            for k, v in env.items():
+                m.setenv(k, v)
+            s = RecognizerServiceSettings()
+        threads = getattr(s, kind).threads
+        assert threads is not None, f"{where}: VARTA_{kind.upper()}__THREADS unset (defaults to all cores)"
+        assert threads * s.max_concurrency <= cpus, where
+
+    (c,) = _containers(kind)
+    env = {e["name"]: e["value"] for e in c["env"]}
+    check(env, _cpus(str(c["resources"]["limits"]["cpu"])), f"k8s/{kind}.yaml")
+
+    res = _compose("config", env=SECRETS)
+    assert res.returncode == 0, res.stderr
+    svc = yaml.safe_load(res.stdout)["services"][kind]
+    check(
+        {k: str(v) for k, v in svc["environment"].items()},
+        float(svc["deploy"]["resources"]["limits"]["cpus"]),
+        f"docker-compose.yml:{kind}",
+    )
