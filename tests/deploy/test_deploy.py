@@ -189,3 +189,23 @@ def test_recognizer_threads_times_concurrency_fit_the_cpu_limit(
         float(svc["deploy"]["resources"]["limits"]["cpus"]),
         f"docker-compose.yml:{kind}",
     )
+
+
+def test_k8s_every_container_is_hardened() -> None:
+    for path in _k8s_files():
+        for doc in yaml.safe_load_all(path.read_text()):
+            if not doc or doc["kind"] not in ("Deployment", "StatefulSet"):
+                continue
+            pod = doc["spec"]["template"]["spec"]
+            where = f"{path.name}:{doc['metadata']['name']}"
+            assert pod["securityContext"]["runAsNonRoot"] is True, where
+            assert pod["securityContext"]["runAsUser"] > 0, where
+            assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, where
+            volumes = {v["name"] for v in pod.get("volumes", [])}
+            volumes |= {t["metadata"]["name"] for t in doc["spec"].get("volumeClaimTemplates", [])}
+            for c in pod["containers"]:
+                sc = c["securityContext"]
+                assert sc["allowPrivilegeEscalation"] is False, where
+                assert sc["capabilities"]["drop"] == ["ALL"], where
+                assert sc["readOnlyRootFilesystem"] is True, where
+                assert {m["name"] for m in c.get("volumeMounts", [])} <= volumes, where
