@@ -209,3 +209,12 @@ def test_k8s_every_container_is_hardened() -> None:
                 assert sc["capabilities"]["drop"] == ["ALL"], where
                 assert sc["readOnlyRootFilesystem"] is True, where
                 assert {m["name"] for m in c.get("volumeMounts", [])} <= volumes, where
+
+
+def test_compose_varta_services_drop_capabilities() -> None:
+    res = _compose("config", env=SECRETS)
+    assert res.returncode == 0, res.stderr
+    services = yaml.safe_load(res.stdout)["services"]
+    for name in ("gateway", "plates", "faces"):
+        assert services[name]["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in services[name]["security_opt"], name
