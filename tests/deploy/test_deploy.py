@@ -218,3 +218,21 @@ def test_compose_varta_services_drop_capabilities() -> None:
     for name in ("gateway", "plates", "faces"):
         assert services[name]["cap_drop"] == ["ALL"], name
         assert "no-new-privileges:true" in services[name]["security_opt"], name
+
+
+def test_optional_ingress_validates_and_serves_tls_only() -> None:
+    path = ROOT / "k8s" / "optional" / "ingress.yaml"
+    exe = shutil.which("kubernetes-validate") or str(Path(sys.executable).parent / "kubernetes-validate")
+    res = subprocess.run(
+        [exe, "-k", "1.31.0", "--strict", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    ing = yaml.safe_load(path.read_text())
+    assert (
+        ing["spec"]["tls"]
+        and ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/force-ssl-redirect"]
+    )
+    backend = ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    gw_svc = next(yaml.safe_load_all((ROOT / "k8s" / "gateway.yaml").read_text()))
+    assert backend["name"] == gw_svc["metadata"]["name"]
+    assert backend["port"]["number"] == gw_svc["spec"]["ports"][0]["port"]
