@@ -236,3 +236,13 @@ def test_optional_ingress_validates_and_serves_tls_only() -> None:
     gw_svc = next(yaml.safe_load_all((ROOT / "k8s" / "gateway.yaml").read_text()))
     assert backend["name"] == gw_svc["metadata"]["name"]
     assert backend["port"]["number"] == gw_svc["spec"]["ports"][0]["port"]
+
+
+def test_statefulsets_are_governed_by_headless_services() -> None:
+    for name in ("postgres", "qdrant"):
+        docs = list(yaml.safe_load_all((ROOT / "k8s" / f"{name}.yaml").read_text()))
+        sts = next(d for d in docs if d["kind"] == "StatefulSet")
+        svc = next(
+            d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == sts["spec"]["serviceName"]
+        )
+        assert svc["spec"].get("clusterIP") == "None", name
