@@ -131,6 +131,23 @@ class GatewaySettings(BaseSettings):
         default=None, description="None = embedded Qdrant Edge in <data_dir>/faces"
     )
     qdrant_api_key: SecretStr | None = None
+    qdrant_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="copies of each shard of the face collection on a Qdrant cluster (server mode only; "
+        "set when the gateway creates the collection). 2 on 3 peers: one peer may fail",
+    )
+    qdrant_shard_number: int | None = Field(
+        default=None, ge=1, le=64, description="shards of the face collection; None = Qdrant's default"
+    )
+    qdrant_write_consistency_factor: int | None = Field(
+        default=None,
+        ge=1,
+        le=16,
+        description="replicas that must confirm a write; None = Qdrant's default (1); at most the "
+        "replication factor",
+    )
     plates_url: str | None = Field(default=None, description="plate recognizer service; None = in-process")
     faces_url: str | None = Field(default=None, description="face recognizer service; None = in-process")
     recognizer_timeout_s: float = Field(default=5.0, gt=0)
@@ -180,6 +197,11 @@ class GatewaySettings(BaseSettings):
             self.evidence_dir = self.data_dir / "evidence"
         if self.photos_dir is None:
             self.photos_dir = self.data_dir / "photos"
+        wcf = self.qdrant_write_consistency_factor
+        if wcf is not None and wcf > self.qdrant_replication_factor:
+            raise ValueError(
+                "VARTA_QDRANT_WRITE_CONSISTENCY_FACTOR cannot exceed VARTA_QDRANT_REPLICATION_FACTOR"
+            )
         if self.environment != "dev":
             _check_secrets(self)
         return self

@@ -19,6 +19,9 @@ def make_face_index(
 ) -> FaceIndex:
     """A Qdrant server when ``settings.qdrant_url`` is set, else Qdrant Edge in ``<data_dir>/faces``.
 
+    On a server the collection is created with ``qdrant_replication_factor`` copies of each of
+    ``qdrant_shard_number`` shards; the embedded Qdrant Edge has neither.
+
     ``dim`` is the face model's embedding size (``FaceRecognizer.embedding_dim``: 128 for SFace).
     """
     url = getattr(settings, "qdrant_url", None)
@@ -27,7 +30,15 @@ def make_face_index(
 
         key: Any = getattr(settings, "qdrant_api_key", None)
         secret = key.get_secret_value() if hasattr(key, "get_secret_value") else key
-        return QdrantServerFaceIndex(url=url, collection=collection, dim=dim, api_key=secret)
+        return QdrantServerFaceIndex(
+            url=url,
+            collection=collection,
+            dim=dim,
+            api_key=secret,
+            replication_factor=int(getattr(settings, "qdrant_replication_factor", 1) or 1),
+            shard_number=getattr(settings, "qdrant_shard_number", None),
+            write_consistency_factor=getattr(settings, "qdrant_write_consistency_factor", None),
+        )
     from gateway.faceindex.edge import EdgeFaceIndex
 
     path = getattr(settings, "faces_dir", None) or Path(settings.data_dir) / "faces"

@@ -42,12 +42,19 @@ class QdrantServerFaceIndex:
         location: str | None = None,
         hnsw_ef: int = 128,
         timeout_s: int = 10,
+        replication_factor: int = 1,
+        shard_number: int | None = None,
+        write_consistency_factor: int | None = None,
     ) -> None:
         if (url is None) == (location is None):
             raise ValueError("give exactly one of url= or location=")
         self.dim = int(dim)
         self.collection = collection
         self.hnsw_ef = hnsw_ef
+        self._server = location is None
+        self.replication_factor = int(replication_factor)
+        self.shard_number = shard_number
+        self.write_consistency_factor = write_consistency_factor
         # local mode is brute force and warns about search params; a server gets hnsw_ef
         self._params = None if location is not None else qm.SearchParams(hnsw_ef=hnsw_ef)
         self._client = QdrantClient(url=url, location=location, api_key=api_key, timeout=timeout_s)
@@ -62,14 +69,57 @@ class QdrantServerFaceIndex:
                 raise FaceIndexError(
                     f"collection {self.collection!r} holds {size}-d vectors, the face model gives {self.dim}"
                 )
+            if self._server:
+                self._warn_if_fewer_copies(c.get_collection(self.collection).config.params)
         else:
-            c.create_collection(
-                self.collection, vectors_config=qm.VectorParams(size=self.dim, distance=qm.Distance.COSINE)
-            )
+            vectors = qm.VectorParams(size=self.dim, distance=qm.Distance.COSINE)
+            if self._server:
+                self._check_peers()
+                c.create_collection(
+                    self.collection,
+                    vectors_config=vectors,
+                    replication_factor=self.replication_factor,
+                    shard_number=self.shard_number,
+                    write_consistency_factor=self.write_consistency_factor,
+                )
+            else:  # local mode has no shards or replicas
+                c.create_collection(self.collection, vectors_config=vectors)
         with warnings.catch_warnings():  # local mode warns that it ignores payload indexes
             warnings.simplefilter("ignore")
             for name in INDEXED_FIELDS:
                 c.create_payload_index(self.collection, name, qm.PayloadSchemaType.KEYWORD)
+
+    def _check_peers(self) -> None:
+        """Refuse to create the collection with fewer Qdrant peers than copies asked for.
+
+        Qdrant places a new collection's replicas on the peers it knows at creation and never adds the
+        missing ones later by itself, so a gateway that started before the cluster was complete would
+        leave the templates on one peer for good. Failing here makes the gateway retry its start.
+        """
+        if self.replication_factor <= 1:
+            return
+        status = self._client.cluster_status()
+        peers = len(getattr(status, "peers", None) or {})
+        if peers < self.replication_factor:
+            raise FaceIndexError(
+                f"Qdrant reports {peers} cluster peer(s); the face collection needs "
+                f"{self.replication_factor} (VARTA_QDRANT_REPLICATION_FACTOR): wait until every Qdrant "
+                "peer has joined (QDRANT__CLUSTER__ENABLED=true), or lower the replication factor"
+            )
+
+    def _warn_if_fewer_copies(self, params: object) -> None:
+        have = getattr(params, "replication_factor", None)
+        if have is not None and int(have) < self.replication_factor:
+            log.warning(
+                "face collection %r has replication factor %s, VARTA_QDRANT_REPLICATION_FACTOR asks for %d: "
+                "Qdrant does not add copies to an existing collection; raise it with PATCH "
+                '/collections/%s {"params": {"replication_factor": %d}} and replicate its shards',
+                self.collection,
+                have,
+                self.replication_factor,
+                self.collection,
+                self.replication_factor,
+            )
 
     def upsert(self, points: list[FacePoint]) -> None:
         structs = [
