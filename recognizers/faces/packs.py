@@ -78,22 +78,37 @@ def find_insightface_files(pack_dir: Path | None) -> tuple[Path, Path]:
     dets = [p for p in onnx if p.name.startswith(("det_", "scrfd"))]
     recs = [p for p in onnx if p not in dets and not p.name.startswith(("1k3d", "2d106", "genderage"))]
     if not dets:
-        raise PackError(f"face pack folder {pack_dir} has no SCRFD detector (det_*.onnx or scrfd*.onnx); "
-                        f"found: {', '.join(p.name for p in onnx) or 'no .onnx files'}")
+        raise PackError(
+            f"face pack folder {pack_dir} has no SCRFD detector (det_*.onnx or scrfd*.onnx); "
+            f"found: {', '.join(p.name for p in onnx) or 'no .onnx files'}"
+        )
     if not recs:
-        raise PackError(f"face pack folder {pack_dir} has no ArcFace recognizer .onnx (e.g. w600k_r50.onnx); "
-                        f"found: {', '.join(p.name for p in onnx)}")
+        raise PackError(
+            f"face pack folder {pack_dir} has no ArcFace recognizer .onnx (e.g. w600k_r50.onnx); "
+            f"found: {', '.join(p.name for p in onnx)}"
+        )
     if len(recs) > 1:
-        raise PackError(f"face pack folder {pack_dir} has several candidate recognizers "
-                        f"({', '.join(p.name for p in recs)}): keep one")
+        raise PackError(
+            f"face pack folder {pack_dir} has several candidate recognizers "
+            f"({', '.join(p.name for p in recs)}): keep one"
+        )
     return dets[0], recs[0]
 
 
+def insightface_files(settings: FaceSettings) -> tuple[Path, Path]:
+    """(detector, recognizer) of the InsightFace pack: the files of ``pack_dir`` when a deployment
+    points at its own folder, else buffalo_l's two files from the model cache, checked against the
+    registry's SHA-256 like every model (``varta models pull buffalo_l-det buffalo_l-rec``)."""
+    if settings.pack_dir is not None:
+        return find_insightface_files(settings.pack_dir)
+    return _cached("buffalo_l-det", settings), _cached("buffalo_l-rec", settings)
+
+
 def _insightface(settings: FaceSettings) -> Pack:
-    det_path, rec_path = find_insightface_files(settings.pack_dir)
+    det_path, rec_path = insightface_files(settings)
     log.warning(
-        "loading InsightFace-format pack from %s (%s, %s): its models are licensed for non-commercial "
-        "research only", settings.pack_dir, det_path.name, rec_path.name,
+        "loading InsightFace-format pack (%s, %s from %s): its models are licensed for non-commercial "
+        "research only", det_path.name, rec_path.name, det_path.parent,
     )  # fmt: skip
     det = ScrfdDetector(
         det_path, settings.det_max_side, settings.det_score_threshold, settings.nms_threshold,

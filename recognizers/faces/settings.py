@@ -15,10 +15,14 @@ class FaceSettings(BaseSettings):
     pack: Literal["yunet-sface", "insightface"] = Field(
         default="yunet-sface",
         description="yunet-sface: YuNet + SFace from the model cache (MIT / Apache-2.0, the default). "
-        "insightface: SCRFD det_*.onnx + ArcFace *.onnx from pack_dir (non-commercial licence; "
-        "a deployment supplies it, Varta never downloads it by default).",
+        "insightface: SCRFD det_*.onnx + ArcFace *.onnx from pack_dir, or without pack_dir buffalo_l's "
+        "two files from the model cache (`varta models pull buffalo_l-det buffalo_l-rec`, checksummed); "
+        "non-commercial licence: a deployment that may use it asks for it, Varta never downloads it by "
+        "default.",
     )
-    pack_dir: Path | None = Field(default=None, description="folder of an InsightFace-format pack")
+    pack_dir: Path | None = Field(
+        default=None, description="folder of an InsightFace-format pack (unset: buffalo_l from the cache)"
+    )
     models_dir: Path | None = Field(default=None, description="model cache (default: VARTA_MODELS_DIR)")
     det_max_side: int = Field(
         default=1280, ge=160, le=4096,

@@ -50,8 +50,9 @@ _RAPIDOCR = "https://www.modelscope.cn/models/RapidAI/RapidOCR/resolve/v3.10.0/o
 _ZOO = "https://github.com/opencv/opencv_zoo/raw/main/models"
 _INSIGHTFACE_ZIP = "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip"
 # InsightFace buffalo_l: licensed for non-commercial research only. Never pulled by default; a
-# deployment that has the right to use it runs `varta models pull buffalo_l-det buffalo_l-rec` or
-# points VARTA_FACES__PACK_DIR at a folder it supplies itself.
+# deployment that has the right to use it runs `varta models pull buffalo_l-det buffalo_l-rec` (then
+# VARTA_FACES__PACK=insightface loads them from the cache) or points VARTA_FACES__PACK_DIR at a folder
+# it supplies itself.
 _NONCOMMERCIAL = "InsightFace: non-commercial research only"
 
 REGISTRY: dict[str, ModelSpec] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from pathlib import Path
 
 import cv2
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 
 from recognizers.faces import FaceRecognizer, FaceSettings
+
+sys.path.insert(0, str(Path(__file__).parent))  # standin_graphs, shared by the modules of this folder
 
 
 def shared_data() -> Path:
@@ -54,4 +57,3 @@ def road_1080p() -> np.ndarray:
     if not ok:
         pytest.skip("shared road clip not found")
     return cv2.resize(frame, (1920, 1080), interpolation=cv2.INTER_CUBIC)
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -9,13 +11,42 @@ import pytest
 
 from recognizers.faces import FaceRecognizer, FaceSettings, PackError
 from recognizers.faces.packs import find_insightface_files
-from recognizers.models import ModelMissingError, model_path
+from recognizers.models import ModelMissingError, model_path, registry
 from recognizers.models.registry import REGISTRY
 
 
-def test_insightface_pack_needs_a_folder() -> None:
-    with pytest.raises(PackError, match="VARTA_FACES__PACK_DIR"):
-        FaceRecognizer(FaceSettings(pack="insightface")).load()
+def test_insightface_pack_without_a_folder_takes_buffalo_l_from_the_cache(tmp_path: Path) -> None:
+    """Not pulled: the error names the command; pulled but damaged: the checksum catches it."""
+    with pytest.raises(ModelMissingError, match="varta models pull buffalo_l-det"):
+        FaceRecognizer(FaceSettings(pack="insightface", models_dir=tmp_path)).load()
+    for name in ("buffalo_l-det", "buffalo_l-rec"):
+        spec = REGISTRY[name]
+        (tmp_path / spec.filename).write_bytes(b"\0" * spec.size)
+    (tmp_path / REGISTRY["yunet-2023mar"].filename).write_bytes(b"the default pack's file, beside it")
+    with pytest.raises(ModelMissingError, match="wrong size or SHA-256"):
+        FaceRecognizer(FaceSettings(pack="insightface", models_dir=tmp_path)).load()
+
+
+def test_insightface_pack_loads_the_registry_files_it_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the registry's checksums matching (here: of hand-built stand-ins), the pack loads the two
+    cached files by name, whatever else the cache holds."""
+    from standin_graphs import arcface_like, scrfd_like
+
+    scrfd_like(tmp_path / REGISTRY["buffalo_l-det"].filename)
+    arcface_like(tmp_path / REGISTRY["buffalo_l-rec"].filename)
+    (tmp_path / REGISTRY["sface-2021dec"].filename).write_bytes(b"another recognizer in the same cache")
+    for name in ("buffalo_l-det", "buffalo_l-rec"):
+        data = (tmp_path / REGISTRY[name].filename).read_bytes()
+        stand_in = dataclasses.replace(
+            REGISTRY[name], sha256=hashlib.sha256(data).hexdigest(), size=len(data)
+        )
+        monkeypatch.setitem(registry.REGISTRY, name, stand_in)
+    settings = FaceSettings(pack="insightface", models_dir=tmp_path, det_max_side=288, warmup=False)
+    rec = FaceRecognizer(settings)
+    rec.load()
+    assert rec.pack_name == "insightface" and rec.embedding_dim == 512
 
 
 def test_insightface_pack_folder_missing(tmp_path: Path) -> None:
