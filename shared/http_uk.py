@@ -28,6 +28,12 @@ _DETAILS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
         "У заголовку Content-Type форми multipart немає межі (boundary).",
     ),
     (
+        re.compile(r"Missing closing boundary in multipart\.?"),  # the services' own check: cut off
+        _MULTIPART,
+        "The multipart form ends before its closing boundary: it was cut off.",
+        "Форма multipart закінчується до завершальної межі: її обрізано.",
+    ),
+    (
         re.compile(r"Too many files\. Maximum number of files is (\d+)\.?"),
         _MULTIPART,
         "The multipart form holds too many files; at most {n} are accepted.",

@@ -32,7 +32,24 @@ async def read_image_bytes(request: Request, max_bytes: int) -> bytes:
     return await _form_image(request, bytes(body))
 
 
+#: what ``BadMultipartError`` is given for a form without its closing boundary (``shared.http_uk``)
+CUT_OFF = "Missing closing boundary in multipart."
+
+
+def _cut_off(content_type: str, body: bytes) -> bool:
+    """The form opens with its boundary but never closes it: the upload was cut off. Starlette's parser
+    then returns the parts it saw, so the image would be reported missing rather than the form broken."""
+    _, found, rest = content_type.partition("boundary=")
+    boundary = rest.split(";", 1)[0].strip().strip('"')
+    if not (found and boundary):
+        return False
+    opening = b"--" + boundary.encode("latin-1", "replace")
+    return body.startswith(opening) and opening + b"--" not in body
+
+
 async def _form_image(request: Request, body: bytes) -> bytes:
+    if _cut_off(request.headers.get("content-type", ""), body):
+        raise BadMultipartError(CUT_OFF)
     sent = False
 
     async def receive() -> Message:

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 
 import cv2
+import httpx
 import pytest
 from PIL import Image
 from svc_helpers import assert_error, encode, jpeg_claiming, reencode, shared_file, synthetic_frame
@@ -164,7 +165,22 @@ def test_multipart_without_image_field(plates_service) -> None:
         content=b"--zz\r\nnonsense",
         headers={"content-type": "multipart/form-data; boundary=zz"},
     )
-    assert garbled.status_code == 400 and garbled.json()["error"] in {"bad_multipart", "missing_image"}
+    assert_error(garbled, 400, "bad_multipart")
+
+
+def test_a_multipart_form_cut_off_before_its_closing_boundary(plates_service) -> None:
+    """The image part is there, the end is not: the form is broken, not missing its image."""
+    whole = httpx.Request(
+        "POST", "http://x/", files={"image": ("p.jpg", shared_file(EU1).read_bytes(), "image/jpeg")}
+    )
+    body, ctype = whole.read(), whole.headers["content-type"]
+    r = plates_service.client.post("/v1/recognize", content=body[:-40], headers={"content-type": ctype})
+    err = assert_error(r, 400, "bad_multipart")
+    assert "обрізано" in err["detail_uk"] and "cut off" in err["detail"]
+    assert (
+        plates_service.client.post("/v1/recognize", content=body, headers={"content-type": ctype}).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
