@@ -48,6 +48,11 @@ def _cmd_list(cache: Path) -> int:
     return 0
 
 
+def _unwritable(error: str) -> bool:
+    """A source failed because the cache folder refused the download, not because of the source."""
+    return "Read-only file system" in error or "Permission denied" in error
+
+
 def _cmd_pull(cache: Path, names: list[str]) -> int:
     from recognizers.models.pull import pull
 
@@ -76,6 +81,13 @@ def _cmd_pull(cache: Path, names: list[str]) -> int:
         for err in r.errors:
             print(f"          - {err}", file=sys.stderr)
         spec = REGISTRY[r.name]
+        if r.errors and all(_unwritable(e) for e in r.errors):
+            print(
+                f"        Fix: the cache {cache} is not writable by this user; give a writable folder "
+                "with --cache or VARTA_MODELS_DIR.",
+                file=sys.stderr,
+            )
+            continue
         print(
             f"        Fix: retry with network access, or bring {spec.filename} (SHA-256 {spec.sha256}) "
             f"and run `varta models install {spec.name} FILE`.",

@@ -276,3 +276,19 @@ def test_cli_pull_into_a_cache_that_is_a_file(tmp_path: Path, capsys: pytest.Cap
         assert cli.main(["--cache", str(cache), "pull", "yunet-2023mar"]) == 1
         err = capsys.readouterr().err
         assert "cannot be used" in err and "непридатний" in err and "Traceback" not in err, err
+
+
+def test_cli_pull_into_a_read_only_cache_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every source failing on the cache's own refusal is no network problem: the fix named is the
+    folder, not "retry with network access"."""
+    from recognizers.models import pull as pull_module
+    from recognizers.models.pull import PullResult
+
+    refused = PullResult("yunet-2023mar", "failed")
+    refused.errors += ["url https://x: [Errno 30] Read-only file system: '/cache/.yunet.part'"] * 2
+    monkeypatch.setattr(pull_module, "pull", lambda names, cache: [refused])
+    assert cli.main(["--cache", str(tmp_path), "pull", "yunet-2023mar"]) == 1
+    err = capsys.readouterr().err
+    assert "not writable" in err and "network access" not in err, err
