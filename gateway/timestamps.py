@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime
 
+from gateway.errors import InvalidInput
 from shared.validation_uk import invalid
 
 OUT_OF_RANGE = (
@@ -28,6 +29,15 @@ def in_utc(value: datetime) -> datetime:
         return value.astimezone(UTC)
     except OverflowError:
         raise invalid(*OUT_OF_RANGE) from None
+
+
+def field_in_utc(field: str, value: datetime) -> datetime:
+    """``in_utc`` for a value read outside a schema (a header, a form field): ``InvalidInput`` naming
+    ``field`` when UTC cannot hold it."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(field, *OUT_OF_RANGE) from None
 
 
 UtcDateTime = Annotated[AwareDatetime, AfterValidator(in_utc)]

@@ -4,7 +4,7 @@ whether it matched a watchlist."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -15,7 +15,7 @@ from gateway.deps import CameraDep, CtxDep
 from gateway.errors import InvalidInput, TooLarge, UnsupportedMedia
 from gateway.pipeline import FrameReceipt, FrameSubmission
 from gateway.pipeline.service import get_processor
-from gateway.timestamps import OUT_OF_RANGE
+from gateway.timestamps import field_in_utc
 from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["frames"])
@@ -60,10 +60,7 @@ def parse_capture_time(value: str) -> datetime:
             "must be an RFC 3339 timestamp with a time zone, e.g. 2026-11-24T08:15:00Z",
             "має бути міткою часу RFC 3339 з часовим поясом, напр. 2026-11-24T08:15:00Z",
         )
-    try:
-        return ts.astimezone(UTC)
-    except OverflowError:
-        raise InvalidInput("X-Capture-Time", *OUT_OF_RANGE) from None
+    return field_in_utc("X-Capture-Time", ts)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

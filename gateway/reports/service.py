@@ -16,7 +16,7 @@ import math
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from gateway.errors import InvalidInput, NotFound, RateLimited
 from gateway.reports.schemas import ReportForm, ReportPublic, ReportsPage, ReportStatus, StatusChange
 from gateway.reports.store import ReportStore
 from gateway.reports.validate import MediaInfo, check
-from gateway.timestamps import OUT_OF_RANGE
+from gateway.timestamps import field_in_utc
 
 DAY = timedelta(days=1)
 CLOCK_SKEW = timedelta(seconds=60)  # a phone's clock a little ahead is not "the future"
@@ -83,10 +83,7 @@ def _check_form(form: ReportForm) -> None:
         raise InvalidInput(
             "observed_at", "needs a time zone (e.g. 2026-11-26T08:40:00+02:00)", "потрібен часовий пояс"
         )
-    try:
-        at.astimezone(UTC)
-    except OverflowError:
-        raise InvalidInput("observed_at", *OUT_OF_RANGE) from None
+    field_in_utc("observed_at", at)
     if at > utcnow() + CLOCK_SKEW:
         raise InvalidInput("observed_at", "lies in the future", "вказує на майбутнє")
 
