@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, UploadFile
 
 from gateway.api.params import RowId
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
-from gateway.audit.refusals import list_change_refusals, refusals_audited, watchlist_hidden
+from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example
 from gateway.watchlists import person_actions
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/watchlists", tags=["watchlists"])
 def add_person(
     watchlist_id: RowId, body: PersonEntryCreate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> PersonEntryPublic:
-    with list_change_refusals(ctx, editor, "watchlist.person.add", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.person.add", watchlist_id):
         return person_actions.add(ctx, editor, session, watchlist_id, body)
 
 
@@ -39,7 +39,7 @@ def add_person(
 def delete_person(
     watchlist_id: RowId, entry_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> None:
-    with list_change_refusals(ctx, editor, "watchlist.person.delete", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.person.delete", watchlist_id):
         person_actions.delete(ctx, editor, session, watchlist_id, entry_id)
 
 
@@ -55,7 +55,7 @@ async def add_photo(
     watchlist_id: RowId, entry_id: RowId, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
 ) -> PersonEntryPublic:
     data = await read_capped(file, ctx.settings.limits.max_photo_bytes)
-    with list_change_refusals(ctx, editor, "watchlist.photo.add", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.photo.add", watchlist_id):
         return await person_actions.enrol_photo(ctx, editor, watchlist_id, entry_id, data)
 
 
@@ -74,11 +74,8 @@ def get_photo(
     session: SessionDep,
     ctx: CtxDep,
 ) -> Response:
-    hidden = watchlist_hidden(session, editor, watchlist_id)
     target = f"photo:{photo_id}"
-    with refusals_audited(
-        ctx.audit, editor, "watchlist.photo.read", target, hidden, ctx=purpose, watchlist_id=watchlist_id
-    ):
+    with list_refusals(ctx, editor, "watchlist.photo.read", watchlist_id, target=target, audit_ctx=purpose):
         data = person_actions.read_photo(ctx, editor, purpose, session, (watchlist_id, entry_id, photo_id))
     return Response(content=data, media_type=sniff_image_type(data))
 
@@ -97,7 +94,7 @@ def delete_photo(
     session: SessionDep,
     ctx: CtxDep,
 ) -> None:
-    with list_change_refusals(ctx, editor, "watchlist.photo.delete", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.photo.delete", watchlist_id):
         person_actions.delete_photo(ctx, editor, session, (watchlist_id, entry_id, photo_id))
 
 
@@ -119,5 +116,5 @@ async def bulk_persons(
     mode: ModeQuery = "all_or_nothing",
 ) -> BulkResult:
     data = await read_capped(file, ctx.settings.limits.max_zip_bytes)
-    with list_change_refusals(ctx, editor, "watchlist.persons.upload", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.persons.upload", watchlist_id):
         return await person_actions.upload(ctx, editor, watchlist_id, data, mode)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, UploadFile
 
 from gateway.api.params import RowId
 from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
-from gateway.audit.refusals import list_change_refusals
+from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, multipart_example
 from gateway.watchlists import plate_actions
@@ -30,7 +30,7 @@ ADD_ERRORS = ERROR_RESPONSES | {
 async def add_plate(
     watchlist_id: RowId, body: PlateEntryCreate, editor: ListEditorDep, ctx: CtxDep
 ) -> PlateEntryPublic:
-    with list_change_refusals(ctx, editor, "watchlist.plate.add", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.plate.add", watchlist_id):
         return await anyio.to_thread.run_sync(plate_actions.add, ctx, editor, watchlist_id, body)
 
 
@@ -43,7 +43,7 @@ async def add_plate(
 def delete_plate(
     watchlist_id: RowId, entry_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> None:
-    with list_change_refusals(ctx, editor, "watchlist.plate.delete", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.plate.delete", watchlist_id):
         plate_actions.delete(ctx, editor, session, watchlist_id, entry_id)
 
 
@@ -64,5 +64,5 @@ async def bulk_plates(
     mode: ModeQuery = "all_or_nothing",
 ) -> BulkResult:
     data = await read_capped(file, ctx.settings.limits.max_csv_bytes)
-    with list_change_refusals(ctx, editor, "watchlist.plates.upload", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.plates.upload", watchlist_id):
         return await anyio.to_thread.run_sync(plate_actions.upload, ctx, editor, watchlist_id, data, mode)

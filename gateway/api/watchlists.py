@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from gateway.api import watchlist_persons, watchlist_plates
 from gateway.api.params import Offset, RowId
-from gateway.audit.refusals import list_change_refusals, refusals_audited, watchlist_hidden
+from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES
 from gateway.watchlists import list_actions
@@ -39,9 +39,7 @@ def list_all(editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> Watchli
 
 @lists.get("/{watchlist_id}", response_model=WatchlistPublic, responses=ERROR_RESPONSES, summary="One list")
 def get(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> WatchlistPublic:
-    hidden = watchlist_hidden(session, editor, watchlist_id)
-    target = f"watchlist:{watchlist_id}"
-    with refusals_audited(ctx.audit, editor, "watchlist.read", target, hidden, watchlist_id=watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.read", watchlist_id):
         return list_actions.read(ctx, editor, session, watchlist_id)
 
 
@@ -51,7 +49,7 @@ def get(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: Ct
 def update(
     watchlist_id: RowId, body: WatchlistUpdate, editor: ListEditorDep, session: SessionDep, ctx: CtxDep
 ) -> WatchlistPublic:
-    with list_change_refusals(ctx, editor, "watchlist.update", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.update", watchlist_id):
         return list_actions.update(ctx, editor, session, watchlist_id, body)
 
 
@@ -59,7 +57,7 @@ def update(
     "/{watchlist_id}", status_code=204, responses=ERROR_RESPONSES, summary="Delete a list and entries"
 )
 def delete(watchlist_id: RowId, editor: ListEditorDep, session: SessionDep, ctx: CtxDep) -> None:
-    with list_change_refusals(ctx, editor, "watchlist.delete", watchlist_id):
+    with list_refusals(ctx, editor, "watchlist.delete", watchlist_id):
         list_actions.delete(ctx, editor, session, watchlist_id)
 
 
@@ -79,11 +77,7 @@ def entries(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntriesPublic:
-    hidden = watchlist_hidden(session, editor, watchlist_id)
-    target = f"watchlist:{watchlist_id}"
-    with refusals_audited(
-        ctx.audit, editor, "watchlist.entries.read", target, hidden, ctx=purpose, watchlist_id=watchlist_id
-    ):
+    with list_refusals(ctx, editor, "watchlist.entries.read", watchlist_id, audit_ctx=purpose):
         return list_actions.entries(ctx, editor, purpose, session, watchlist_id, q, offset, limit)
 
 

@@ -59,29 +59,31 @@ def watchlist_hidden(session: Session, principal: Principal, watchlist_id: int) 
 
 
 @contextmanager
-def list_change_refusals(
-    ctx: AppContext, principal: Principal, action: str, watchlist_id: int
+def list_refusals(
+    ctx: AppContext,
+    principal: Principal,
+    action: str,
+    watchlist_id: int,
+    *,
+    target: str | None = None,
+    audit_ctx: AuditContext | None = None,
 ) -> Iterator[None]:
-    """Audit a change to list ``watchlist_id`` refused because the list is not the caller's, then
-    re-raise: ``denied`` for another organisation's list (hidden, answered 404) or one shared with the
-    caller read-only (answered 403), ``not_found`` when there is no such list or entry."""
+    """Audit a read of or a change to list ``watchlist_id`` refused because the list is not the
+    caller's, then re-raise: ``denied`` for another organisation's list (hidden, answered 404) or one
+    shared with the caller read-only that it tried to change (answered 403), ``not_found`` when there is
+    no such list or entry. ``target`` defaults to the list."""
 
     def hidden() -> bool:
         with ctx.sessions() as session:
             return watchlist_hidden(session, principal, watchlist_id)()
 
-    target = f"watchlist:{watchlist_id}"
+    target = target or f"watchlist:{watchlist_id}"
+    fields: dict[str, Any] = {"ctx": audit_ctx, "watchlist_id": watchlist_id}
     try:
-        with refusals_audited(ctx.audit, principal, action, target, hidden, watchlist_id=watchlist_id):
+        with refusals_audited(ctx.audit, principal, action, target, hidden, **fields):
             yield
     except ScopeDenied as exc:
         ctx.audit.record(
-            principal,
-            action,
-            target,
-            outcome="denied",
-            result_count=0,
-            detail=exc.detail,
-            watchlist_id=watchlist_id,
+            principal, action, target, outcome="denied", result_count=0, detail=exc.detail, **fields
         )
         raise

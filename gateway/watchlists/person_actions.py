@@ -18,7 +18,7 @@ from gateway.watchlists.views import person_public
 
 #: why a photo or a ZIP is refused, each audited as a rejected upload: a bad file, one too large, the
 #: wrong list (a plates list), the face recognizer or index down. A list the caller may not change is
-#: audited by the route (``list_change_refusals``), so it is not here.
+#: audited by the route (``list_refusals``), so it is not here.
 REFUSED = (UploadRejected, TooLarge, InvalidInput, Unavailable)
 
 
