@@ -7,6 +7,7 @@ import logging
 import sys
 
 from services.ingest.config_errors import ConfigError
+from shared.cli_args import EXIT_USAGE, error_line
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,11 +37,14 @@ def main(argv: list[str]) -> int:
     if args.command == "run" and args.log_level.upper() not in LOG_LEVELS:
         levels = ", ".join(LOG_LEVELS)
         print(
-            f"--log-level: must be one of {levels}, not {args.log_level!r} / "
-            f"--log-level: має бути одним із: {levels}",
+            error_line(
+                "varta ingest run",
+                f"--log-level must be one of {levels}, not {args.log_level!r}",
+                f"--log-level має бути одним із: {levels}",
+            ),
             file=sys.stderr,
         )
-        return 2
+        return EXIT_USAGE
     from services.ingest.config import load_config
 
     try:
