@@ -70,14 +70,19 @@ def test_audit_is_read_only_and_filterable(gateway: Any) -> None:
 
 @contextmanager
 def guard_dropped(engine: Any) -> Iterator[None]:
-    """What a database owner could do: drop the append-only triggers (put back afterwards)."""
-    with engine.begin() as conn:
+    """What a database owner could do: drop the append-only triggers (put back afterwards).
+
+    Both steps go through one held connection. SQLite parses ``CREATE TRIGGER`` against the connection's
+    cached schema without checking it is current, so a pooled connection that last looked before the
+    drop would answer "trigger already exists"."""
+    with engine.connect() as conn:
         guard.remove(conn)
-    try:
-        yield
-    finally:
-        with engine.begin() as conn:
+        conn.commit()
+        try:
+            yield
+        finally:
             guard.install(conn)
+            conn.commit()
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows(gateway: Any) -> None:
