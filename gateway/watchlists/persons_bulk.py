@@ -1,6 +1,8 @@
 """Enrolling persons: single photos, or a ZIP of photos plus ``manifest.csv``.
 
-Manifest columns: label,reason,valid_until,photo (photo = path inside the ZIP).
+Manifest columns: label,reason,valid_until,photo (photo = path inside the ZIP). A row extends the entry
+of the list that has its label, or creates one; a label that several entries share (two people may have
+one name) is refused for that row, since the ZIP cannot say which of them the photo shows.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from gateway.auth.keys import Principal
 from gateway.context import AppContext
 from gateway.db.models import PersonEntry, PersonPhoto
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, RowError, Unavailable, UploadRejected
+from gateway.errors import Conflict, InvalidInput, RowError, Unavailable, UploadRejected
 from gateway.watchlists.access import get_editable
 from gateway.watchlists.csv_rows import (
     decode_utf8,
@@ -59,6 +61,31 @@ def _persons_list(session: Session, principal: Principal, watchlist_id: int) -> 
         raise InvalidInput(
             "watchlist", "this is a plates list; upload a CSV", "це список номерів; завантажте CSV"
         )
+
+
+def shared_labels(session: Session, watchlist_id: int) -> dict[str, list[int]]:
+    """Labels that more than one entry of the list has, with those entries' ids."""
+    ids: dict[str, list[int]] = {}
+    rows = session.execute(
+        select(PersonEntry.label, PersonEntry.id)
+        .where(PersonEntry.watchlist_id == watchlist_id)
+        .order_by(PersonEntry.id)
+    )
+    for label, entry_id in rows:
+        ids.setdefault(label, []).append(entry_id)
+    return {label: found for label, found in ids.items() if len(found) > 1}
+
+
+def _ambiguous(row: int, label: str, ids: list[int], watchlist_id: int) -> RowError:
+    listed = ", ".join(map(str, ids))
+    path = f"POST /v1/watchlists/{watchlist_id}/persons/{{entry_id}}/photos"
+    return row_error(
+        row,
+        "label",
+        "ambiguous_label",
+        f"entries {listed} of this list are all labelled {label!r}; add the photo to one of them with {path}",
+        f"мітку {label!r} мають записи {listed} цього списку; додайте фото до одного з них через {path}",
+    )
 
 
 def _check_row(
@@ -113,6 +140,7 @@ def read_zip(
     """Vet the list, the archive and the manifest; read each listed photo (capped)."""
     with ctx.sessions() as session:
         _persons_list(session, principal, watchlist_id)
+        shared = shared_labels(session, watchlist_id)
     limits = ctx.settings.limits
     zf, members = open_checked(data, limits)
     with zf:
@@ -130,6 +158,8 @@ def read_zip(
                 if cells is None
                 else _check_row(row, cells, zf, members, limits.max_photo_bytes)
             )
+            if isinstance(result, ManifestRow) and result.label in shared:
+                result = _ambiguous(row, result.label, shared[result.label], watchlist_id)
             (rejected if isinstance(result, RowError) else good).append(result)  # type: ignore[arg-type]
     return good, rejected
 
@@ -165,6 +195,14 @@ def store_rows(
         by_label = {
             e.label: e for e in session.scalars(select(PersonEntry).where(PersonEntry.watchlist_id == wl.id))
         }
+        shared = shared_labels(session, wl.id).keys() & {r.label for r in rows}
+        if shared:  # an entry with one of these labels was added while the photos were analysed
+            raise Conflict(
+                f"Entries labelled {sorted(shared)} were added to this list during the upload; "
+                "nothing was enrolled. Upload the ZIP again.",
+                f"Під час завантаження до списку додано записи з мітками {sorted(shared)}; "
+                "нічого не внесено. Завантажте ZIP ще раз.",
+            )
         photos, files = [], []
         try:
             for r in rows:

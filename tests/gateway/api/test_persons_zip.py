@@ -161,6 +161,34 @@ def test_a_date_beyond_the_calendar_is_a_row_error_and_keep_valid_enrols_the_res
     assert state(gw, key, wid) == (1, 1, 2)
 
 
+def test_a_label_two_entries_share_is_refused_per_row(persons: Any, lfw_dir: Path) -> None:
+    """Two people may share a name; a ZIP row naming it cannot say whose photo it is."""
+    gw, key, wid = persons
+    with gw.client(key) as c:
+        twins = [
+            c.post(f"/v1/watchlists/{wid}/persons", json={"label": "Іван Петренко"}).json() for _ in "ab"
+        ]
+        single = c.post(f"/v1/watchlists/{wid}/persons", json={"label": "Bush"}).json()
+    files = {"a.jpg": photo(lfw_dir, "George_W_Bush", 1), "b.jpg": photo(lfw_dir, "Colin_Powell", 1)}
+    manifest = "label,photo\nBush,a.jpg\nІван Петренко,b.jpg\n"
+    before = state(gw, key, wid)
+    r = upload(gw, key, wid, make_zip(files, manifest))
+    assert r.status_code == 422, r.text
+    (err,) = r.json()["rows"]
+    assert (err["row"], err["field"], err["error"]) == (3, "label", "ambiguous_label")
+    ids = f"{twins[0]['id']}, {twins[1]['id']}"
+    assert ids in err["detail"] and ids in err["detail_uk"] and "/photos" in err["detail"]
+    assert state(gw, key, wid) == before
+
+    r = upload(gw, key, wid, make_zip(files, manifest), mode="keep_valid")
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+    with gw.client(key, **{"X-Purpose": "test", "X-Case-Number": "1"}) as c:
+        entries = {p["id"]: p for p in c.get(f"/v1/watchlists/{wid}/entries").json()["persons"]}
+    assert len(entries[single["id"]]["photos"]) == 1  # the one entry labelled Bush got the photo
+    assert all(not entries[t["id"]]["photos"] for t in twins)
+    assert index_points(gw, wid) == 1
+
+
 def test_an_unreadable_photo_is_a_row_error_and_keep_valid_enrols_the_rest(
     persons: Any, lfw_dir: Path
 ) -> None:
