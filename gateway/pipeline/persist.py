@@ -31,6 +31,7 @@ class FramePlan:
     captured_at: datetime
     received_at: datetime
     idempotency_key: str
+    sha256: str
     ctx: CameraContext
     plates: list[PlateOutcome]
     faces: list[FaceOutcome]
@@ -91,6 +92,7 @@ def persist(session: Session, plan: FramePlan, face_window: timedelta) -> FrameR
             captured_at=plan.captured_at,
             received_at=plan.received_at,
             idempotency_key=plan.idempotency_key,
+            sha256=plan.sha256,
             result=result.model_dump(mode="json"),
             evidence=sorted(plan.evidence.values()),
         )

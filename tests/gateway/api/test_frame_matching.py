@@ -63,3 +63,25 @@ def test_an_electric_series_typed_in_cyrillic_matches_as_a_wildcard(gateway: Any
     assert r.json()["pattern"] == "AA12??YA"
     assert post(drv, camera, cam_key, "f1", frame_of("AA 1234 YA")).status_code == 200
     assert [(a["entry_id"], a["rule"]) for a in alerts_of(gateway, camera)] == [(r.json()["id"], "wildcard")]
+
+
+def test_an_idempotency_key_reused_for_another_frame_is_refused(gateway: Any, drv: GatewayDriver) -> None:
+    """A retry sends the same bytes; another frame under a used key (an agent whose counter restarted) must
+    not be answered as the old frame's duplicate and dropped unread: a wanted car on it raised nothing."""
+    camera, cam_key = new_camera(drv)
+    wl = drv.watchlist(council(gateway), "plates", f"idem {camera}", camera_ids=[camera])
+    drv.plate(council(gateway), wl, "KA 7781 CB")
+    first = post(drv, camera, cam_key, "agent-000001", frame_of("BH 0423 EK"))
+    assert first.status_code == 200 and not first.json()["duplicate"], first.text
+    retry = post(drv, camera, cam_key, "agent-000001", frame_of("BH 0423 EK"))
+    assert retry.status_code == 200 and retry.json()["duplicate"], retry.text
+    assert retry.json()["frame_id"] == first.json()["frame_id"]
+
+    other = post(drv, camera, cam_key, "agent-000001", frame_of("KA 7781 CB"))
+    assert other.status_code == 409, other.text
+    body = other.json()
+    assert "Idempotency-Key" in body["detail"] and "Idempotency-Key" in body["detail_uk"]
+    assert alerts_of(gateway, camera) == []
+    again = post(drv, camera, cam_key, "agent-000002", frame_of("KA 7781 CB"))  # under a new key: read
+    assert again.status_code == 200 and not again.json()["duplicate"]
+    assert [a["frame_id"] for a in alerts_of(gateway, camera)] == [again.json()["frame_id"]]
