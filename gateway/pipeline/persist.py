@@ -43,7 +43,8 @@ class FramePlan:
 
 
 def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: datetime) -> None:
-    """Expired or deleted person entries stop matching by themselves; the photo is found by point."""
+    """Expired or deleted person entries, and deleted photos, stop matching by themselves: a template
+    left in the index (the index failed after the row went) is no hit. The photo is found by point."""
     hits = [f.hit for f in faces if f.hit is not None]
     if not hits:
         return
@@ -56,9 +57,9 @@ def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: date
     for f in faces:
         if f.hit is None:
             continue
-        if f.hit.entry_id not in valid:
+        if f.hit.entry_id not in valid or f.hit.point_id not in photo_of:
             f.hit = None
-        elif f.hit.point_id in photo_of:
+        else:
             f.hit.photo_id = photo_of[f.hit.point_id]
 
 

@@ -3,11 +3,14 @@ plates are typed, and what a retried frame may and may not do."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gateway.bench import GatewayDriver, frame_headers
@@ -85,3 +88,38 @@ def test_an_idempotency_key_reused_for_another_frame_is_refused(gateway: Any, dr
     again = post(drv, camera, cam_key, "agent-000002", frame_of("KA 7781 CB"))  # under a new key: read
     assert again.status_code == 200 and not again.json()["duplicate"]
     assert [a["frame_id"] for a in alerts_of(gateway, camera)] == [again.json()["frame_id"]]
+
+
+@pytest.mark.slow
+def test_a_deleted_photo_never_matches_even_if_its_template_stayed_in_the_index(
+    gateway: Any, drv: GatewayDriver, lfw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The photo's row goes first, then its template: when the index fails in between (a Qdrant server
+    away for a moment) the template stays, and a face that matches it must not raise an alert that points
+    to a photo nobody may see any more."""
+    police = str(gateway.key("police", "police"))
+    camera = f"face-{secrets.token_hex(4)}"
+    cam_key = drv.camera(camera, faces=True, plates=False)
+    wl = drv.watchlist(police, "persons", f"deleted photo {camera}", camera_ids=[camera])
+    entry = drv.person(police, wl, f"Person {camera}")
+    photo = lfw_dir / "Colin_Powell" / "Colin_Powell_0001.jpg"
+    photo_id = drv.enrol(police, wl, entry, photo.read_bytes())["photos"][0]["id"]
+    drv.authorise(police, [camera])
+
+    def index_away(point_ids: Any) -> None:
+        raise ConnectionError("the face index is not reachable")
+
+    monkeypatch.setattr(gateway.ctx.face_index, "delete", index_away)
+    with gateway.client(police) as c, contextlib.suppress(httpx.TransportError):  # a 500 (here: a reset)
+        c.delete(f"/v1/watchlists/{wl}/persons/{entry}/photos/{photo_id}")
+    monkeypatch.undo()
+    purpose = {"X-Purpose": "missing person", "X-Case-Number": "12026-1"}
+    with gateway.client(police, **purpose) as c:  # the photo is gone
+        assert c.get(f"/v1/watchlists/{wl}/persons/{entry}/photos/{photo_id}").status_code == 404
+
+    other_photo = (lfw_dir / "Colin_Powell" / "Colin_Powell_0002.jpg").read_bytes()
+    frame = post(drv, camera, cam_key, "f1", other_photo)
+    assert frame.status_code == 200 and frame.json()["faces"], frame.text
+    with gateway.client(police, **purpose) as c:
+        alerts = c.get("/v1/alerts", params={"camera_id": camera}).json()["data"]
+    assert alerts == []
