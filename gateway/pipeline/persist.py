@@ -44,22 +44,20 @@ class FramePlan:
 
 def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: datetime) -> None:
     """Expired or deleted person entries, and deleted photos, stop matching by themselves: a template
-    left in the index (the index failed after the row went) is no hit. The photo is found by point."""
-    hits = [f.hit for f in faces if f.hit is not None]
-    if not hits:
+    left in the index (the index failed after the row went) is no hit, and the face is the next
+    template's hit, if any. The photo is found by point."""
+    found = [m for f in faces for m in f.candidates]
+    if not found:
         return
-    ids = {h.entry_id for h in hits}
+    ids = {m.entry_id for m in found}
     rows = session.execute(select(PersonEntry.id, PersonEntry.valid_until).where(PersonEntry.id.in_(ids)))
     valid = {i for i, until in rows if until is None or until > now}
-    points = {h.point_id for h in hits if h.point_id}
+    points = {m.point_id for m in found if m.point_id}
     q = select(PersonPhoto.point_id, PersonPhoto.id).where(PersonPhoto.point_id.in_(points))
     photo_of = {point: photo for point, photo in session.execute(q)}
     for f in faces:
-        if f.hit is None:
-            continue
-        if f.hit.entry_id not in valid or f.hit.point_id not in photo_of:
-            f.hit = None
-        else:
+        f.hit = next((m for m in f.candidates if m.entry_id in valid and m.point_id in photo_of), None)
+        if f.hit is not None:
             f.hit.photo_id = photo_of[f.hit.point_id]
 
 

@@ -90,36 +90,67 @@ def test_an_idempotency_key_reused_for_another_frame_is_refused(gateway: Any, dr
     assert [a["frame_id"] for a in alerts_of(gateway, camera)] == [again.json()["frame_id"]]
 
 
-@pytest.mark.slow
-def test_a_deleted_photo_never_matches_even_if_its_template_stayed_in_the_index(
-    gateway: Any, drv: GatewayDriver, lfw_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The photo's row goes first, then its template: when the index fails in between (a Qdrant server
-    away for a moment) the template stays, and a face that matches it must not raise an alert that points
-    to a photo nobody may see any more."""
+PURPOSE = {"X-Purpose": "missing person", "X-Case-Number": "12026-1"}
+
+
+def colin(lfw_dir: Path, n: int) -> bytes:
+    return (lfw_dir / "Colin_Powell" / f"Colin_Powell_{n:04d}.jpg").read_bytes()
+
+
+def person_with_a_lost_photo(
+    gateway: Any, drv: GatewayDriver, monkeypatch: pytest.MonkeyPatch, photos: list[bytes]
+) -> tuple[str, str, list[str]]:
+    """An authorised camera and a police person with ``photos``; the first is deleted while the face index
+    fails (a Qdrant server away for a moment), so its row is gone and its template stays. Returns the
+    camera, its key and the path of each photo."""
     police = str(gateway.key("police", "police"))
     camera = f"face-{secrets.token_hex(4)}"
     cam_key = drv.camera(camera, faces=True, plates=False)
-    wl = drv.watchlist(police, "persons", f"deleted photo {camera}", camera_ids=[camera])
+    wl = drv.watchlist(police, "persons", f"lost photo {camera}", camera_ids=[camera])
     entry = drv.person(police, wl, f"Person {camera}")
-    photo = lfw_dir / "Colin_Powell" / "Colin_Powell_0001.jpg"
-    photo_id = drv.enrol(police, wl, entry, photo.read_bytes())["photos"][0]["id"]
+    ids = [drv.enrol(police, wl, entry, photo)["photos"][-1]["id"] for photo in photos]
     drv.authorise(police, [camera])
 
     def index_away(point_ids: Any) -> None:
         raise ConnectionError("the face index is not reachable")
 
     monkeypatch.setattr(gateway.ctx.face_index, "delete", index_away)
+    paths = [f"/v1/watchlists/{wl}/persons/{entry}/photos/{i}" for i in ids]
     with gateway.client(police) as c, contextlib.suppress(httpx.TransportError):  # a 500 (here: a reset)
-        c.delete(f"/v1/watchlists/{wl}/persons/{entry}/photos/{photo_id}")
+        c.delete(paths[0])
     monkeypatch.undo()
-    purpose = {"X-Purpose": "missing person", "X-Case-Number": "12026-1"}
-    with gateway.client(police, **purpose) as c:  # the photo is gone
-        assert c.get(f"/v1/watchlists/{wl}/persons/{entry}/photos/{photo_id}").status_code == 404
+    assert police_get(gateway, paths[0]).status_code == 404  # the photo is gone
+    return camera, cam_key, paths
 
-    other_photo = (lfw_dir / "Colin_Powell" / "Colin_Powell_0002.jpg").read_bytes()
-    frame = post(drv, camera, cam_key, "f1", other_photo)
+
+def police_get(gateway: Any, path: str, **params: Any) -> httpx.Response:
+    with gateway.client(str(gateway.key("police", "police")), **PURPOSE) as c:
+        return c.get(path, params=params)
+
+
+@pytest.mark.slow
+def test_a_deleted_photo_never_matches_even_if_its_template_stayed_in_the_index(
+    gateway: Any, drv: GatewayDriver, lfw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A face that matches a template left in the index must not raise an alert that points to a photo
+    nobody may see any more."""
+    camera, cam_key, _ = person_with_a_lost_photo(gateway, drv, monkeypatch, [colin(lfw_dir, 1)])
+    frame = post(drv, camera, cam_key, "f1", colin(lfw_dir, 2))
     assert frame.status_code == 200 and frame.json()["faces"], frame.text
-    with gateway.client(police, **purpose) as c:
-        alerts = c.get("/v1/alerts", params={"camera_id": camera}).json()["data"]
-    assert alerts == []
+    assert police_get(gateway, "/v1/alerts", camera_id=camera).json()["data"] == []
+
+
+@pytest.mark.slow
+def test_a_face_left_without_its_best_template_matches_the_next(
+    gateway: Any, drv: GatewayDriver, lfw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The best template is one that no longer counts (its photo deleted, or its entry expired): the face
+    still matches the person's other photo, and the alert shows that one, instead of raising nothing."""
+    photos = [colin(lfw_dir, 1), colin(lfw_dir, 2)]
+    camera, cam_key, paths = person_with_a_lost_photo(gateway, drv, monkeypatch, photos)
+    frame = post(drv, camera, cam_key, "f1", colin(lfw_dir, 1))  # the very picture of the lost template
+    assert frame.status_code == 200 and frame.json()["faces"], frame.text
+    alerts = police_get(gateway, "/v1/alerts", camera_id=camera).json()["data"]
+    assert [a["kind"] for a in alerts] == ["face"], alerts
+    enrolled = police_get(gateway, f"/v1/alerts/{alerts[0]['id']}/evidence/enrolled.jpg")
+    assert enrolled.status_code == 200 and enrolled.content == police_get(gateway, paths[1]).content
