@@ -30,6 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         401: "no or unknown camera key",
         403: "the key is not this camera's, or the camera is disabled",
         404: "unknown camera",
+        409: "the Idempotency-Key was used for another frame of this camera",
         413: "image too large (bytes or pixels)",
         415: "not a JPEG/PNG/WebP image",
         422: "bad headers, empty or corrupt image",
@@ -127,8 +128,8 @@ async def post_frame(
     watchlist. Alerts reach the council and the police through `GET /v1/alerts`.
 
     A retry with the same `Idempotency-Key` for the camera returns the stored answer with
-    `duplicate: true` and raises nothing new. When no recognizer can run the answer is 503 with
-    `Retry-After` and nothing is stored.
+    `duplicate: true` and raises nothing new; another frame under a used key is refused with 409. When
+    no recognizer can run the answer is 503 with `Retry-After` and nothing is stored.
     """
     # counted by the key's own camera (never the claimed header): the label set stays bounded
     with ctx.metrics.frame_outcome(principal.camera_id or "unknown") as outcome:

@@ -51,6 +51,9 @@ class Frame(Base):
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     idempotency_key: Mapped[str] = mapped_column(String(128), nullable=False)
+    # SHA-256 of the posted bytes: a retry sends the same frame, another frame under the key is refused
+    # (none on frames stored before it was kept)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     # relative paths under the evidence root written for this frame (empty without a sighting)
     evidence: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)

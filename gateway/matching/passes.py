@@ -9,9 +9,10 @@ reached it. The agent would need the plate models to group, which a village box 
 A read joins an open pass of the same camera when it comes within ``window_s`` of that pass's last
 read and either its text is within ``max_distance`` (confusion-aware) of the pass's combined text or
 of any read in it, or its box continues the pass's box trajectory (overlapping or near the last
-box). The combined reading is a per-character vote weighted by per-character confidence, among the
-reads of the dominant length (reads of another length, e.g. a dropped character, still count as
-reads of the pass but do not vote).
+box) while the read or the pass is unsure (``SURE_READ``): two sure reads of different plates are two
+vehicles, however close their boxes. The combined reading is a per-character vote weighted by
+per-character confidence, among the reads of the dominant length (reads of another length, e.g. a
+dropped character, still count as reads of the pass but do not vote).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from shared.plate_grammar import plate_distance
 from shared.schemas import BBox, PlateRead
 
 MAX_OPEN_PER_CAMERA = 64
+#: a read at least this confident, beside a pass as confident, is no misreading of the pass's plate
+SURE_READ = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,11 @@ class PassGrouper:
         return None if best is None else best[1]
 
     def _continues(self, p: _Pass, r: _Read, d: float) -> bool:
-        """Box trajectory continues and the text is only partly off (e.g. a character lost)."""
+        """Box trajectory continues and the text is only partly off (e.g. a character lost), where the
+        read or the pass is unsure: two sure reads that far apart are two vehicles at one spot (cars
+        queueing at a gate), and a vote between them would make a plate neither has."""
+        if min(r.confidence, p.combined_confidence) >= SURE_READ:
+            return False
         loose = max(2.0 * self.max_distance, len(r.text) / 2)
         return d <= loose and _near(p.reads[-1].bbox, r.bbox)
 

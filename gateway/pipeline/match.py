@@ -55,6 +55,9 @@ class FaceMatch:
 class FaceOutcome:
     face: FaceDetection  # embedding already dropped
     hit: FaceMatch | None = None
+    # every template above its list's threshold, best first; the hit is the best whose entry and photo
+    # still stand in the database (``drop_expired_face_hits``)
+    candidates: list[FaceMatch] = field(default_factory=list)
 
 
 def match_plates(
@@ -128,13 +131,13 @@ def match_faces(
     for face in faces:
         vector = face.embedding
         face.embedding = None
-        hit = None
+        found: list[FaceMatch] = []
         if vector is not None and index is not None and ctx.face_matching:
             ids = [str(w) for w in ctx.person_lists]
             hits = index.search(np.asarray(vector, dtype=np.float32), ids, top_k)
-            hit = _accepted(hits, ctx, default_threshold)
+            found = _accepted(hits, ctx, default_threshold)
         del vector
-        out.append(FaceOutcome(face, hit))
+        out.append(FaceOutcome(face, found[0] if found else None, found))
     return out
 
 
@@ -145,14 +148,15 @@ def _int(value: str | int) -> int | None:
         return None
 
 
-def _accepted(hits: Sequence[FaceHitLike], ctx: CameraContext, default: float) -> FaceMatch | None:
-    best: FaceMatch | None = None
+def _accepted(hits: Sequence[FaceHitLike], ctx: CameraContext, default: float) -> list[FaceMatch]:
+    """The templates above their list's threshold, best first."""
+    found: list[FaceMatch] = []
     for h in hits:
         wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
         wl = ctx.person_lists.get(wl_id) if wl_id is not None else None
         if wl is None or entry_id is None:
             continue  # a list outside this camera's authorisation: never a hit
         threshold = wl.face_threshold if wl.face_threshold is not None else default
-        if h.score >= threshold and (best is None or h.score > best.score):
-            best = FaceMatch(entry_id, wl.id, _int(h.photo_id), float(h.score), str(h.point_id))
-    return best
+        if h.score >= threshold:
+            found.append(FaceMatch(entry_id, wl.id, _int(h.photo_id), float(h.score), str(h.point_id)))
+    return sorted(found, key=lambda m: -m.score)

@@ -31,6 +31,7 @@ class FramePlan:
     captured_at: datetime
     received_at: datetime
     idempotency_key: str
+    sha256: str
     ctx: CameraContext
     plates: list[PlateOutcome]
     faces: list[FaceOutcome]
@@ -42,22 +43,21 @@ class FramePlan:
 
 
 def drop_expired_face_hits(session: Session, faces: list[FaceOutcome], now: datetime) -> None:
-    """Expired or deleted person entries stop matching by themselves; the photo is found by point."""
-    hits = [f.hit for f in faces if f.hit is not None]
-    if not hits:
+    """Expired or deleted person entries, and deleted photos, stop matching by themselves: a template
+    left in the index (the index failed after the row went) is no hit, and the face is the next
+    template's hit, if any. The photo is found by point."""
+    found = [m for f in faces for m in f.candidates]
+    if not found:
         return
-    ids = {h.entry_id for h in hits}
+    ids = {m.entry_id for m in found}
     rows = session.execute(select(PersonEntry.id, PersonEntry.valid_until).where(PersonEntry.id.in_(ids)))
     valid = {i for i, until in rows if until is None or until > now}
-    points = {h.point_id for h in hits if h.point_id}
+    points = {m.point_id for m in found if m.point_id}
     q = select(PersonPhoto.point_id, PersonPhoto.id).where(PersonPhoto.point_id.in_(points))
     photo_of = {point: photo for point, photo in session.execute(q)}
     for f in faces:
-        if f.hit is None:
-            continue
-        if f.hit.entry_id not in valid:
-            f.hit = None
-        elif f.hit.point_id in photo_of:
+        f.hit = next((m for m in f.candidates if m.entry_id in valid and m.point_id in photo_of), None)
+        if f.hit is not None:
             f.hit.photo_id = photo_of[f.hit.point_id]
 
 
@@ -91,6 +91,7 @@ def persist(session: Session, plan: FramePlan, face_window: timedelta) -> FrameR
             captured_at=plan.captured_at,
             received_at=plan.received_at,
             idempotency_key=plan.idempotency_key,
+            sha256=plan.sha256,
             result=result.model_dump(mode="json"),
             evidence=sorted(plan.evidence.values()),
         )

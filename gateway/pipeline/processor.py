@@ -8,6 +8,7 @@ Nothing is stored when no recognizer could run, so the camera's retry is process
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from gateway.clients import FrameImage
 from gateway.context import AppContext
 from gateway.db.events import Alert, Frame, new_id
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, ScopeDenied, Unavailable
+from gateway.errors import Conflict, InvalidInput, ScopeDenied, Unavailable
 from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.matching import StaticText
 from gateway.pipeline.context import CameraContext, load_context
@@ -69,8 +70,21 @@ class FrameSubmission:
     idempotency_key: str
     data: bytes
 
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
-def _duplicate(frame: Frame) -> FrameResult:
+
+def _duplicate(frame: Frame, sub: FrameSubmission) -> FrameResult:
+    """The stored answer for a retry; 409 when the key came with another frame (never read, so a car on
+    it would raise nothing if it were answered as the first one's duplicate)."""
+    if frame.sha256 is not None and frame.sha256 != sub.sha256:
+        raise Conflict(
+            f"Idempotency-Key '{sub.idempotency_key}' was used for another frame of this camera "
+            f"(frame {frame.id}); send a new frame with a new key.",
+            f"Idempotency-Key '{sub.idempotency_key}' вже використано для іншого кадру цієї камери "
+            f"(кадр {frame.id}); надсилайте новий кадр з новим ключем.",
+        )
     return FrameResult.model_validate({**frame.result, "duplicate": True})
 
 
@@ -195,7 +209,7 @@ class FrameProcessor:
             camera = get_enabled_camera(session, sub.camera_id)
             found = _find_frame(session, sub.camera_id, sub.idempotency_key)
             if found is not None:
-                return CameraContext(camera.id, True, False, False, None), _duplicate(found)
+                return CameraContext(camera.id, True, False, False, None), _duplicate(found, sub)
             return load_context(session, camera, sub.captured_at, now), None
 
     def _commit(
@@ -210,7 +224,7 @@ class FrameProcessor:
         with self.app.sessions() as session:
             found = _find_frame(session, sub.camera_id, sub.idempotency_key)
             if found is not None:  # a concurrent retry got here first
-                return _duplicate(found), None
+                return _duplicate(found, sub), None
             plan = self._plan(session, sub, ctx, rec, now)
             watch.lap("match")
             self._write_evidence(plan, image)
@@ -224,7 +238,7 @@ class FrameProcessor:
                 found = _find_frame(session, sub.camera_id, sub.idempotency_key)
                 if found is None:
                     raise
-                return _duplicate(found), None
+                return _duplicate(found, sub), None
             except BaseException:
                 session.rollback()
                 self.evidence.remove(list(plan.evidence.values()))
@@ -249,6 +263,7 @@ class FrameProcessor:
             captured_at=sub.captured_at,
             received_at=now,
             idempotency_key=sub.idempotency_key,
+            sha256=sub.sha256,
             ctx=ctx,
             plates=plates,
             faces=faces,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-from shared.plate_grammar import normalize
+from shared.plate_grammar import PLATE_LETTERS, normalize
 
 WILDCARDS = "?*"
 MAX_LEN = 16
+_L = "[" + "".join(sorted(PLATE_LETTERS)) + "?]"
+# ``normalize`` turns a Cyrillic У into the Latin Y of an electric series only in a whole plate; in a
+# pattern of that shape (``АА 12?? УА``) it means the same Y: a Cyrillic У is in no read
+_EV_TYPED_CYRILLIC = re.compile(rf"{_L}{{2}}[0-9?]{{4}}(?:У{_L}|[T?]У)")
 
 
 class PatternError(ValueError):
@@ -24,6 +28,8 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
     pieces = re.split(r"([?*])", text.strip())
     pattern = "".join(p if p in WILDCARDS else normalize(p) for p in pieces if p)
     pattern = re.sub(r"\*+", "*", pattern)
+    if _EV_TYPED_CYRILLIC.fullmatch(pattern):
+        pattern = pattern[:6] + pattern[6:].replace("У", "Y")
     literal = sum(1 for c in pattern if c not in WILDCARDS)
     if not pattern:
         raise PatternError("the plate is empty", "номер порожній")

@@ -88,3 +88,11 @@ def test_badly_misread_frame_joins_by_box_trajectory() -> None:
     far = g.observe("c", _at(0.6), _read("AX9Z99EB", x=1500, conf=0.3))  # as far off, box elsewhere
     assert b.pass_id == a.pass_id and b.combined_text == "AA1234BB"
     assert far.pass_id != a.pass_id
+
+
+def test_two_sure_reads_of_different_plates_at_one_spot_are_two_passes() -> None:
+    g = PassGrouper(max_distance=2.0)
+    a = g.observe("c", _at(0), _read("BH0423EK", conf=0.97, x=100))
+    b = g.observe("c", _at(2), _read("BH7719EK", conf=0.97, x=100))  # 4 edits, the same box: next car
+    assert b.pass_id != a.pass_id and b.is_new
+    assert (a.combined_text, b.combined_text) == ("BH0423EK", "BH7719EK")
