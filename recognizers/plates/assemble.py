@@ -102,11 +102,24 @@ def tier(p: ParsedPlate) -> int:
     return _UNKNOWN_TIER
 
 
+def settled(r: Reading, min_confidence: float) -> bool:
+    """A reading that ends the search for plates in a frame, read at least as sure as ``min_confidence``:
+    a structured Ukrainian plate, or a plate's shape (five or more characters, two or more of them
+    digits and one or more letters: foreign plates such as the Czech ``1B80338``, which the grammar
+    takes for personalised ones). Words on signs and badges (``PASSAT``) and a lone group of digits (one
+    line of a two-line plate) do not."""
+    if r.confidence < min_confidence:
+        return False
+    if tier(r.parsed) == STRUCTURED_TIER:
+        return True
+    text = r.parsed.text
+    digits = sum(c.isdigit() for c in text)
+    return len(text) >= 5 and digits >= 2 and len(text) > digits
+
+
 def plate_like(text: str) -> bool:
     """Text a plate can carry: the grammar's judgement, or 4-10 letters/digits (foreign plates)."""
-    return is_plausible(text) or (
-        _MIN_FOREIGN_CHARS <= len(text) <= 10 and text.isalnum() and text.isascii()
-    )
+    return is_plausible(text) or (_MIN_FOREIGN_CHARS <= len(text) <= 10 and text.isalnum() and text.isascii())
 
 
 def clock_or_date(read: TextRead) -> bool:

@@ -20,6 +20,7 @@ from recognizers.plates.assemble import (
     best_reading,
     clock_or_date,
     phone_number,
+    settled,
     stacked,
     tier,
 )
@@ -106,12 +107,38 @@ class PlateRecognizer:
         if region.size == 0:
             return []
         s = self.settings
-        weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
+        offset = np.array([ox, oy], np.float32)
         side = detection_side(region.shape[0], region.shape[1], s.det_long_side, s.det_max_long_side)
+        readings, t1, t2 = self._pass(image_bgr, region, offset, side)
+        t3 = t2
+        if s.finer_look_scale > 1 and not any(settled(r, s.min_confidence) for r in readings):
+            # no plate at the frame's detection size: its text may be too small there (a real plate's
+            # characters 10-12 px high on the map, seen at an angle, often leave no region at all)
+            finer, _, t3 = self._pass(image_bgr, region, offset, round(side * s.finer_look_scale))
+            known = {r.parsed.text for r in readings}
+            readings += [r for r in finer if settled(r, s.min_confidence) and r.parsed.text not in known]
+        h, w = image_bgr.shape[:2]
+        out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= s.min_confidence]
+        t4 = time.perf_counter()
+        self.last_timings_ms = {
+            "detect": (t1 - t0) * 1000,
+            "read": (t2 - t1) * 1000,
+            "finer_look": (t3 - t2) * 1000,
+            "assemble": (t4 - t3) * 1000,
+        }
+        return out
+
+    def _pass(
+        self, image_bgr: np.ndarray, region: np.ndarray, offset: np.ndarray, side: int
+    ) -> tuple[list[Reading], float, float]:
+        """One look at ``region`` detected at long side ``side``: its readings, best first, and the
+        clock times at which its detection and its reads ended."""
+        assert self.detector is not None
+        s = self.settings
+        weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
         strong, weak = self.detector.detect_with_weak(region, side, weak_thresh)
         boxes = self._plate_shaped(strong + self._in_floods(region, strong + weak, side))
         t1 = time.perf_counter()
-        offset = np.array([ox, oy], np.float32)
         points = [b.points for b in boxes]
         budget = [refine.MAX_REGIONS]
         split = [self._split(region, p, budget) for p in points if _squarish(p)]
@@ -124,16 +151,7 @@ class PlateRecognizer:
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
         self._read_again(image_bgr, lines)
         t2 = time.perf_counter()
-        readings = assemble(lines, self.settings.max_candidates)
-        h, w = image_bgr.shape[:2]
-        out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= self.settings.min_confidence]
-        t3 = time.perf_counter()
-        self.last_timings_ms = {
-            "detect": (t1 - t0) * 1000,
-            "read": (t2 - t1) * 1000,
-            "assemble": (t3 - t2) * 1000,
-        }
-        return out
+        return assemble(lines, s.max_candidates), t1, t2
 
     def _read(
         self, image_bgr: np.ndarray, points: list[np.ndarray], parts: list[Part] | None = None
@@ -297,12 +315,7 @@ def _foreign_start(read: TextRead) -> bool:
     """Does a read begin with two letters, both read sure, that begin no structured Ukrainian plate
     (``RK 755 AJ``, a Slovak plate)? Read again, it could become one only if a sure letter changed."""
     head, conf = read.text[:2], read.char_conf[:2]
-    return (
-        len(head) == 2
-        and head.isalpha()
-        and min(conf) >= _SURE_LEAD
-        and not can_start(head)
-    )
+    return len(head) == 2 and head.isalpha() and min(conf) >= _SURE_LEAD and not can_start(head)
 
 
 def _stretch(crop: np.ndarray, factor: float) -> np.ndarray:

@@ -56,6 +56,13 @@ class PlateSettings(BaseSettings):
     max_flood_tiles: int = Field(
         default=4, ge=0, le=16, description="tiles of flooded regions re-detected per frame (0: none)"
     )
+    # a frame whose first look finds no plate is detected again at this times the size (0 or 1: never)
+    finer_look_scale: float = Field(
+        default=1.5,
+        ge=0,
+        le=3,
+        description="a frame with no plate found is detected again at this times the detection size (0: off)",
+    )
     rec_height: int = Field(default=48, description="input height of the recognizer")
     rec_batch: int = Field(default=8, ge=1, le=64)
     max_text_boxes: int = Field(

@@ -75,4 +75,5 @@ LOOSE_SEEDS = (30247, 30474, 30506, 30874)
 def test_plate_in_a_loose_box_is_read(recognizer: PlateRecognizer, read_count: Callable[..., int]) -> None:
     samples = [render_plate(seed, (1920, 1080), height_range=(13, 32)) for seed in LOOSE_SEEDS]
     assert read_count(recognizer, samples, None) >= 3  # 4 of 4 measured
-    assert read_count(recognizer, samples, PlateSettings(max_loose_boxes=0)) == 0  # the premise
+    # the premise (the finer look of a frame with no plate off too: it reads some of them)
+    assert read_count(recognizer, samples, PlateSettings(max_loose_boxes=0, finer_look_scale=0)) == 0

@@ -1,0 +1,107 @@
+"""A frame whose first look finds no plate is detected again at 1.5 times the size (``finer_look_scale``).
+
+On real photos of Ukrainian cars a plate whose characters are 10-12 px high on the detector's map, seen
+at an angle, often leaves no region at all at the frame's detection size; it costs a second detector
+run only on frames with no plate read, and keeps only plate-shaped readings from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from recognizers.plates import PlateRecognizer, PlateSettings
+from recognizers.plates.assemble import Reading, settled
+from recognizers.synth.render import render_plate
+from shared.plate_grammar import parse
+
+
+def _reading(text: str, confidence: float = 0.95) -> Reading:
+    return Reading(parse(text), text, [confidence] * len(text), confidence, [], np.zeros((4, 2)), 1, (0, 0.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "ends_search"),
+    [
+        ("AA1234BB", True),  # a structured Ukrainian plate
+        ("12345AA", True),  # 1995
+        ("1B80338", True),  # a Czech plate the grammar takes for a personalised one
+        ("LM010BE", True),  # foreign, format unknown
+        ("6808XO", True),  # an old trailer plate's two lines joined
+        ("PASSAT", False),  # a car's badge
+        ("KITCH", False),  # a van's sign
+        ("6808", False),  # one line of a two-line plate
+        ("30217", False),
+        ("M5XSX", False),  # one digit: no plate's shape yet
+    ],
+)
+def test_which_readings_end_the_search(text: str, ends_search: bool) -> None:
+    assert settled(_reading(text), 0.5) is ends_search
+
+
+def test_an_unsure_reading_ends_nothing() -> None:
+    assert settled(_reading("AA1234BB", 0.4), 0.5) is False
+
+
+def test_the_scale_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert PlateSettings().finer_look_scale == 1.5
+    monkeypatch.setenv("VARTA_PLATES__FINER_LOOK_SCALE", "0")
+    assert PlateSettings().finer_look_scale == 0
+    with pytest.raises(ValueError):
+        PlateSettings(finer_look_scale=5)
+
+
+def _map_sizes(recognizer: PlateRecognizer, image: np.ndarray) -> list[int]:
+    det = recognizer.detector
+    assert det is not None
+    sizes: list[int] = []
+    prob_map = det.prob_map
+
+    def spy(image_bgr: np.ndarray, long_side: int | None = None) -> Any:
+        prob, scale = prob_map(image_bgr, long_side)
+        sizes.append(max(prob.shape))
+        return prob, scale
+
+    det.prob_map = spy  # type: ignore[method-assign]
+    try:
+        recognizer.recognize(image)
+    finally:
+        del det.prob_map
+    return sizes
+
+
+def _texts(recognizer: PlateRecognizer, image: np.ndarray, scale: float) -> list[str]:
+    own = recognizer.settings
+    try:
+        recognizer.settings = PlateSettings(finer_look_scale=scale)
+        return [p.text for p in recognizer.recognize(image)]
+    finally:
+        recognizer.settings = own
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1122, 1163])
+def test_a_plate_too_small_for_the_first_look_is_read_by_the_finer_one(
+    recognizer: PlateRecognizer, seed: int
+) -> None:
+    plate = render_plate(seed, height_range=(12, 20))
+    assert plate.text not in _texts(recognizer, plate.image_bgr, 0)
+    assert plate.text in _texts(recognizer, plate.image_bgr, 1.5)
+
+
+@pytest.mark.slow
+def test_only_a_frame_without_a_plate_gets_the_finer_look(recognizer: PlateRecognizer) -> None:
+    clear = render_plate(5, height_range=(48, 60))
+    assert clear.text in _texts(recognizer, clear.image_bgr, 1.5)
+    assert 960 not in _map_sizes(recognizer, clear.image_bgr)
+    empty = np.random.default_rng(3).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    assert _map_sizes(recognizer, empty)[:2] == [640, 960]
+    full_hd = np.random.default_rng(3).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
+    assert _map_sizes(recognizer, full_hd)[:2] == [800, 1200]
+    own = recognizer.settings
+    try:
+        recognizer.settings = PlateSettings(finer_look_scale=0)
+        assert 960 not in _map_sizes(recognizer, empty)
+    finally:
+        recognizer.settings = own
