@@ -182,13 +182,10 @@ def file_path(settings: GatewaySettings, row: ResidentReport) -> Path:
     return path
 
 
-def change_status(
-    session: Session, principal: Principal, report_id: str, body: StatusChange
-) -> ResidentReport:
-    row = get_report(session, principal, report_id)
+def change_status(session: Session, principal: Principal, row: ResidentReport, body: StatusChange) -> None:
+    """Record the recipient's decision on a report it may see (``get_report``)."""
     row.status = body.status
     row.status_note = body.note.strip()
     row.reviewed_by_key_id = principal.key_id
     row.reviewed_at = utcnow()
     session.commit()
-    return row

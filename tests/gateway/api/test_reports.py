@@ -262,3 +262,28 @@ def test_a_video_container_we_do_not_take_is_refused(gateway: Any, tmp_path: Pat
     r = send(gateway, new_key(gateway, "resident"), clip, "clip.mp4", "video/mp4")  # named .mp4, is AVI
     assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type" and r.json()["detail_uk"]
 
+
+def audit_rows(gw: Any, action: str) -> list[tuple[str, str, str, str]]:
+    with gw.client(gw.key("auditor")) as c:
+        rows = c.get("/v1/audit", params={"action": action, "limit": 1000}).json()["data"]
+    return [(r["action"], r["role"], r["target"], r["outcome"]) for r in rows]
+
+
+def test_refused_reads_of_reports_are_audited(small: Any) -> None:
+    """Someone else's report or no report at all: 404 to the caller, a denied/not_found audit row."""
+    resident, other = new_key(small, "resident"), new_key(small, "resident")
+    rep = send(small, resident, jpeg(16)).json()
+    target, missing = f"report:{rep['id']}", uuid.uuid4().hex
+    with small.client(other) as c:
+        assert c.get(f"/v1/reports/{rep['id']}").status_code == 404
+        assert c.get(f"/v1/reports/{rep['id']}/file").status_code == 404
+        assert c.get(f"/v1/reports/{missing}").status_code == 404
+    with small.client(small.key("police", "police")) as c:  # addressed to the council
+        assert c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed"}).status_code == 404
+    rows = audit_rows(small, "report*")
+    assert ("report.view", "resident", target, "denied") in rows
+    assert ("report.file", "resident", target, "denied") in rows
+    assert ("report.view", "resident", f"report:{missing}", "not_found") in rows
+    assert ("report.status", "police", target, "denied") in rows
+    with small.client(resident) as c:
+        assert c.get(f"/v1/reports/{rep['id']}").json()["status"] == "new"
