@@ -96,9 +96,11 @@ def submit(
     _check_form(form)
     if form.camera_id is not None:  # only a camera the resident may view
         get_camera_as(session, form.camera_id, resident=True)
+    cap = settings.limits.max_reports_per_day
+    _check_cap(session, principal, cap)  # a key over its cap gets no file decoded
     media = check(data, settings.limits)  # the slow part (a video is opened), outside the lock
     with _SUBMIT:  # count and insert as one step: two uploads at once cannot both pass a full cap
-        _check_cap(session, principal, settings.limits.max_reports_per_day)
+        _check_cap(session, principal, cap)
         return _store(session, principal, form, data, media, store_of(settings))
 
 

@@ -287,3 +287,12 @@ def test_refused_reads_of_reports_are_audited(small: Any) -> None:
     assert ("report.status", "police", target, "denied") in rows
     with small.client(resident) as c:
         assert c.get(f"/v1/reports/{rep['id']}").json()["status"] == "new"
+
+
+def test_a_key_over_its_daily_cap_gets_no_file_decoded(small: Any, tmp_path: Path) -> None:
+    """The cap is checked before the photo or video is opened: 429, not the file's own verdict."""
+    resident = new_key(small, "resident")
+    assert [send(small, resident, jpeg(16)).status_code for _ in range(2)] == [201, 201]
+    clip = mp4(tmp_path / "clip.mp4")
+    r = send(small, resident, clip[: len(clip) // 2], "c.mp4", "video/mp4")  # would be unreadable_media
+    assert (r.status_code, r.json()["error"]) == (429, "too_many_requests") and r.json()["detail_uk"]
