@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.http_uk import describe_body_error
@@ -256,6 +257,20 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     return _json(exc.status_code, body.model_dump(), dict(exc.headers or {}))
 
 
+async def _data(_: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses to hold (PostgreSQL: text with a NUL byte, a number out of range)
+    is bad input, not a fault of the server: 422, whichever route's query or commit met it."""
+    assert isinstance(exc, DataError)
+    if "NUL" in str(exc.orig):
+        detail = "A text value of the request contains a NUL (0x00) character, which cannot be stored."
+        detail_uk = "Текстове значення запиту містить символ NUL (0x00), який неможливо зберегти."
+    else:
+        detail = "A value of the request is out of the range the database can store."
+        detail_uk = "Значення запиту виходить за межі того, що може зберегти база даних."
+    body = ErrorBody(error="validation_error", detail=detail, detail_uk=detail_uk)
+    return _json(422, body.model_dump())
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error: %s", exc)
     body = ErrorBody(error="internal_error", detail="Internal error.", detail_uk="Внутрішня помилка.")
@@ -270,6 +285,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data)
     app.add_exception_handler(Exception, _unexpected)
     try:
         from recognizers.common.image_errors import ImageError

@@ -296,3 +296,22 @@ def test_a_key_over_its_daily_cap_gets_no_file_decoded(small: Any, tmp_path: Pat
     clip = mp4(tmp_path / "clip.mp4")
     r = send(small, resident, clip[: len(clip) // 2], "c.mp4", "video/mp4")  # would be unreadable_media
     assert (r.status_code, r.json()["error"]) == (429, "too_many_requests") and r.json()["detail_uk"]
+
+
+def test_nul_characters_are_refused_not_a_server_error(small: Any) -> None:
+    """PostgreSQL cannot hold NUL in text: in a report's fields, a report id or a camera id, it is a
+    bilingual 4xx on either database, never a 500."""
+    resident, council = new_key(small, "resident"), small.key("council", "council")
+    rep = send(small, resident, jpeg(16)).json()
+    answers = [
+        send(small, resident, jpeg(16), description="a\x00b"),
+        send(small, resident, jpeg(16), camera_id="cam\x00"),
+    ]
+    with small.client(resident) as c:
+        answers += [c.get("/v1/reports/a%00b"), c.get("/v1/reports/a%00b/file")]
+        answers.append(c.get("/v1/cameras/cam%00/preview"))
+    with small.client(council) as c:
+        answers.append(c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed", "note": "a\x00b"}))
+    for i, r in enumerate(answers):
+        assert r.status_code < 500, (i, r.text)
+        assert r.status_code < 300 or r.json()["detail_uk"], (i, r.text)
