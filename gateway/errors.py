@@ -244,12 +244,17 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
-    """The framework's own HTTP errors: unknown route or method, and an upload whose multipart form
-    (or body) it cannot parse, worded in both languages (``describe_body_error``)."""
+    """The framework's own HTTP errors: unknown route or method, a body over the cap
+    (``gateway.body_limit``), and an upload whose multipart form (or body) it cannot parse, worded in
+    both languages (``describe_body_error``)."""
     assert isinstance(exc, StarletteHTTPException)
     text = exc.detail if isinstance(exc.detail, str) else "error"
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    text_uk = _UK_HTTP.get(exc.status_code, f"Помилка HTTP {exc.status_code}: {text}")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+        exc.status_code, "http_error"
+    )
+    text_uk = getattr(exc, "detail_uk", None) or _UK_HTTP.get(
+        exc.status_code, f"Помилка HTTP {exc.status_code}: {text}"
+    )
     known = describe_body_error(exc.detail) if exc.status_code == 400 else None
     if known is not None:
         code, text, text_uk = known

@@ -206,6 +206,11 @@ def small(backend: str, harness: Any, tmp_path_factory: pytest.TempPathFactory) 
         "max_report_video_bytes": 65536,
         "max_report_video_s": 0.5,
         "max_reports_per_day": 2,
+        # so that the cap on any request body (the largest of these) is small too
+        **dict.fromkeys(
+            ("max_frame_bytes", "max_photo_bytes", "max_csv_bytes", "max_zip_bytes", "max_preview_bytes"),
+            65536,
+        ),
     }
     with harness.database(backend, data_dir) as url:
         settings = harness.make_settings(data_dir, url, limits=limits, load_recognizers=False)
@@ -315,3 +320,26 @@ def test_nul_characters_are_refused_not_a_server_error(small: Any) -> None:
     for i, r in enumerate(answers):
         assert r.status_code < 500, (i, r.text)
         assert r.status_code < 300 or r.json()["detail_uk"], (i, r.text)
+
+
+def test_an_upload_over_the_cap_is_refused_before_its_form_is_read(small: Any) -> None:
+    """The body is capped before FastAPI parses the form (Starlette spools a file part to disk at any
+    size, and the key is checked only after the form is read): even without a key the answer is 413."""
+    mib = 1 << 20  # the small gateway's largest upload limit is 64 KiB
+    huge = b"\xff\xd8\xff" + b"\0" * (4 * mib)
+    with small.client("vk_not-a-key") as c:
+        r = c.post("/v1/reports", data=FORM, files={"file": ("p.jpg", huge, "image/jpeg")})
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    limit = str(small.settings.limits.max_request_bytes)
+    assert limit in r.json()["detail"] and limit in r.json()["detail_uk"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'--B\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n\r\n'
+        for _ in range(8):
+            yield b"\0" * mib
+        yield b"\r\n--B--\r\n"
+
+    headers = {"Content-Type": "multipart/form-data; boundary=B"}
+    with small.client(new_key(small, "resident")) as c:
+        r = c.post("/v1/reports", content=chunks(), headers=headers)
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and r.json()["detail_uk"]
