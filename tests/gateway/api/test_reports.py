@@ -343,3 +343,23 @@ def test_an_upload_over_the_cap_is_refused_before_its_form_is_read(small: Any) -
     with small.client(new_key(small, "resident")) as c:
         r = c.post("/v1/reports", content=chunks(), headers=headers)
     assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and r.json()["detail_uk"]
+
+
+def test_a_file_that_cannot_be_written_leaves_nothing_behind(
+    small: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full while the file is written: no report, and no temporary file left in the store."""
+    import gateway.evidence.store as store_module
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    resident = new_key(small, "resident")
+    before = {p for p in small.settings.reports_root.rglob("*") if p.is_file()}
+    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    r = send(small, resident, jpeg(16))
+    monkeypatch.undo()
+    assert r.status_code >= 500 and r.json()["detail_uk"]
+    assert {p for p in small.settings.reports_root.rglob("*") if p.is_file()} == before
+    with small.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 0
