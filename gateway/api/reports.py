@@ -67,6 +67,7 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
     415: {"model": ErrorBody, "description": "not a JPEG/PNG/WebP photo nor an MP4/WebM/MOV video"},
     422: {"model": ErrorBody, "description": "invalid field, corrupt image or unreadable video"},
     429: {"model": ErrorBody, "description": "daily report limit reached (see Retry-After)"},
+    503: {"model": ErrorBody, "description": "the file could not be stored now (see Retry-After)"},
 }
 FILE_RESPONSE: dict[str, Any] = {
     "description": "the file as the resident sent it, with its content type",

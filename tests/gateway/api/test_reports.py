@@ -348,7 +348,7 @@ def test_an_upload_over_the_cap_is_refused_before_its_form_is_read(small: Any) -
 def test_a_file_that_cannot_be_written_leaves_nothing_behind(
     small: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Disk full while the file is written: no report, and no temporary file left in the store."""
+    """Disk full while the file is written: 503 saying so, no report, no temporary file in the store."""
     import gateway.evidence.store as store_module
 
     def disk_full(_fd: int) -> None:
@@ -359,7 +359,8 @@ def test_a_file_that_cannot_be_written_leaves_nothing_behind(
     monkeypatch.setattr(store_module.os, "fsync", disk_full)
     r = send(small, resident, jpeg(16))
     monkeypatch.undo()
-    assert r.status_code >= 500 and r.json()["detail_uk"]
+    assert (r.status_code, r.json()["error"]) == (503, "unavailable") and r.json()["detail_uk"]
+    assert "try again" in r.json()["detail"] and r.headers["Retry-After"]
     assert {p for p in small.settings.reports_root.rglob("*") if p.is_file()} == before
     with small.client(resident) as c:
         assert c.get("/v1/reports").json()["total"] == 0
