@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -364,3 +366,19 @@ def test_a_file_that_cannot_be_written_leaves_nothing_behind(
     assert {p for p in small.settings.reports_root.rglob("*") if p.is_file()} == before
     with small.client(resident) as c:
         assert c.get("/v1/reports").json()["total"] == 0
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg to build the clip")
+def test_a_video_too_large_in_pixels_is_refused_from_its_header(gateway: Any, tmp_path: Path) -> None:
+    """9000x6000 (54 MP) declared by the stream: 413 before a frame is decoded. The frame's data is
+    wiped, so only the header can tell (a frame decoded first would answer 'no first frame')."""
+    path = tmp_path / "big.mov"
+    args = ["-f", "lavfi", "-i", "color=black:s=9000x6000", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "31"]
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args, str(path)], check=True)
+    data = bytearray(path.read_bytes())
+    start, end = data.find(b"\xff\xd8\xff"), data.find(b"moov") - 4
+    assert 0 < start < end
+    data[start:end] = bytes(end - start)
+    r = send(gateway, new_key(gateway, "resident"), bytes(data), "big.mov", "video/quicktime")
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    assert "9000x6000" in r.json()["detail"] and "9000x6000" in r.json()["detail_uk"]
