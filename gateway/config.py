@@ -97,6 +97,9 @@ class PipelineSettings(BaseModel):
     )
 
 
+FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries, part headers and short text fields
+
+
 class UploadLimits(BaseModel):
     """Byte, row and member caps for everything a client uploads."""
 
@@ -115,6 +118,20 @@ class UploadLimits(BaseModel):
     max_report_video_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="resident video")
     max_report_video_s: float = Field(default=120.0, gt=0, description="longest resident video (seconds)")
     max_reports_per_day: int = Field(default=20, ge=1, description="reports per resident key in 24 h")
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Any request body: the largest upload limit and room for a form's boundaries and text fields."""
+        files = (
+            self.max_frame_bytes,
+            self.max_photo_bytes,
+            self.max_csv_bytes,
+            self.max_zip_bytes,
+            self.max_preview_bytes,
+            self.max_report_photo_bytes,
+            self.max_report_video_bytes,
+        )
+        return max(files) + FORM_OVERHEAD_BYTES
 
 
 class GatewaySettings(BaseSettings):

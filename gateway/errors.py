@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.http_uk import describe_body_error
@@ -243,17 +244,36 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
-    """The framework's own HTTP errors: unknown route or method, and an upload whose multipart form
-    (or body) it cannot parse, worded in both languages (``describe_body_error``)."""
+    """The framework's own HTTP errors: unknown route or method, a body over the cap
+    (``gateway.body_limit``), and an upload whose multipart form (or body) it cannot parse, worded in
+    both languages (``describe_body_error``)."""
     assert isinstance(exc, StarletteHTTPException)
     text = exc.detail if isinstance(exc.detail, str) else "error"
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    text_uk = _UK_HTTP.get(exc.status_code, f"Помилка HTTP {exc.status_code}: {text}")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+        exc.status_code, "http_error"
+    )
+    text_uk = getattr(exc, "detail_uk", None) or _UK_HTTP.get(
+        exc.status_code, f"Помилка HTTP {exc.status_code}: {text}"
+    )
     known = describe_body_error(exc.detail) if exc.status_code == 400 else None
     if known is not None:
         code, text, text_uk = known
     body = ErrorBody(error=code, detail=text, detail_uk=text_uk)
     return _json(exc.status_code, body.model_dump(), dict(exc.headers or {}))
+
+
+async def _data(_: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses to hold (PostgreSQL: text with a NUL byte, a number out of range)
+    is bad input, not a fault of the server: 422, whichever route's query or commit met it."""
+    assert isinstance(exc, DataError)
+    if "NUL" in str(exc.orig):
+        detail = "A text value of the request contains a NUL (0x00) character, which cannot be stored."
+        detail_uk = "Текстове значення запиту містить символ NUL (0x00), який неможливо зберегти."
+    else:
+        detail = "A value of the request is out of the range the database can store."
+        detail_uk = "Значення запиту виходить за межі того, що може зберегти база даних."
+    body = ErrorBody(error="validation_error", detail=detail, detail_uk=detail_uk)
+    return _json(422, body.model_dump())
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -270,6 +290,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data)
     app.add_exception_handler(Exception, _unexpected)
     try:
         from recognizers.common.image_errors import ImageError

@@ -24,6 +24,7 @@ from gateway.api import (
 )
 from gateway.api.summaries_uk import DESCRIPTION_UK, SUMMARIES_UK
 from gateway.audit.log import AuditWriter
+from gateway.body_limit import BodyLimit
 from gateway.config import GatewaySettings
 from gateway.context import AppContext
 from gateway.db.session import make_engine, make_session_factory
@@ -65,6 +66,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions)
     )
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
     for module in (health, metrics, keys, cameras, previews, watchlists, authorisations, audit, reports):
         app.include_router(module.router)
     for name in OPTIONAL_ROUTERS:

@@ -5,18 +5,22 @@ The files are kept as sent and shown to people only: no plate or face recognitio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
 
 from gateway.api.params import Offset
 from gateway.api.watchlist_uploads import read_capped
 from gateway.audit.log import AuditContext
+from gateway.audit.refusals import refusals_audited
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
+from gateway.db.models import ResidentReport
 from gateway.deps import AuditCtxDep, CtxDep, SessionDep, require_role
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, DomainError, multipart_example
 from gateway.reports import service
@@ -63,6 +67,7 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
     415: {"model": ErrorBody, "description": "not a JPEG/PNG/WebP photo nor an MP4/WebM/MOV video"},
     422: {"model": ErrorBody, "description": "invalid field, corrupt image or unreadable video"},
     429: {"model": ErrorBody, "description": "daily report limit reached (see Retry-After)"},
+    503: {"model": ErrorBody, "description": "the file could not be stored now (see Retry-After)"},
 }
 FILE_RESPONSE: dict[str, Any] = {
     "description": "the file as the resident sent it, with its content type",
@@ -74,6 +79,20 @@ FILE_RESPONSE: dict[str, Any] = {
         },
     },
 }
+
+
+def _hidden(session: Session, report_id: str) -> Callable[[], bool]:
+    """Whether a refused report exists (and so is someone else's), for the audit row only."""
+    return lambda: session.get(ResidentReport, report_id) is not None
+
+
+def _visible(
+    ctx: AppContext, session: Session, principal: Principal, report_id: str, action: str, audit: AuditContext
+) -> ResidentReport:
+    """The report, or 404 audited as ``action`` (denied: someone else's; not_found: none)."""
+    target = f"report:{report_id}"
+    with refusals_audited(ctx.audit, principal, action, target, _hidden(session, report_id), ctx=audit):
+        return service.get_report(session, principal, report_id)
 
 
 def _submit(
@@ -168,7 +187,7 @@ def list_reports(
 def get_report(
     report_id: str, principal: ReaderDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
 ) -> ReportPublic:
-    row = service.get_report(session, principal, report_id)
+    row = _visible(ctx, session, principal, report_id, "report.view", audit_ctx)
     ctx.audit.record(principal, "report.view", f"report:{row.id}", ctx=audit_ctx, result_count=1)
     return service.public(row)
 
@@ -183,7 +202,7 @@ def get_report_file(
     report_id: str, principal: ReaderDep, session: SessionDep, ctx: CtxDep, audit_ctx: AuditCtxDep
 ) -> FileResponse:
     """Every download is audited."""
-    row = service.get_report(session, principal, report_id)
+    row = _visible(ctx, session, principal, report_id, "report.file", audit_ctx)
     path = service.file_path(ctx.settings, row)
     ctx.audit.record(principal, "report.file", f"report:{row.id}", ctx=audit_ctx, result_count=1)
     return FileResponse(path, media_type=row.content_type, headers={"Cache-Control": "no-store"})
@@ -203,7 +222,8 @@ def set_status(
     ctx: CtxDep,
     audit_ctx: AuditCtxDep,
 ) -> ReportPublic:
-    row = service.change_status(session, principal, report_id, body)
+    row = _visible(ctx, session, principal, report_id, "report.status", audit_ctx)
+    service.change_status(session, principal, row, body)
     ctx.audit.record(
         principal, "report.status", f"report:{row.id}", ctx=audit_ctx, detail=f"status={row.status}"
     )

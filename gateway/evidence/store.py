@@ -70,12 +70,18 @@ class EvidenceStore:
 
     @staticmethod
     def _atomic_write(path: Path, data: bytes) -> None:
+        """Temporary name, fsync, rename; a write that fails (disk full) leaves no temporary file."""
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
     def remove(self, rel_paths: list[str]) -> int:
         """Delete files (missing ones are fine); return how many were removed."""

@@ -12,6 +12,7 @@ the commit that refers to it, and removed again when that commit fails.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import uuid
@@ -28,12 +29,13 @@ from gateway.cameras.service import get_camera_as
 from gateway.config import GatewaySettings
 from gateway.db.models import ResidentReport
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound, RateLimited
+from gateway.errors import InvalidInput, NotFound, RateLimited, Unavailable
 from gateway.reports.schemas import ReportForm, ReportPublic, ReportsPage, ReportStatus, StatusChange
 from gateway.reports.store import ReportStore
 from gateway.reports.validate import MediaInfo, check
 from gateway.timestamps import field_in_utc
 
+logger = logging.getLogger(__name__)
 DAY = timedelta(days=1)
 CLOCK_SKEW = timedelta(seconds=60)  # a phone's clock a little ahead is not "the future"
 RECIPIENT_ROLES = frozenset({"council", "police"})
@@ -96,9 +98,11 @@ def submit(
     _check_form(form)
     if form.camera_id is not None:  # only a camera the resident may view
         get_camera_as(session, form.camera_id, resident=True)
+    cap = settings.limits.max_reports_per_day
+    _check_cap(session, principal, cap)  # a key over its cap gets no file decoded
     media = check(data, settings.limits)  # the slow part (a video is opened), outside the lock
     with _SUBMIT:  # count and insert as one step: two uploads at once cannot both pass a full cap
-        _check_cap(session, principal, settings.limits.max_reports_per_day)
+        _check_cap(session, principal, cap)
         return _store(session, principal, form, data, media, store_of(settings))
 
 
@@ -129,7 +133,15 @@ def _store(
         status="new",
         status_note="",
     )
-    store.write_file(rel, data)
+    try:
+        store.write_file(rel, data)
+    except OSError as exc:  # disk full or failing: the server's fault, for now; nothing was kept
+        logger.error("report %s could not be written: %s", report_id, exc)
+        raise Unavailable(
+            "The file could not be stored on the server; try again later.",
+            "Файл не вдалося зберегти на сервері; спробуйте пізніше.",
+            retry_after=60,
+        ) from exc
     try:
         session.add(row)
         session.commit()
@@ -182,13 +194,10 @@ def file_path(settings: GatewaySettings, row: ResidentReport) -> Path:
     return path
 
 
-def change_status(
-    session: Session, principal: Principal, report_id: str, body: StatusChange
-) -> ResidentReport:
-    row = get_report(session, principal, report_id)
+def change_status(session: Session, principal: Principal, row: ResidentReport, body: StatusChange) -> None:
+    """Record the recipient's decision on a report it may see (``get_report``)."""
     row.status = body.status
     row.status_note = body.note.strip()
     row.reviewed_by_key_id = principal.key_id
     row.reviewed_at = utcnow()
     session.commit()
-    return row

@@ -105,15 +105,13 @@ def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
         cap = cv2.VideoCapture(name)
         if not cap.isOpened():
             raise _unreadable("the decoder could not open it", "декодер не зміг його відкрити")
+        # the size the stream declares, before a frame of it is decoded into memory
+        _check_pixels(int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
         ok, frame = cap.read()
         if not ok or frame is None or frame.size == 0:
             raise _unreadable("no first frame", "немає першого кадру")
         height, width = int(frame.shape[0]), int(frame.shape[1])
-        if width * height > DEFAULT_MAX_PIXELS:
-            raise TooLarge(
-                f"The video frame is {width}x{height}, more pixels than allowed.",
-                f"Кадр відео має розмір {width}x{height}, більше пікселів, ніж дозволено.",
-            )
+        _check_pixels(width, height)  # the frame itself, should the stream have understated it
         duration = _duration(cap, max_s)
         if duration > max_s:
             raise TooLarge(
@@ -126,6 +124,14 @@ def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
             cap.release()
         with contextlib.suppress(OSError):
             os.unlink(name)
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > DEFAULT_MAX_PIXELS:
+        raise TooLarge(
+            f"The video frame is {width}x{height}, more pixels than allowed.",
+            f"Кадр відео має розмір {width}x{height}, більше пікселів, ніж дозволено.",
+        )
 
 
 def _duration(cap: cv2.VideoCapture, max_s: float) -> float:

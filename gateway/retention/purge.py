@@ -4,7 +4,7 @@
   refers to stays with the alert;
 * plate reads and sightings without a hit: ``reads_without_hit_days``;
 * hits (alerts with reviews and evidence, reads and sightings with a hit): ``hits_days``;
-* resident reports and their photo/video files: ``reports_days``;
+* resident reports and their photo/video files: ``reports_days`` (a file no report names, too);
 * audit log: ``audit_days``, never less than six months, cut only as a prefix of the hash chain.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,6 +108,24 @@ def _purge_reports(session: Session, store: EvidenceStore, cutoff: datetime, rep
         report.reports += len(rows)
 
 
+def _purge_report_orphans(
+    session: Session, store: EvidenceStore, cutoff: datetime, report: PurgeReport
+) -> None:
+    """Files no report names (the gateway stopped between writing one and committing its row, or a
+    write was cut off half-way) go too once they are older than the reports' retention."""
+    if not store.root.is_dir():
+        return
+    old = {
+        p.relative_to(store.root).as_posix()
+        for p in store.root.rglob("*")
+        if p.is_file() and datetime.fromtimestamp(p.stat().st_mtime, UTC) < cutoff
+    }
+    if not old:
+        return
+    named = set(session.scalars(select(ResidentReport.path).where(ResidentReport.path.in_(old))))
+    report.files += store.remove(sorted(old - named))
+
+
 def _purge_audit(session: Session, cutoff: datetime, report: PurgeReport) -> None:
     """Only a prefix of the chain goes, so the rest still verifies from its first row."""
     first_kept = session.scalar(select(func.min(AuditRecord.id)).where(AuditRecord.ts >= cutoff))
@@ -139,6 +157,7 @@ def purge_data(
         _purge_hits(session, store, now - policy.hits_days * days, report)
         if reports is not None:
             _purge_reports(session, reports, now - policy.reports_days * days, report)
+            _purge_report_orphans(session, reports, now - policy.reports_days * days, report)
         _purge_audit(session, now - max(policy.audit_days, MIN_AUDIT_DAYS) * days, report)
     store.prune_empty_dirs()
     if reports is not None:

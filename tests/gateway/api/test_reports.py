@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -206,6 +208,11 @@ def small(backend: str, harness: Any, tmp_path_factory: pytest.TempPathFactory) 
         "max_report_video_bytes": 65536,
         "max_report_video_s": 0.5,
         "max_reports_per_day": 2,
+        # so that the cap on any request body (the largest of these) is small too
+        **dict.fromkeys(
+            ("max_frame_bytes", "max_photo_bytes", "max_csv_bytes", "max_zip_bytes", "max_preview_bytes"),
+            65536,
+        ),
     }
     with harness.database(backend, data_dir) as url:
         settings = harness.make_settings(data_dir, url, limits=limits, load_recognizers=False)
@@ -262,3 +269,116 @@ def test_a_video_container_we_do_not_take_is_refused(gateway: Any, tmp_path: Pat
     r = send(gateway, new_key(gateway, "resident"), clip, "clip.mp4", "video/mp4")  # named .mp4, is AVI
     assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type" and r.json()["detail_uk"]
 
+
+def audit_rows(gw: Any, action: str) -> list[tuple[str, str, str, str]]:
+    with gw.client(gw.key("auditor")) as c:
+        rows = c.get("/v1/audit", params={"action": action, "limit": 1000}).json()["data"]
+    return [(r["action"], r["role"], r["target"], r["outcome"]) for r in rows]
+
+
+def test_refused_reads_of_reports_are_audited(small: Any) -> None:
+    """Someone else's report or no report at all: 404 to the caller, a denied/not_found audit row."""
+    resident, other = new_key(small, "resident"), new_key(small, "resident")
+    rep = send(small, resident, jpeg(16)).json()
+    target, missing = f"report:{rep['id']}", uuid.uuid4().hex
+    with small.client(other) as c:
+        assert c.get(f"/v1/reports/{rep['id']}").status_code == 404
+        assert c.get(f"/v1/reports/{rep['id']}/file").status_code == 404
+        assert c.get(f"/v1/reports/{missing}").status_code == 404
+    with small.client(small.key("police", "police")) as c:  # addressed to the council
+        assert c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed"}).status_code == 404
+    rows = audit_rows(small, "report*")
+    assert ("report.view", "resident", target, "denied") in rows
+    assert ("report.file", "resident", target, "denied") in rows
+    assert ("report.view", "resident", f"report:{missing}", "not_found") in rows
+    assert ("report.status", "police", target, "denied") in rows
+    with small.client(resident) as c:
+        assert c.get(f"/v1/reports/{rep['id']}").json()["status"] == "new"
+
+
+def test_a_key_over_its_daily_cap_gets_no_file_decoded(small: Any, tmp_path: Path) -> None:
+    """The cap is checked before the photo or video is opened: 429, not the file's own verdict."""
+    resident = new_key(small, "resident")
+    assert [send(small, resident, jpeg(16)).status_code for _ in range(2)] == [201, 201]
+    clip = mp4(tmp_path / "clip.mp4")
+    r = send(small, resident, clip[: len(clip) // 2], "c.mp4", "video/mp4")  # would be unreadable_media
+    assert (r.status_code, r.json()["error"]) == (429, "too_many_requests") and r.json()["detail_uk"]
+
+
+def test_nul_characters_are_refused_not_a_server_error(small: Any) -> None:
+    """PostgreSQL cannot hold NUL in text: in a report's fields, a report id or a camera id, it is a
+    bilingual 4xx on either database, never a 500."""
+    resident, council = new_key(small, "resident"), small.key("council", "council")
+    rep = send(small, resident, jpeg(16)).json()
+    answers = [
+        send(small, resident, jpeg(16), description="a\x00b"),
+        send(small, resident, jpeg(16), camera_id="cam\x00"),
+    ]
+    with small.client(resident) as c:
+        answers += [c.get("/v1/reports/a%00b"), c.get("/v1/reports/a%00b/file")]
+        answers.append(c.get("/v1/cameras/cam%00/preview"))
+    with small.client(council) as c:
+        answers.append(c.post(f"/v1/reports/{rep['id']}/status", json={"status": "closed", "note": "a\x00b"}))
+    for i, r in enumerate(answers):
+        assert r.status_code < 500, (i, r.text)
+        assert r.status_code < 300 or r.json()["detail_uk"], (i, r.text)
+
+
+def test_an_upload_over_the_cap_is_refused_before_its_form_is_read(small: Any) -> None:
+    """The body is capped before FastAPI parses the form (Starlette spools a file part to disk at any
+    size, and the key is checked only after the form is read): even without a key the answer is 413."""
+    mib = 1 << 20  # the small gateway's largest upload limit is 64 KiB
+    huge = b"\xff\xd8\xff" + b"\0" * (4 * mib)
+    with small.client("vk_not-a-key") as c:
+        r = c.post("/v1/reports", data=FORM, files={"file": ("p.jpg", huge, "image/jpeg")})
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    limit = str(small.settings.limits.max_request_bytes)
+    assert limit in r.json()["detail"] and limit in r.json()["detail_uk"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'--B\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n\r\n'
+        for _ in range(8):
+            yield b"\0" * mib
+        yield b"\r\n--B--\r\n"
+
+    headers = {"Content-Type": "multipart/form-data; boundary=B"}
+    with small.client(new_key(small, "resident")) as c:
+        r = c.post("/v1/reports", content=chunks(), headers=headers)
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and r.json()["detail_uk"]
+
+
+def test_a_file_that_cannot_be_written_leaves_nothing_behind(
+    small: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full while the file is written: 503 saying so, no report, no temporary file in the store."""
+    import gateway.evidence.store as store_module
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    resident = new_key(small, "resident")
+    before = {p for p in small.settings.reports_root.rglob("*") if p.is_file()}
+    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    r = send(small, resident, jpeg(16))
+    monkeypatch.undo()
+    assert (r.status_code, r.json()["error"]) == (503, "unavailable") and r.json()["detail_uk"]
+    assert "try again" in r.json()["detail"] and r.headers["Retry-After"]
+    assert {p for p in small.settings.reports_root.rglob("*") if p.is_file()} == before
+    with small.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 0
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg to build the clip")
+def test_a_video_too_large_in_pixels_is_refused_from_its_header(gateway: Any, tmp_path: Path) -> None:
+    """9000x6000 (54 MP) declared by the stream: 413 before a frame is decoded. The frame's data is
+    wiped, so only the header can tell (a frame decoded first would answer 'no first frame')."""
+    path = tmp_path / "big.mov"
+    args = ["-f", "lavfi", "-i", "color=black:s=9000x6000", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "31"]
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args, str(path)], check=True)
+    data = bytearray(path.read_bytes())
+    start, end = data.find(b"\xff\xd8\xff"), data.find(b"moov") - 4
+    assert 0 < start < end
+    data[start:end] = bytes(end - start)
+    r = send(gateway, new_key(gateway, "resident"), bytes(data), "big.mov", "video/quicktime")
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    assert "9000x6000" in r.json()["detail"] and "9000x6000" in r.json()["detail_uk"]

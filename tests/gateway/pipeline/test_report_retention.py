@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -65,3 +66,22 @@ def test_a_failed_commit_leaves_no_file(world: Any, monkeypatch: pytest.MonkeyPa
         submit(world)
     monkeypatch.undo()
     assert reports(world) == 0 and files(world) == []
+
+
+def test_files_no_report_names_go_after_reports_days(world: Any) -> None:
+    """A file left by a crash between its write and its row's commit, or a write cut off half-way
+    (its temporary name), is purged like a report once older than ``reports_days``; a report's file is
+    kept while its row is."""
+    rep = submit(world)
+    root = world.settings.reports_root
+    kept = next(root.rglob(f"{rep.id}.jpg"))
+    orphans = [kept.parent / "0123456789abcdef0123456789abcdef.mp4", kept.parent / ".x.jpg.tmp-12345"]
+    long_ago = (rep.created_at - (world.settings.retention.reports_days + 1) * DAY).timestamp()
+    for path in orphans:
+        path.write_bytes(b"\0" * 16)
+        os.utime(path, (long_ago, long_ago))
+    os.utime(kept, (long_ago, long_ago))  # named by a row that is not due: stays
+
+    report = purge(world.ctx, rep.created_at + DAY)
+    assert report.reports == 0 and report.files == 2
+    assert files(world) == [f"{rep.id}.jpg"] and reports(world) == 1
