@@ -38,6 +38,32 @@ def test_camera_registry_crud(gateway: Any) -> None:
         assert r.status_code == 403 and "admin" in r.json()["detail"]
 
 
+def test_deleting_the_only_camera_of_a_list_is_refused_not_widening_it(gateway: Any) -> None:
+    """A list for one camera must not be left with none (= every camera) by deleting that camera."""
+    with gateway.client(gateway.admin_key) as c:
+        for cam in ("only-a", "only-b"):
+            assert c.post("/v1/cameras", json={"id": cam, "name": cam}).status_code == 201
+    with gateway.client(gateway.key("council", "council")) as c:
+        one = c.post("/v1/watchlists", json={"kind": "plates", "name": "a", "camera_ids": ["only-a"]})
+        two = c.post(
+            "/v1/watchlists", json={"kind": "plates", "name": "ab", "camera_ids": ["only-a", "only-b"]}
+        )
+        one_id, two_id = one.json()["id"], two.json()["id"]
+    with gateway.client(gateway.admin_key) as c:
+        r = c.delete("/v1/cameras/only-a")
+        assert r.status_code == 409 and str(one_id) in r.json()["detail"], r.text
+        assert str(two_id) not in r.json()["detail"] and "камер" in r.json()["detail_uk"]
+        assert c.get("/v1/cameras/only-a").status_code == 200
+    with gateway.client(gateway.key("council", "council")) as c:
+        assert c.get(f"/v1/watchlists/{one_id}").json()["camera_ids"] == ["only-a"]
+        assert c.patch(f"/v1/watchlists/{one_id}", json={"camera_ids": ["only-b"]}).status_code == 200
+    with gateway.client(gateway.admin_key) as c:
+        assert c.delete("/v1/cameras/only-a").status_code == 204
+    with gateway.client(gateway.key("council", "council")) as c:
+        assert c.get(f"/v1/watchlists/{one_id}").json()["camera_ids"] == ["only-b"]
+        assert c.get(f"/v1/watchlists/{two_id}").json()["camera_ids"] == ["only-b"]
+
+
 def _auth_body(**over: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
