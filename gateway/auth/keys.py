@@ -61,6 +61,15 @@ def _check_scope(session: Session, role: str, org: str | None, camera_id: str | 
         )
     if org is not None and session.get(Organisation, org) is None:
         raise NotFound("organisation", org, "Організацію")
+    if role in ORG_ROLES and org != role:
+        # the role is the organisation's own: a police key of the council would record face
+        # authorisations for the council's lists, a council key of the police read police lists
+        # without the purpose police reads must state
+        raise InvalidInput(
+            "organisation",
+            f"a {role} key belongs to the organisation '{role}', not '{org}'",
+            f"ключ ролі {role} належить організації «{role}», а не «{org}»",
+        )
     if role == "camera":
         if camera_id is None:
             raise InvalidInput("camera_id", "a camera key needs a camera", "ключ камери потребує камери")

@@ -50,6 +50,10 @@ def test_key_validation_and_unknown_ids(gateway: Any) -> None:
         assert r.status_code == 422 and "role" in r.json()["detail"]
         r = c.post("/v1/keys", json={"role": "council", "organisation": "mafia"})
         assert r.status_code == 404 and "mafia" in r.json()["detail"]
+        for role, org in (("police", "council"), ("council", "police")):
+            r = c.post("/v1/keys", json={"role": role, "organisation": org})
+            assert r.status_code == 422 and r.json()["field"] == "organisation", r.text
+            assert f"'{role}'" in r.json()["detail"] and f"«{role}»" in r.json()["detail_uk"]
         r = c.delete("/v1/keys/987654")
         assert r.status_code == 404 and "987654" in r.json()["detail"]
 
