@@ -95,6 +95,14 @@ def test_authorisations_are_police_only_validated_and_audited(gateway: Any) -> N
         assert c.post("/v1/authorisations", json=bad).status_code == 422
         too_long = _auth_body(expires_at=(now + timedelta(days=400)).isoformat())
         assert "90 days" in c.post("/v1/authorisations", json=too_long).json()["detail"]
+        start = now - timedelta(minutes=1)
+        longest = {"starts_at": start.isoformat(), "expires_at": (start + timedelta(days=90)).isoformat()}
+        r = c.post("/v1/authorisations", json=_auth_body(**longest))
+        assert r.status_code == 201 and c.post(f"/v1/authorisations/{r.json()['id']}/revoke").is_success
+        # 90 days and 23 hours is not "at most 90 days" (timedelta.days alone read it as 90)
+        longer = longest | {"expires_at": (start + timedelta(days=90, hours=23)).isoformat()}
+        r = c.post("/v1/authorisations", json=_auth_body(**longer))
+        assert r.status_code == 422 and "90" in r.json()["detail_uk"], r.text
         assert c.post(f"/v1/authorisations/{auth['id']}/revoke").json()["active"] is False
         assert c.get("/v1/authorisations/999999").status_code == 404
     for role, org in (("council", "council"), ("admin", None)):
