@@ -68,6 +68,14 @@ class AuthorisationCreate(BaseModel):
                 "вкажіть і daily_start, і daily_end, або жодного",
                 "daily_end" if self.daily_end is None else "daily_start",
             )
+        if self.daily_start is not None and self.daily_start == self.daily_end:
+            raise invalid(
+                "must differ from daily_start: the window would be empty and the authorisation never in "
+                "force; for the whole day leave both out",
+                "має відрізнятися від daily_start: вікно було б порожнім, і дозвіл не діяв би ніколи; "
+                "для цілої доби не вказуйте жодного",
+                "daily_end",
+            )
         return self
 
 

@@ -118,6 +118,19 @@ def test_authorisations_are_police_only_validated_and_audited(gateway: Any) -> N
         assert rows and rows[-1]["purpose"] == "missing child"
 
 
+def test_an_authorisation_that_could_never_be_in_force_is_refused(gateway: Any) -> None:
+    with gateway.client(gateway.admin_key) as c:
+        c.post("/v1/cameras", json={"id": "auth-cam", "name": "Auth", "faces_enabled": True})
+    with gateway.client(gateway.key("police", "police")) as c:
+        # the same bound twice, also when one is given in another zone: an empty daily window
+        for start, end in (("08:00", "08:00"), ("08:00+02:00", "06:00Z")):
+            r = c.post("/v1/authorisations", json=_auth_body(daily_start=start, daily_end=end))
+            assert r.status_code == 422 and r.json()["field"] == "daily_end", r.text
+            assert "daily_start" in r.json()["detail_uk"]
+        r = c.post("/v1/authorisations", json=_auth_body(daily_start="22:00", daily_end="06:00"))
+        assert r.status_code == 201 and c.post(f"/v1/authorisations/{r.json()['id']}/revoke").is_success
+
+
 def test_authorisation_stops_by_itself_at_expiry() -> None:
     now = datetime.now(UTC)
     auth = FaceAuthorisation(starts_at=now - timedelta(hours=2), expires_at=now - timedelta(seconds=1))
