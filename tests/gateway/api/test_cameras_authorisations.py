@@ -127,6 +127,14 @@ def test_an_authorisation_that_could_never_be_in_force_is_refused(gateway: Any) 
             r = c.post("/v1/authorisations", json=_auth_body(daily_start=start, daily_end=end))
             assert r.status_code == 422 and r.json()["field"] == "daily_end", r.text
             assert "daily_start" in r.json()["detail_uk"]
+        now = datetime.now(UTC)
+        past = {
+            "starts_at": (now - timedelta(days=30)).isoformat(),
+            "expires_at": (now - timedelta(days=1)).isoformat(),
+        }
+        r = c.post("/v1/authorisations", json=_auth_body(**past))
+        assert r.status_code == 422 and r.json()["field"] == "expires_at", r.text
+        assert "минула" in r.json()["detail_uk"]
         r = c.post("/v1/authorisations", json=_auth_body(daily_start="22:00", daily_end="06:00"))
         assert r.status_code == 201 and c.post(f"/v1/authorisations/{r.json()['id']}/revoke").is_success
 
