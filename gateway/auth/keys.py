@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from gateway.errors import InvalidInput, NotFound
 KEY_PREFIX = "vk_"
 PREFIX_LEN = 12  # "vk_" + 9 random characters: enough to find the row, useless to guess the key
 ORG_ROLES = frozenset({"council", "police"})
+#: ``last_used_at`` is written at most this often a key, not once a frame
+LAST_USED_EVERY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ def new_plain_key() -> str:
 
 
 def authenticate(session: Session, plain: str) -> Principal | None:
-    """The principal for a presented key, or None (unknown, malformed or revoked)."""
+    """The principal for a presented key, or None (unknown, malformed or revoked); the key's
+    ``last_used_at`` is brought up to date (to the minute)."""
     if not plain.startswith(KEY_PREFIX) or len(plain) < PREFIX_LEN + 8 or len(plain) > 200:
         return None
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == plain[:PREFIX_LEN]))
@@ -47,6 +51,10 @@ def authenticate(session: Session, plain: str) -> Principal | None:
         return None
     if not hmac.compare_digest(row.key_hash, hash_key(plain)):
         return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        row.last_used_at = now
+        session.commit()  # the caller's session is fresh: nothing else is committed with it
     return Principal(row.id, row.role, row.organisation_id, row.camera_id, row.name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 
@@ -40,6 +41,19 @@ def test_roles_are_refused_with_the_needed_role_named(gateway: Any) -> None:
         assert c.get("/v1/audit").status_code == 200
         r = c.get("/v1/watchlists")
         assert r.status_code == 403 and "council" in r.json()["detail"]
+
+
+def test_a_key_shows_when_it_was_last_used(gateway: Any) -> None:
+    """So an admin can tell a key in use from a forgotten one (or a stolen one still being used)."""
+    with gateway.client(gateway.admin_key) as c:
+        made = c.post("/v1/keys", json={"role": "auditor", "name": "last used"}).json()
+        assert made["last_used_at"] is None
+    with gateway.client(made["key"]) as c:
+        assert c.get("/v1/keys/me").status_code == 200
+    with gateway.client(gateway.admin_key) as c:
+        listed = {k["id"]: k for k in c.get("/v1/keys").json()}
+    used = listed[made["id"]]["last_used_at"]
+    assert used is not None and datetime.fromisoformat(used) >= datetime.fromisoformat(made["created_at"])
 
 
 def test_key_validation_and_unknown_ids(gateway: Any) -> None:
