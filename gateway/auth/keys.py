@@ -8,12 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import ROLES, ApiKey, Camera, Organisation
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound
+from gateway.errors import Conflict, InvalidInput, NotFound
 
 KEY_PREFIX = "vk_"
 PREFIX_LEN = 12  # "vk_" + 9 random characters: enough to find the row, useless to guess the key
@@ -118,6 +118,20 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFound("api key", key_id, "Ключ API")
+    if row.revoked_at is None and row.role == "admin" and _admins_in_force(session) <= 1:
+        raise Conflict(
+            f"key {key_id} is the last admin key: revoked, no one could manage keys and cameras over the "
+            "API any more. Create another admin key first.",
+            f"ключ {key_id} — останній ключ адміністратора: після відкликання ніхто не зміг би керувати "
+            "ключами й камерами через API. Спершу створіть інший ключ адміністратора.",
+        )
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
+
+
+def _admins_in_force(session: Session) -> int:
+    active = (
+        select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+    )
+    return session.scalar(active) or 0

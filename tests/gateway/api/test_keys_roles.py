@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -81,6 +82,27 @@ def test_revoked_key_stops_working(gateway: Any) -> None:
         assert c.delete(f"/v1/keys/{made['id']}").json()["revoked_at"] is not None
     with gateway.client(made["key"]) as c:
         assert c.get("/v1/watchlists").status_code == 401
+
+
+def test_the_last_admin_key_cannot_be_revoked(harness: Any, tmp_path: Path) -> None:
+    """Revoking it would leave the API with no admin (only the server's command line could make one)."""
+    with (
+        harness.database("sqlite", tmp_path) as url,
+        harness.start_gateway(harness.make_settings(tmp_path, url)) as gw,
+    ):
+        with gw.client(gw.admin_key) as c:
+            first = c.get("/v1/keys/me").json()["key_id"]
+            r = c.delete(f"/v1/keys/{first}")
+            assert (
+                r.status_code == 409
+                and "admin" in r.json()["detail"]
+                and "адміністратора" in r.json()["detail_uk"]
+            )
+            second = c.post("/v1/keys", json={"role": "admin", "name": "successor"}).json()
+            assert c.delete(f"/v1/keys/{first}").json()["revoked_at"] is not None  # another one is left
+        with gw.client(second["key"]) as c:
+            assert c.delete(f"/v1/keys/{second['id']}").status_code == 409
+            assert c.get("/v1/keys").status_code == 200
 
 
 def test_camera_key_is_scoped_to_its_camera(gateway: Any) -> None:
