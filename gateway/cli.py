@@ -132,8 +132,8 @@ def _create_key(settings: GatewaySettings, args: argparse.Namespace) -> int:
                 session, args.role, organisation_id=args.org, camera_id=args.camera, name=args.name or "cli"
             )
     except DomainError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
-        return 2
+        print(error_line("varta admin create-key", exc.detail, exc.detail_uk), file=sys.stderr)
+        return EXIT_USAGE
     AuditWriter(sessions).record(
         None, "key.create", f"key:{row.id}", detail=f"cli role={args.role} org={args.org}"
     )
@@ -142,14 +142,14 @@ def _create_key(settings: GatewaySettings, args: argparse.Namespace) -> int:
 
 
 def _audit_verify(settings: GatewaySettings, args: argparse.Namespace) -> int:
-    from gateway.audit.chain import parse_anchor, verify_chain
+    from gateway.audit.chain import ANCHOR_FORMAT_UK, parse_anchor, verify_chain
     from gateway.db.session import make_engine, make_session_factory
 
     try:
         anchors = [parse_anchor(a) for a in args.anchor]
     except ValueError as exc:
-        print(f"audit-verify: {exc}", file=sys.stderr)
-        return 2
+        print(error_line("varta admin audit-verify", str(exc), ANCHOR_FORMAT_UK), file=sys.stderr)
+        return EXIT_USAGE
     with make_session_factory(make_engine(settings.db_url))() as session:
         report = verify_chain(session, anchors=anchors)
     if report.ok:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from gateway.api.params import ID_MAX, IdFilter, Since, Until
-from gateway.audit.chain import parse_anchor, verify_chain
+from gateway.audit.chain import ANCHOR_FORMAT_UK, parse_anchor, verify_chain
 from gateway.audit.schemas import AuditPage, AuditRowPublic, ChainHead, ChainVerdict
 from gateway.db.models import AuditRecord
 from gateway.deps import AuditorDep, CtxDep, SessionDep
@@ -87,9 +87,7 @@ def verify(
     try:
         anchors = [parse_anchor(a) for a in anchor or []]
     except ValueError as exc:
-        raise InvalidInput(
-            "anchor", str(exc), "якір має вигляд ID:HASH (номер рядка, двокрапка, 64 шістнадцяткові цифри)"
-        ) from exc
+        raise InvalidInput("anchor", str(exc), ANCHOR_FORMAT_UK) from exc
     report = verify_chain(session, anchors=anchors)
     ctx.audit.record(
         auditor,

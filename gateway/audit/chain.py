@@ -56,6 +56,9 @@ class ChainReport:
     reason: str = ""
 
 
+ANCHOR_FORMAT_UK = "якір має вигляд ID:HASH (номер рядка, двокрапка, 64 шістнадцяткові цифри)"
+
+
 def parse_anchor(text: str) -> tuple[int, str]:
     """An anchor written as ``ID:HASH`` (as ``GET /v1/audit/head`` gives it) -> (id, hash)."""
     ident, sep, digest = text.strip().partition(":")

@@ -6,17 +6,20 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import ROLES, ApiKey, Camera, Organisation
 from gateway.db.types import utcnow
-from gateway.errors import InvalidInput, NotFound
+from gateway.errors import Conflict, InvalidInput, NotFound
 
 KEY_PREFIX = "vk_"
 PREFIX_LEN = 12  # "vk_" + 9 random characters: enough to find the row, useless to guess the key
 ORG_ROLES = frozenset({"council", "police"})
+#: ``last_used_at`` is written at most this often a key, not once a frame
+LAST_USED_EVERY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ def new_plain_key() -> str:
 
 
 def authenticate(session: Session, plain: str) -> Principal | None:
-    """The principal for a presented key, or None (unknown, malformed or revoked)."""
+    """The principal for a presented key, or None (unknown, malformed or revoked); the key's
+    ``last_used_at`` is brought up to date (to the minute)."""
     if not plain.startswith(KEY_PREFIX) or len(plain) < PREFIX_LEN + 8 or len(plain) > 200:
         return None
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == plain[:PREFIX_LEN]))
@@ -47,6 +51,10 @@ def authenticate(session: Session, plain: str) -> Principal | None:
         return None
     if not hmac.compare_digest(row.key_hash, hash_key(plain)):
         return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        row.last_used_at = now
+        session.commit()  # the caller's session is fresh: nothing else is committed with it
     return Principal(row.id, row.role, row.organisation_id, row.camera_id, row.name)
 
 
@@ -61,6 +69,15 @@ def _check_scope(session: Session, role: str, org: str | None, camera_id: str | 
         )
     if org is not None and session.get(Organisation, org) is None:
         raise NotFound("organisation", org, "Організацію")
+    if role in ORG_ROLES and org != role:
+        # the role is the organisation's own: a police key of the council would record face
+        # authorisations for the council's lists, a council key of the police read police lists
+        # without the purpose police reads must state
+        raise InvalidInput(
+            "organisation",
+            f"a {role} key belongs to the organisation '{role}', not '{org}'",
+            f"ключ ролі {role} належить організації «{role}», а не «{org}»",
+        )
     if role == "camera":
         if camera_id is None:
             raise InvalidInput("camera_id", "a camera key needs a camera", "ключ камери потребує камери")
@@ -101,6 +118,20 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFound("api key", key_id, "Ключ API")
+    if row.revoked_at is None and row.role == "admin" and _admins_in_force(session) <= 1:
+        raise Conflict(
+            f"key {key_id} is the last admin key: revoked, no one could manage keys and cameras over the "
+            "API any more. Create another admin key first.",
+            f"ключ {key_id} — останній ключ адміністратора: після відкликання ніхто не зміг би керувати "
+            "ключами й камерами через API. Спершу створіть інший ключ адміністратора.",
+        )
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
+
+
+def _admins_in_force(session: Session) -> int:
+    active = (
+        select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+    )
+    return session.scalar(active) or 0

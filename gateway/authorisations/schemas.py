@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -56,7 +56,7 @@ class AuthorisationCreate(BaseModel):
     def _window(self) -> AuthorisationCreate:
         if self.expires_at <= self.starts_at:
             raise invalid("must be after starts_at", "має бути пізніше за starts_at", "expires_at")
-        if (self.expires_at - self.starts_at).days > MAX_DAYS:
+        if self.expires_at - self.starts_at > timedelta(days=MAX_DAYS):
             raise invalid(
                 f"an authorisation lasts at most {MAX_DAYS} days; renew it with a new one",
                 f"дозвіл діє щонайбільше {MAX_DAYS} днів; поновіть його новим",
@@ -67,6 +67,14 @@ class AuthorisationCreate(BaseModel):
                 "give both daily_start and daily_end, or neither",
                 "вкажіть і daily_start, і daily_end, або жодного",
                 "daily_end" if self.daily_end is None else "daily_start",
+            )
+        if self.daily_start is not None and self.daily_start == self.daily_end:
+            raise invalid(
+                "must differ from daily_start: the window would be empty and the authorisation never in "
+                "force; for the whole day leave both out",
+                "має відрізнятися від daily_start: вікно було б порожнім, і дозвіл не діяв би ніколи; "
+                "для цілої доби не вказуйте жодного",
+                "daily_end",
             )
         return self
 

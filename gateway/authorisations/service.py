@@ -11,7 +11,7 @@ from gateway.auth.keys import Principal
 from gateway.authorisations.schemas import AuthorisationCreate, AuthorisationPublic
 from gateway.db.models import Camera, FaceAuthorisation
 from gateway.db.types import utcnow
-from gateway.errors import NotFound
+from gateway.errors import InvalidInput, NotFound
 
 
 def is_active(auth: FaceAuthorisation, at: datetime) -> bool:
@@ -41,6 +41,14 @@ def to_public(auth: FaceAuthorisation, now: datetime | None = None) -> Authorisa
 
 
 def create(session: Session, principal: Principal, data: AuthorisationCreate) -> FaceAuthorisation:
+    if data.expires_at <= utcnow():
+        # such a record would enable nothing: most likely a mistyped date (a year, a month)
+        when = f"{data.expires_at:%Y-%m-%d %H:%M} UTC"
+        raise InvalidInput(
+            "expires_at",
+            f"{when} is in the past: the authorisation would never be in force",
+            f"{when} вже минула: дозвіл не діяв би ніколи",
+        )
     cameras = []
     for cam_id in dict.fromkeys(data.camera_ids):
         cam = session.get(Camera, cam_id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.cameras.schemas import CameraCreate, CameraUpdate
-from gateway.db.models import Camera
+from gateway.db.models import Camera, watchlist_cameras
 from gateway.errors import Conflict, NotFound, ScopeDenied
 
 
@@ -60,6 +60,26 @@ def update_camera(session: Session, camera_id: str, data: CameraUpdate) -> Camer
     return cam
 
 
+def lists_only_on(session: Session, camera_id: str) -> list[int]:
+    """Watchlists restricted to this camera alone. Deleting it would leave them with no camera, which
+    means every camera: a list meant for one road would then match on all of them."""
+    per_list = (
+        select(watchlist_cameras.c.watchlist_id)
+        .group_by(watchlist_cameras.c.watchlist_id)
+        .having(func.count() == 1, func.max(watchlist_cameras.c.camera_id) == camera_id)
+    )
+    return sorted(session.scalars(per_list))
+
+
 def delete_camera(session: Session, camera_id: str) -> None:
-    session.delete(get_camera(session, camera_id))
+    cam = get_camera(session, camera_id)
+    if ids := lists_only_on(session, camera_id):
+        names = ", ".join(str(i) for i in ids)
+        raise Conflict(
+            f"camera '{camera_id}' is the only camera of the watchlists with ids {names}; without it "
+            "they would apply to every camera. Change those lists' cameras first, or disable the camera.",
+            f"камера «{camera_id}» — єдина камера списків розшуку з ідентифікаторами {names}; без неї "
+            "ці списки діяли б на всіх камерах. Спершу змініть камери цих списків або вимкніть камеру.",
+        )
+    session.delete(cam)
     session.flush()

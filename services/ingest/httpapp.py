@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
+from recognizers.common.image_errors import ImageError, ImageTooManyPixelsError
 from services.ingest.frames import utcnow
-from services.ingest.sources.http_snapshot import decode_jpeg
+from services.ingest.sources.http_snapshot import decode_frame
 from services.ingest.sources.push import PushReceiver
 from shared.schemas import ErrorBody
 
@@ -92,8 +93,11 @@ async def _accept(receiver: PushReceiver, request: Request) -> JSONResponse:
             )
     if not body:
         return _error(400, "empty_image", "the body is empty", "тіло запиту порожнє")
-    image = await run_in_threadpool(decode_jpeg, bytes(body))
-    if image is None:
+    try:
+        image = await run_in_threadpool(decode_frame, bytes(body))
+    except ImageTooManyPixelsError as exc:
+        return _error(413, exc.code, exc.detail, exc.detail_uk)
+    except ImageError:
         return _error(
             400,
             "undecodable_image",

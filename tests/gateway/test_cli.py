@@ -113,6 +113,29 @@ def test_admin_names_each_bad_setting_by_its_variable(
     ]
 
 
+@pytest.mark.parametrize(
+    ("argv", "en", "uk"),
+    [
+        (["create-key", "--role", "police"], "a police key needs an organisation", "потребує організації"),
+        (["create-key", "--role", "camera", "--camera", "ghost"], "camera 'ghost' not found", "не знайдено"),
+        (["audit-verify", "--anchor", "7:abc"], "an anchor is ID:HASH", "якір має вигляд ID:HASH"),
+    ],
+)
+def test_admin_refuses_a_bad_key_or_anchor_in_one_bilingual_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    en: str,
+    uk: str,
+) -> None:
+    monkeypatch.setenv("VARTA_ENVIRONMENT", "dev")
+    assert admin_main(["--data-dir", str(tmp_path), *argv]) == 2
+    line = refusal(capsys.readouterr().err)
+    assert line.startswith(f"varta admin {argv[0]}: error: ") and en in line, line
+    assert " / помилка: " in line and uk in line
+
+
 def test_recognize_refuses_a_bad_recognizer_setting() -> None:
     result = run("recognize", "plates", "x.jpg", VARTA_RECOGNIZER__PLATES__DET_LONG_SIDE="x")
     assert result.returncode == 2 and result.stdout == ""

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 
-import cv2
 import httpx
 import numpy as np
 
+from recognizers.common.image import decode_image
+from recognizers.common.image_errors import ImageError
+from recognizers.common.limits import DEFAULT_MAX_PIXELS, ImageLimits
 from services.ingest.config import HttpSnapshotSource
 from services.ingest.frames import RawFrame, utcnow
 from services.ingest.metrics import CameraHealth
@@ -21,10 +23,20 @@ from services.ingest.sources.base import Backoff, sleep
 log = logging.getLogger(__name__)
 
 
+def decode_frame(data: bytes) -> np.ndarray:
+    """A camera's picture as BGR, or ``ImageError`` (code, English, Ukrainian): empty, not an image,
+    or a header claiming more pixels than the recognizers take. That is checked before decoding: a
+    few hundred bytes can claim a 20000x20000 frame, which takes 1.2 GB and seconds to decode. The
+    bytes are bounded by each source (a push camera's ``max_bytes``)."""
+    return decode_image(data, ImageLimits(max_bytes=max(len(data), 1), max_pixels=DEFAULT_MAX_PIXELS))
+
+
 def decode_jpeg(data: bytes) -> np.ndarray | None:
-    if not data:
+    """``decode_frame``, or None for a picture it refuses."""
+    try:
+        return decode_frame(data)
+    except ImageError:
         return None
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
 
 
 class HttpSnapshotReader:

@@ -38,6 +38,32 @@ def test_camera_registry_crud(gateway: Any) -> None:
         assert r.status_code == 403 and "admin" in r.json()["detail"]
 
 
+def test_deleting_the_only_camera_of_a_list_is_refused_not_widening_it(gateway: Any) -> None:
+    """A list for one camera must not be left with none (= every camera) by deleting that camera."""
+    with gateway.client(gateway.admin_key) as c:
+        for cam in ("only-a", "only-b"):
+            assert c.post("/v1/cameras", json={"id": cam, "name": cam}).status_code == 201
+    with gateway.client(gateway.key("council", "council")) as c:
+        one = c.post("/v1/watchlists", json={"kind": "plates", "name": "a", "camera_ids": ["only-a"]})
+        two = c.post(
+            "/v1/watchlists", json={"kind": "plates", "name": "ab", "camera_ids": ["only-a", "only-b"]}
+        )
+        one_id, two_id = one.json()["id"], two.json()["id"]
+    with gateway.client(gateway.admin_key) as c:
+        r = c.delete("/v1/cameras/only-a")
+        assert r.status_code == 409 and str(one_id) in r.json()["detail"], r.text
+        assert str(two_id) not in r.json()["detail"] and "камер" in r.json()["detail_uk"]
+        assert c.get("/v1/cameras/only-a").status_code == 200
+    with gateway.client(gateway.key("council", "council")) as c:
+        assert c.get(f"/v1/watchlists/{one_id}").json()["camera_ids"] == ["only-a"]
+        assert c.patch(f"/v1/watchlists/{one_id}", json={"camera_ids": ["only-b"]}).status_code == 200
+    with gateway.client(gateway.admin_key) as c:
+        assert c.delete("/v1/cameras/only-a").status_code == 204
+    with gateway.client(gateway.key("council", "council")) as c:
+        assert c.get(f"/v1/watchlists/{one_id}").json()["camera_ids"] == ["only-b"]
+        assert c.get(f"/v1/watchlists/{two_id}").json()["camera_ids"] == ["only-b"]
+
+
 def _auth_body(**over: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
@@ -69,6 +95,14 @@ def test_authorisations_are_police_only_validated_and_audited(gateway: Any) -> N
         assert c.post("/v1/authorisations", json=bad).status_code == 422
         too_long = _auth_body(expires_at=(now + timedelta(days=400)).isoformat())
         assert "90 days" in c.post("/v1/authorisations", json=too_long).json()["detail"]
+        start = now - timedelta(minutes=1)
+        longest = {"starts_at": start.isoformat(), "expires_at": (start + timedelta(days=90)).isoformat()}
+        r = c.post("/v1/authorisations", json=_auth_body(**longest))
+        assert r.status_code == 201 and c.post(f"/v1/authorisations/{r.json()['id']}/revoke").is_success
+        # 90 days and 23 hours is not "at most 90 days" (timedelta.days alone read it as 90)
+        longer = longest | {"expires_at": (start + timedelta(days=90, hours=23)).isoformat()}
+        r = c.post("/v1/authorisations", json=_auth_body(**longer))
+        assert r.status_code == 422 and "90" in r.json()["detail_uk"], r.text
         assert c.post(f"/v1/authorisations/{auth['id']}/revoke").json()["active"] is False
         assert c.get("/v1/authorisations/999999").status_code == 404
     for role, org in (("council", "council"), ("admin", None)):
@@ -82,6 +116,27 @@ def test_authorisations_are_police_only_validated_and_audited(gateway: Any) -> N
             "data"
         ]
         assert rows and rows[-1]["purpose"] == "missing child"
+
+
+def test_an_authorisation_that_could_never_be_in_force_is_refused(gateway: Any) -> None:
+    with gateway.client(gateway.admin_key) as c:
+        c.post("/v1/cameras", json={"id": "auth-cam", "name": "Auth", "faces_enabled": True})
+    with gateway.client(gateway.key("police", "police")) as c:
+        # the same bound twice, also when one is given in another zone: an empty daily window
+        for start, end in (("08:00", "08:00"), ("08:00+02:00", "06:00Z")):
+            r = c.post("/v1/authorisations", json=_auth_body(daily_start=start, daily_end=end))
+            assert r.status_code == 422 and r.json()["field"] == "daily_end", r.text
+            assert "daily_start" in r.json()["detail_uk"]
+        now = datetime.now(UTC)
+        past = {
+            "starts_at": (now - timedelta(days=30)).isoformat(),
+            "expires_at": (now - timedelta(days=1)).isoformat(),
+        }
+        r = c.post("/v1/authorisations", json=_auth_body(**past))
+        assert r.status_code == 422 and r.json()["field"] == "expires_at", r.text
+        assert "минула" in r.json()["detail_uk"]
+        r = c.post("/v1/authorisations", json=_auth_body(daily_start="22:00", daily_end="06:00"))
+        assert r.status_code == 201 and c.post(f"/v1/authorisations/{r.json()['id']}/revoke").is_success
 
 
 def test_authorisation_stops_by_itself_at_expiry() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -42,6 +44,19 @@ def test_roles_are_refused_with_the_needed_role_named(gateway: Any) -> None:
         assert r.status_code == 403 and "council" in r.json()["detail"]
 
 
+def test_a_key_shows_when_it_was_last_used(gateway: Any) -> None:
+    """So an admin can tell a key in use from a forgotten one (or a stolen one still being used)."""
+    with gateway.client(gateway.admin_key) as c:
+        made = c.post("/v1/keys", json={"role": "auditor", "name": "last used"}).json()
+        assert made["last_used_at"] is None
+    with gateway.client(made["key"]) as c:
+        assert c.get("/v1/keys/me").status_code == 200
+    with gateway.client(gateway.admin_key) as c:
+        listed = {k["id"]: k for k in c.get("/v1/keys").json()}
+    used = listed[made["id"]]["last_used_at"]
+    assert used is not None and datetime.fromisoformat(used) >= datetime.fromisoformat(made["created_at"])
+
+
 def test_key_validation_and_unknown_ids(gateway: Any) -> None:
     with gateway.client(gateway.admin_key) as c:
         r = c.post("/v1/keys", json={"role": "police"})
@@ -50,6 +65,10 @@ def test_key_validation_and_unknown_ids(gateway: Any) -> None:
         assert r.status_code == 422 and "role" in r.json()["detail"]
         r = c.post("/v1/keys", json={"role": "council", "organisation": "mafia"})
         assert r.status_code == 404 and "mafia" in r.json()["detail"]
+        for role, org in (("police", "council"), ("council", "police")):
+            r = c.post("/v1/keys", json={"role": role, "organisation": org})
+            assert r.status_code == 422 and r.json()["field"] == "organisation", r.text
+            assert f"'{role}'" in r.json()["detail"] and f"«{role}»" in r.json()["detail_uk"]
         r = c.delete("/v1/keys/987654")
         assert r.status_code == 404 and "987654" in r.json()["detail"]
 
@@ -63,6 +82,27 @@ def test_revoked_key_stops_working(gateway: Any) -> None:
         assert c.delete(f"/v1/keys/{made['id']}").json()["revoked_at"] is not None
     with gateway.client(made["key"]) as c:
         assert c.get("/v1/watchlists").status_code == 401
+
+
+def test_the_last_admin_key_cannot_be_revoked(harness: Any, tmp_path: Path) -> None:
+    """Revoking it would leave the API with no admin (only the server's command line could make one)."""
+    with (
+        harness.database("sqlite", tmp_path) as url,
+        harness.start_gateway(harness.make_settings(tmp_path, url)) as gw,
+    ):
+        with gw.client(gw.admin_key) as c:
+            first = c.get("/v1/keys/me").json()["key_id"]
+            r = c.delete(f"/v1/keys/{first}")
+            assert (
+                r.status_code == 409
+                and "admin" in r.json()["detail"]
+                and "адміністратора" in r.json()["detail_uk"]
+            )
+            second = c.post("/v1/keys", json={"role": "admin", "name": "successor"}).json()
+            assert c.delete(f"/v1/keys/{first}").json()["revoked_at"] is not None  # another one is left
+        with gw.client(second["key"]) as c:
+            assert c.delete(f"/v1/keys/{second['id']}").status_code == 409
+            assert c.get("/v1/keys").status_code == 200
 
 
 def test_camera_key_is_scoped_to_its_camera(gateway: Any) -> None:

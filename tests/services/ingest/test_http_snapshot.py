@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from services.ingest.config import HttpSnapshotSource
 from services.ingest.metrics import CameraHealth, HealthState, IngestMetrics
-from services.ingest.sources.http_snapshot import HttpSnapshotReader
+from services.ingest.sources.http_snapshot import HttpSnapshotReader, decode_jpeg
 
 PATH = "/ISAPI/Streaming/channels/101/picture"
 REALM = "IP Camera(C6184)"
@@ -112,3 +112,12 @@ def test_wrong_password_marks_failed(camera: tuple[DigestCamera, int]) -> None:
     assert r.read(5) is None
     assert health.state == HealthState.FAILED and "401" in (health.last_error or "")
     r.close()
+
+
+def test_a_snapshot_claiming_too_many_pixels_is_refused_before_decoding() -> None:
+    """A camera's (or anyone's on its network) few hundred bytes must not cost the agent 1.2 GB."""
+    jpeg = bytearray(cv2.imencode(".jpg", np.full((16, 16, 3), 90, np.uint8))[1].tobytes())
+    assert decode_jpeg(bytes(jpeg)) is not None
+    at = jpeg.index(b"\xff\xc0")
+    jpeg[at + 5 : at + 9] = (20000).to_bytes(2, "big") * 2
+    assert decode_jpeg(bytes(jpeg)) is None

@@ -62,6 +62,10 @@ def test_push_endpoint_auth_validation_and_delivery(tmp_path: Path) -> None:
         r = httpx.post(url, content=b"not a jpeg", headers=ok)
         assert r.status_code == 400 and r.json()["error"] == "undecodable_image"
         assert httpx.post(url, content=b"", headers=ok).status_code == 400
+        # a few hundred bytes whose header claims 8000x8000: refused before 192 MB are decoded
+        r = httpx.post(url, content=_claiming(jpeg, 8000, 8000), headers=ok)
+        assert r.status_code == 413 and r.json()["error"] == "image_too_many_pixels", r.text
+        assert "8000x8000" in r.json()["detail_uk"]
         assert httpx.post(url, content=b"\xff" * 300000, headers=ok).status_code == 413
         bad_time = {**ok, "X-Capture-Time": "yesterday"}
         assert httpx.post(url, content=jpeg, headers=bad_time).status_code == 400
@@ -79,6 +83,14 @@ def test_push_endpoint_auth_validation_and_delivery(tmp_path: Path) -> None:
         agent.stop()
         server.shutdown()
         server.server_close()
+
+
+def _claiming(jpeg: bytes, width: int, height: int) -> bytes:
+    """The JPEG with its frame header (SOF0) rewritten to claim ``width`` x ``height``."""
+    data = bytearray(jpeg)
+    at = data.index(b"\xff\xc0")
+    data[at + 5 : at + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return bytes(data)
 
 
 def _up(port: int) -> bool:
