@@ -89,6 +89,14 @@ class PipelineSettings(BaseModel):
     static_text_forget_s: float = Field(
         default=600.0, gt=0, le=86_400, description="static text not read for this long is forgotten"
     )
+    # off: a camera's stream shows an approaching car's plate growing from frame to frame, and a second
+    # detector run on every frame with no plate read (most motion frames) halves what two cores carry
+    plates_finer_look: bool = Field(
+        default=False,
+        description="a camera frame with no plate found is detected again at a finer scale (the plate "
+        "recognizer's finer_look_scale); it reads small plates better and costs a second detector run "
+        "on every such frame",
+    )
     keep_letters_only_reads: bool = Field(
         default=False,
         description="store a read of letters only and of no Ukrainian format (a lorry's SCANIA, a van's "

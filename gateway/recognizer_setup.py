@@ -17,8 +17,8 @@ class SplitRecognizers:
         self._p, self._f = plates_client, faces_client
         self.embedding_dim = getattr(faces_client, "embedding_dim", None)
 
-    async def plates(self, image: Any, roi: Any = None) -> Any:
-        return await self._p.plates(image, roi)
+    async def plates(self, image: Any, roi: Any = None, finer_look: bool = True) -> Any:
+        return await self._p.plates(image, roi, finer_look)
 
     async def faces(self, image: Any, embeddings: bool = True) -> Any:
         return await self._f.faces(image, embeddings=embeddings)

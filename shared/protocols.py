@@ -10,8 +10,11 @@ from shared.schemas import BBox, FaceDetection, PlateRead
 
 
 class PlateRecognizerProtocol(Protocol):
-    def recognize(self, image: np.ndarray, roi: BBox | None = None) -> list[PlateRead]:
-        """Find and read every plate in a BGR uint8 image."""
+    def recognize(
+        self, image: np.ndarray, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]:
+        """Find and read every plate in a BGR uint8 image (``finer_look``: look again, finer, when the
+        first look finds no plate)."""
         ...
 
 

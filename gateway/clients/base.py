@@ -68,7 +68,9 @@ class FrameImage:
 
 @runtime_checkable
 class RecognizerClient(Protocol):
-    async def plates(self, image: FrameImage, roi: BBox | None = None) -> list[PlateRead]: ...
+    async def plates(
+        self, image: FrameImage, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]: ...
 
     async def faces(self, image: FrameImage, embeddings: bool = True) -> list[FaceDetection]: ...
 

@@ -50,8 +50,12 @@ class HttpRecognizers:
             timeout=httpx.Timeout(timeout_s, connect=min(2.0, timeout_s))
         )
 
-    async def plates(self, image: FrameImage, roi: BBox | None = None) -> list[PlateRead]:
+    async def plates(
+        self, image: FrameImage, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]:
         params = {"roi": f"{roi.x},{roi.y},{roi.w},{roi.h}"} if roi is not None else {}
+        if not finer_look:
+            params["finer_look"] = "false"
         body = await self._call("plates", params, image.data)
         return PlatesResponse.model_validate(body).plates
 

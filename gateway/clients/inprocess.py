@@ -60,7 +60,9 @@ class InProcessRecognizers:
             log.exception("%s recognizer failed in-process", kind)
             raise RecognizerUnavailable(kind, f"{type(exc).__name__}: {exc}") from exc
 
-    async def plates(self, image: FrameImage, roi: BBox | None = None) -> list[PlateRead]:
+    async def plates(
+        self, image: FrameImage, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]:
         rec = self._plates
         if rec is None:
             raise RecognizerUnavailable("plates", "not configured")
@@ -72,7 +74,7 @@ class InProcessRecognizers:
                 from recognizers.service.engine import clip_roi
 
                 clipped = clip_roi(roi, img.shape[1], img.shape[0])
-            return list(rec.recognize(img, clipped))
+            return list(rec.recognize(img, clipped, finer_look))
 
         return await self._run("plates", run)
 

@@ -173,7 +173,8 @@ class FrameProcessor:
         array = await anyio.to_thread.run_sync(decode_image, sub.data, limits)
         image = FrameImage(sub.data, array)
         watch.lap("decode")
-        recognition = await recognize(self.app.recognizers, image, ctx)
+        finer = self.app.settings.pipeline.plates_finer_look
+        recognition = await recognize(self.app.recognizers, image, ctx, finer)
         watch.lap("recognize")
         watch.laps.update(recognition.timings_ms)  # plates, faces: each recognizer's own time
         lock = self._locks.setdefault(sub.camera_id, asyncio.Lock())

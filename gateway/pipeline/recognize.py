@@ -89,8 +89,12 @@ def _unavailable(kind: str, exc: BaseException) -> SkipReason:
     )
 
 
-async def recognize(clients: RecognizersLike | None, image: Any, ctx: CameraContext) -> Recognition:
-    """Run what the camera has enabled. Raises ``RecognizersUnavailable`` when nothing could run."""
+async def recognize(
+    clients: RecognizersLike | None, image: Any, ctx: CameraContext, finer_look: bool = False
+) -> Recognition:
+    """Run what the camera has enabled. Raises ``RecognizersUnavailable`` when nothing could run.
+    ``finer_look``: the plate recognizer looks again, finer, at a frame where it finds no plate
+    (``VARTA_PIPELINE__PLATES_FINER_LOOK``)."""
     out = Recognition()
     if clients is None:
         raise RecognizersUnavailable(
@@ -100,7 +104,8 @@ async def recognize(clients: RecognizersLike | None, image: Any, ctx: CameraCont
         )
     calls: dict[str, Awaitable[Sequence[Any]]] = {}
     if ctx.plates_enabled:
-        calls["plates"] = _timed(clients.plates(image, ctx.roi), "plates", out.timings_ms)
+        plates = clients.plates(image, ctx.roi, finer_look)
+        calls["plates"] = _timed(plates, "plates", out.timings_ms)
     else:
         out.skipped["plates"] = DISABLED
     if ctx.faces_enabled:

@@ -95,8 +95,14 @@ class PlateRecognizer:
         frame[300:340, 500:700] = 20
         self.recognize(frame)
 
-    def recognize(self, image_bgr: np.ndarray, roi: BBox | None = None) -> list[PlateRead]:
-        """Every plate in the frame (inside ``roi`` when given), best first; boxes in frame pixels."""
+    def recognize(
+        self, image_bgr: np.ndarray, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]:
+        """Every plate in the frame (inside ``roi`` when given), best first; boxes in frame pixels.
+
+        ``finer_look``: when the first look finds no plate, detect again at ``finer_look_scale`` times
+        the size (a photo's small plate). A camera's stream may leave it out: the plate of an approaching
+        car grows from frame to frame, and most of a stream's frames hold none to find."""
         if self.detector is None or self.reader is None:
             raise RuntimeError("PlateRecognizer.load() must be called before recognize()")
         image_bgr = _as_bgr(image_bgr)
@@ -111,7 +117,7 @@ class PlateRecognizer:
         side = detection_side(region.shape[0], region.shape[1], s.det_long_side, s.det_max_long_side)
         readings, t1, t2 = self._pass(image_bgr, region, offset, side)
         t3 = t2
-        if s.finer_look_scale > 1 and not any(settled(r, s.min_confidence) for r in readings):
+        if finer_look and s.finer_look_scale > 1 and not any(settled(r, s.min_confidence) for r in readings):
             # no plate at the frame's detection size: its text may be too small there (a real plate's
             # characters 10-12 px high on the map, seen at an angle, often leave no region at all)
             finer, _, t3 = self._pass(image_bgr, region, offset, round(side * s.finer_look_scale))

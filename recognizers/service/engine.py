@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import cv2
@@ -112,12 +113,21 @@ def clip_roi(roi: BBox, width: int, height: int) -> BBox:
     return BBox(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
 
 
-class PlatesEngine(Engine[PlateRecognizerProtocol, BBox | None]):
+@dataclass(frozen=True)
+class PlateParams:
+    """What a plate request asks: a region of interest, and whether a frame with no plate found is
+    looked at again, finer."""
+
+    roi: BBox | None = None
+    finer_look: bool = True
+
+
+class PlatesEngine(Engine[PlateRecognizerProtocol, PlateParams]):
     kind: Kind = "plates"
 
     @property
-    def default_params(self) -> BBox | None:
-        return None
+    def default_params(self) -> PlateParams:
+        return PlateParams()
 
     def _build(self) -> PlateRecognizerProtocol:
         from recognizers.plates import PlateRecognizer
@@ -126,13 +136,9 @@ class PlatesEngine(Engine[PlateRecognizerProtocol, BBox | None]):
         recognizer.load()
         return recognizer
 
-    def _infer(self, image: np.ndarray, params: BBox | None) -> tuple[list[Any], dict[str, float]]:
-        roi = clip_roi(params, image.shape[1], image.shape[0]) if params is not None else None
-        timed = getattr(self.model, "recognize_timed", None)
-        if timed is not None:
-            plates, stages = timed(image, roi)
-            return list(plates), dict(stages)
-        return list(self.model.recognize(image, roi)), {}
+    def _infer(self, image: np.ndarray, params: PlateParams) -> tuple[list[Any], dict[str, float]]:
+        roi = clip_roi(params.roi, image.shape[1], image.shape[0]) if params.roi is not None else None
+        return list(self.model.recognize(image, roi, params.finer_look)), {}
 
     def _response(
         self, image: np.ndarray, found: list[Any], timings: dict[str, float]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from recognizers.service.body import read_image_bytes
 from recognizers.service.deps import ServiceState, StateDep
-from recognizers.service.engine import RecognitionResponse
+from recognizers.service.engine import PlateParams, RecognitionResponse
 from recognizers.service.errors import (
     BadRoiError,
     BodyTimeoutError,
@@ -104,8 +104,16 @@ def plates_router() -> APIRouter:
                 examples=["0,360,1280,360"],
             ),
         ] = None,
+        finer_look: Annotated[
+            bool,
+            Query(
+                description="When the first look finds no plate, detect again at a finer scale (a "
+                "photo's small plate). A camera's stream may send false: a car's plate grows from "
+                "frame to frame, and the second look doubles the cost of a frame with no plate",
+            ),
+        ] = True,
     ) -> PlatesResponse:
-        response = await recognize(request, state, parse_roi(roi))
+        response = await recognize(request, state, PlateParams(parse_roi(roi), finer_look))
         return cast(PlatesResponse, response)
 
     return router

@@ -43,8 +43,12 @@ def plate(
     text: str, conf: float = 0.95, x: int = 100, candidates: tuple[str, ...] = (), fmt: str = "ua_2004"
 ) -> PlateRead:
     return PlateRead(
-        text=text, raw_text=text, format=fmt, confidence=conf,
-        char_confidences=[conf] * len(text), bbox=BBox(x=x, y=200, w=120, h=30),
+        text=text,
+        raw_text=text,
+        format=fmt,
+        confidence=conf,
+        char_confidences=[conf] * len(text),
+        bbox=BBox(x=x, y=200, w=120, h=30),
         candidates=[PlateCandidate(text=c, confidence=0.5) for c in candidates],
     )
 
@@ -57,8 +61,10 @@ class ScriptedRecognizers:
         self.faces_script: list[Any] = []
         self.calls: list[tuple[str, bool]] = []
 
-    async def plates(self, image: FrameImage, roi: BBox | None = None) -> list[PlateRead]:
-        self.calls.append(("plates", True))
+    async def plates(
+        self, image: FrameImage, roi: BBox | None = None, finer_look: bool = True
+    ) -> list[PlateRead]:
+        self.calls.append(("plates", finer_look))
         return self._next(self.plates_script, "plates")
 
     async def faces(self, image: FrameImage, embeddings: bool = True) -> list[Any]:
@@ -100,8 +106,12 @@ class World:
         self.processor = FrameProcessor(self.ctx, PassGrouper())
         self.camera = Principal(key_id=1, role="camera", camera_id="cam1")
         with sessions() as s, s.begin():
-            s.add_all([Organisation(id="police", name="Police", name_uk="Поліція"),
-                       Organisation(id="council", name="Council", name_uk="Рада")])
+            s.add_all(
+                [
+                    Organisation(id="police", name="Police", name_uk="Поліція"),
+                    Organisation(id="council", name="Council", name_uk="Рада"),
+                ]
+            )
             s.add(Camera(id="cam1", name="North", faces_enabled=True))
             s.add(Camera(id="cam2", name="South"))
 

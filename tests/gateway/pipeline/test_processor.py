@@ -166,7 +166,7 @@ def test_overload_is_503_not_an_unbounded_queue(world: Any) -> None:
     gate = asyncio.Event()
 
     class Slow:
-        async def plates(self, image: Any, roi: Any = None) -> list[Any]:
+        async def plates(self, image: Any, roi: Any = None, finer_look: bool = True) -> list[Any]:
             await gate.wait()
             return []
 
@@ -249,3 +249,15 @@ def test_letters_only_text_is_stored_when_the_site_keeps_it(world: Any) -> None:
     result = asyncio.run(world.submit("k1"))
     assert [p.text for p in result.plates] == ["SCANIA"] and result.letters_only_ignored == 0
     assert count(world, Sighting) == 1
+
+
+def test_camera_frames_leave_out_the_finer_plate_look_unless_set(world: Any) -> None:
+    """A camera's stream sees a car's plate grow from frame to frame; the second detector run a frame
+    with no plate would cost is asked for only when ``VARTA_PIPELINE__PLATES_FINER_LOOK`` is set."""
+    world.recognizers.plates_script = [[], []]
+    asyncio.run(world.submit("plain"))
+    assert ("plates", False) in world.recognizers.calls
+    world.settings.pipeline.plates_finer_look = True
+    world.recognizers.calls.clear()
+    asyncio.run(world.submit("finer", world.T0 + timedelta(seconds=1)))
+    assert ("plates", True) in world.recognizers.calls

@@ -90,6 +90,20 @@ def test_roi_limits_the_search(plates_service) -> None:
     assert "M5XSX" in texts(clipped)
 
 
+def test_finer_look_can_be_left_out_per_request(plates_service) -> None:
+    """A plate too small for the frame's detection size is read by the finer look, unless the caller (a
+    camera's stream) leaves it out."""
+    from recognizers.synth.render import render_plate
+
+    plate = render_plate(1122, height_range=(12, 20))  # read by the finer look alone (test_plate_finer_look)
+    data = encode(".png", plate.image_bgr)
+    assert plate.text in texts(plates_service.client.post("/v1/recognize", content=data))
+    once = plates_service.client.post("/v1/recognize", params={"finer_look": "false"}, content=data)
+    assert once.status_code == 200 and plate.text not in texts(once)
+    bad = plates_service.client.post("/v1/recognize", params={"finer_look": "maybe"}, content=data)
+    assert bad.status_code in (400, 422) and "finer_look" in bad.text
+
+
 @pytest.mark.parametrize("roi", ["1,2,3", "a,b,c,d", "0,0,0,10", "-1,0,10,10", "1,2,3,4,5"])
 def test_bad_roi(plates_service, roi: str) -> None:
     data = encode(".jpg", synthetic_frame())
