@@ -46,7 +46,7 @@ class ImageHeader:
 
 
 def image_format(data: bytes) -> str | None:
-    """"JPEG", "PNG" or "WebP" by the first bytes (nothing else is read), None for anything else."""
+    """ "JPEG", "PNG" or "WebP" by the first bytes (nothing else is read), None for anything else."""
     if data[:3] == b"\xff\xd8\xff":
         return "JPEG"
     if data[:8] == PNG_MAGIC:

@@ -60,8 +60,9 @@ def decode(
             continue
         centres = anchor_centres(input_hw[0], input_hw[1], stride, num_anchors)
         if centres.shape[0] != sc.shape[0]:
-            raise PackError(f"SCRFD output for stride {stride} has {sc.shape[0]} scores, expected "
-                            f"{centres.shape[0]}")
+            raise PackError(
+                f"SCRFD output for stride {stride} has {sc.shape[0]} scores, expected {centres.shape[0]}"
+            )
         bb = outputs[i + fmc].reshape(-1, 4)[keep] * stride
         kp = outputs[i + 2 * fmc].reshape(-1, 10)[keep] * stride
         boxes.append(distance2bbox(centres[keep], bb))

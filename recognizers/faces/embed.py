@@ -52,8 +52,10 @@ class ArcFaceEmbedder:
             raise PackError(f"ArcFace model {path} could not be loaded by onnxruntime: {exc}") from exc
         inp = self._sess.get_inputs()[0]
         if list(inp.shape[2:]) != [112, 112]:
-            raise PackError(f"{path.name} is not an ArcFace recognizer: input shape {inp.shape}, "
-                            "expected (N, 3, 112, 112)")
+            raise PackError(
+                f"{path.name} is not an ArcFace recognizer: input shape {inp.shape}, "
+                "expected (N, 3, 112, 112)"
+            )
         self._input = inp.name
         out_dim = self._sess.get_outputs()[0].shape[-1]
         if not isinstance(out_dim, int):

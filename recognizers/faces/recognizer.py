@@ -47,8 +47,13 @@ class FaceRecognizer:
             pack.detector.detect(np.full((1080, 1920, 3), 127, np.uint8))
             pack.embedder.embed(np.full((112, 112, 3), 127, np.uint8))
         self._pack = pack
-        log.info("face pack %s loaded (%s + %s, %d-d)", pack.name, pack.detector.name, pack.embedder.name,
-                 pack.embedder.dim)
+        log.info(
+            "face pack %s loaded (%s + %s, %d-d)",
+            pack.name,
+            pack.detector.name,
+            pack.embedder.name,
+            pack.embedder.dim,
+        )
 
     def analyze(self, image_bgr: np.ndarray, embeddings: bool = True) -> list[FaceDetection]:
         return self.analyze_timed(image_bgr, embeddings)[0]

@@ -149,4 +149,3 @@ def test_photo_figures_read_each_plate_photographed_alone_at_every_width(
     assert out["n"] == 3
     assert out["exact_read_by_width"] == {**{str(w): 1.0 for w in bench.PHOTO_WIDTHS[:-1]}, "560": 0.6667}
     assert out["exact_read"] == round(11 / 12, 4)
-

@@ -28,7 +28,9 @@ def unit(rng: np.random.Generator) -> np.ndarray:
 
 def face(vector: np.ndarray | None, x: int = 50) -> FaceDetection:
     return FaceDetection(
-        bbox=BBox(x=x, y=40, w=60, h=70), landmarks=[(0.0, 0.0)] * 5, det_score=0.9,
+        bbox=BBox(x=x, y=40, w=60, h=70),
+        landmarks=[(0.0, 0.0)] * 5,
+        det_score=0.9,
         quality=FaceQuality(score=0.8, size_px=60, sharpness=100, yaw_deg=0, pitch_deg=0, roll_deg=0),
         embedding=None if vector is None else [float(f) for f in vector],
     )
@@ -50,9 +52,18 @@ def people(world: Any) -> Iterator[dict[str, Any]]:
             entry = PersonEntry(watchlist_id=wl.id, label=label)
             s.add(entry)
             s.flush()
-            photo = PersonPhoto(entry_id=entry.id, watchlist_id=wl.id, path=f"{label}.jpg", sha256="0" * 64,
-                                width=100, height=100, quality=0.9, face_size_px=80,
-                                point_id=str(uuid.uuid4()), embedding=None)
+            photo = PersonPhoto(
+                entry_id=entry.id,
+                watchlist_id=wl.id,
+                path=f"{label}.jpg",
+                sha256="0" * 64,
+                width=100,
+                height=100,
+                quality=0.9,
+                face_size_px=80,
+                point_id=str(uuid.uuid4()),
+                embedding=None,
+            )
             s.add(photo)
             s.flush()
             points.append(FacePoint(photo.point_id, vec, str(wl.id), str(entry.id), str(photo.id)))
@@ -66,8 +77,11 @@ def people(world: Any) -> Iterator[dict[str, Any]]:
 def authorise(world: Any, hours: int = 1) -> None:
     with world.ctx.sessions() as s, s.begin():
         auth = FaceAuthorisation(
-            organisation_id="police", legal_basis="court order", purpose="find a missing person",
-            case_number="12345/2026", starts_at=world.T0 - timedelta(hours=1),
+            organisation_id="police",
+            legal_basis="court order",
+            purpose="find a missing person",
+            case_number="12345/2026",
+            starts_at=world.T0 - timedelta(hours=1),
             expires_at=world.T0 + timedelta(hours=hours),
         )
         auth.cameras.append(s.get(Camera, "cam1"))

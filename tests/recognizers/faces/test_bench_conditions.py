@@ -53,7 +53,9 @@ def test_matched_shares_count_pairs_and_missing_faces() -> None:
         {"file_a": "c", "file_b": "a", "same": "0"},  # 0.0
     ]
     assert fc.matched_shares(e, probes, pairs) == {
-        "same_matched": 0.5, "different_matched": 0.5, "photos_without_embedding": 1,
+        "same_matched": 0.5,
+        "different_matched": 0.5,
+        "photos_without_embedding": 1,
     }
     assert fc.matched_shares(e, probes, pairs, threshold=0.9)["same_matched"] == 0.0
 

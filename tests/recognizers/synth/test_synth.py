@@ -178,4 +178,3 @@ def test_a_plate_photographed_alone_fills_the_picture_in_a_thin_border() -> None
     for seed in (3, 17, 29):
         assert plate_photo(seed, 260).text == render_plate(seed).text
     assert plate_photo(3, 260).image_bgr.tobytes() == plate_photo(3, 260).image_bgr.tobytes()
-
