@@ -32,6 +32,10 @@ from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
 from shared.plate_grammar import normalize, plate_distance
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
+#: a plate shorter than this (a personalised plate such as ``BOSS``) matches fuzzily through look-alike
+#: swaps only: one ordinary edit (cost 1.0) is a quarter of it, and would match ``ROSS`` or ``BOS``
+SHORT_PLATE = 6
+_UNDER_ONE_EDIT = 0.99
 _RANK: dict[str, int] = {"exact": 0, "wildcard": 1, "fuzzy": 2}
 MIN_LITERALS = 2
 _WILDCARDS = re.compile(r"([?*])")
@@ -295,7 +299,6 @@ class PlateMatcher:
         yield from self._fuzzy(snap, text, seen)
 
     def _fuzzy(self, snap: _Snapshot, text: str, seen: set[str]) -> Iterable[tuple[_Entry, Rule, float]]:
-        threshold = self.fuzzy_threshold
         variants = DeletionIndex.variants(fold(text), self._k)
         ids = snap.base_fuzzy.lookup(variants)
         for key in variants:
@@ -306,10 +309,19 @@ class PlateMatcher:
             e = snap.get(eid)
             if e is None or e.kind != "exact":
                 continue
+            threshold = fuzzy_limit(self.fuzzy_threshold, text, e.pattern)
             d = plate_distance(text, e.pattern, max_distance=threshold, assume_normalized=True)
             if d <= threshold + 1e-9:
                 seen.add(eid)
                 yield e, "fuzzy", round(d, 6)
+
+
+def fuzzy_limit(threshold: float, text: str, pattern: str) -> float:
+    """The largest distance at which ``text`` is a fuzzy match of the entry ``pattern``: the threshold,
+    held under one ordinary edit when either is shorter than ``SHORT_PLATE``."""
+    if min(len(text), len(pattern)) < SHORT_PLATE:
+        return min(threshold, _UNDER_ONE_EDIT)
+    return threshold
 
 
 def _wildcard_ok(e: _Entry, text: str) -> bool:

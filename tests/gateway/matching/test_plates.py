@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.matching.plates import PlateEntryRef, PlateMatcher, normalize_pattern
+from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, normalize_pattern
 from shared.plate_grammar import plate_distance
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -56,6 +56,17 @@ def test_fuzzy_confusions_are_cheaper_than_other_substitutions() -> None:
     (hit,) = m.match("BC0001AK", now=NOW)  # one ordinary substitution: exactly the threshold
     assert hit.distance == pytest.approx(1.0)
     assert m.match("BC0002AK", now=NOW) == []  # two ordinary substitutions
+
+
+def test_a_short_plate_matches_fuzzily_through_look_alikes_only() -> None:
+    """One ordinary edit is an eighth of a standard plate but a quarter of a personalised BOSS."""
+    m = _m(PlateEntryRef("boss", "w1", "BOSS"), PlateEntryRef("std", "w1", "BC0001AI"))
+    for other in ("ROSS", "BOS", "BOSSA"):
+        assert m.match(other, now=NOW) == [], other
+    (hit,) = m.match("B0SS", now=NOW)  # O read for 0: still the wanted plate
+    assert (hit.entry_id, hit.rule) == ("boss", "fuzzy")
+    assert _rules(m.match("BC0001AK", now=NOW)) == {"std": "fuzzy"}  # a standard plate keeps its edit
+    assert _rules(_m(PlateEntryRef("boss", "w1", "BOSS"), threshold=2.0).match("ROSS", now=NOW)) == {}
 
 
 def test_threshold_is_configurable_and_zero_disables_fuzzy() -> None:
@@ -156,7 +167,7 @@ def test_index_agrees_with_brute_force_scan(threshold: float) -> None:
         want = {
             f"e{i}"
             for i, p in enumerate(plates)
-            if plate_distance(q, p, assume_normalized=True) <= threshold + 1e-9
+            if plate_distance(q, p, assume_normalized=True) <= fuzzy_limit(threshold, q, p) + 1e-9
         }
         got = {h.entry_id for h in m.match(q, now=NOW)}
         assert got == want, q
