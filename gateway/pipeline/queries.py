@@ -42,15 +42,27 @@ def _plate_clause(plate: str) -> ColumnElement[bool]:
     return Sighting.plate_text.like(pattern.replace("?", "_").replace("*", "%"))
 
 
-def search_sightings(session: Session, principal: Principal, q: SightingQuery) -> list[tuple[Sighting, bool]]:
+def _letters_only() -> ColumnElement[bool]:
+    """A sighting of letters only and no Ukrainian format (``pipeline.match.letters_only``)."""
+    digit = or_(*(Sighting.plate_text.contains(str(d)) for d in range(10)))
+    return and_(Sighting.plate_format == "unknown", ~digit)
+
+
+def search_sightings(
+    session: Session, principal: Principal, q: SightingQuery, letters_only_kept: bool = False
+) -> list[tuple[Sighting, bool]]:
     """Sightings, each with whether it hit a list the caller sees (an alert visible to the caller).
 
     The stored ``Sighting.has_hit`` says whether it hit any list at all: kept for retention, never
-    shown, because it would tell the council about police lists and the police about council lists."""
+    shown, because it would tell the council about police lists and the police about council lists.
+    For the same reason, unless every letters-only read is kept (``letters_only_kept``), a letters-only
+    sighting that hit a list the caller does not see is left out: it was stored only for that hit."""
     visible_hit = (
         select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
     )
     stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit))
+    if not letters_only_kept:
+        stmt = stmt.where(or_(~_letters_only(), Sighting.has_hit.is_(False), visible_hit))
     if q.plate:
         stmt = stmt.where(_plate_clause(q.plate))
     if q.camera_id:

@@ -243,6 +243,29 @@ def test_letters_only_text_is_matched_but_stored_only_on_a_hit(world: Any) -> No
     assert 'varta_gateway_letters_only_reads_total{camera="cam1"} 2.0' in metrics
 
 
+def test_a_letters_only_sighting_kept_for_a_hit_shows_only_to_whom_the_hit_shows(world: Any) -> None:
+    """It was stored only because a list held it: another organisation seeing it would learn the list
+    holds it. Text with a digit is stored whatever it hits, so it shows to every searcher."""
+    from gateway.auth.keys import Principal
+    from gateway.pipeline.queries import SightingQuery, search_sightings
+
+    world.plate_list("ABBA", "AA1234BO", org="police")
+    world.recognizers.plates_script = [[world.plate("ABBA", fmt="unknown"), world.plate("AA1234BO", x=900)]]
+    asyncio.run(world.submit("k1"))
+    police, council = Principal(1, "police", "police"), Principal(2, "council", "council")
+    with world.ctx.sessions() as s:
+        seen = {
+            who.role: {x.plate_text: hit for x, hit in search_sightings(s, who, SightingQuery())}
+            for who in (police, council)
+        }
+        kept = {
+            x.plate_text for x, _ in search_sightings(s, council, SightingQuery(), letters_only_kept=True)
+        }
+    assert seen["police"] == {"ABBA": True, "AA1234BO": True}
+    assert seen["council"] == {"AA1234BO": False}
+    assert kept == {"ABBA", "AA1234BO"}  # where every such read is stored, its presence tells nothing
+
+
 def test_letters_only_text_is_stored_when_the_site_keeps_it(world: Any) -> None:
     world.settings.pipeline.keep_letters_only_reads = True
     world.recognizers.plates_script = [[world.plate("SCANIA", fmt="unknown")]]
