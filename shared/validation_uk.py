@@ -111,6 +111,11 @@ def describe(err: Mapping[str, Any]) -> tuple[str, str]:
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", ""))
         return f"must be one of {expected}", f"має бути одним із: {expected.replace(' or ', ' або ')}"
+    if msg.startswith("Expected UploadFile"):  # a form's file field sent as a text field
+        return (
+            "must be a file (a multipart part with a filename), not a text field",
+            "має бути файлом (частина multipart з назвою файлу), а не текстовим полем",
+        )
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
         return f"does not match the pattern {pattern}", f"не відповідає шаблону {pattern}"

@@ -382,3 +382,13 @@ def test_a_video_too_large_in_pixels_is_refused_from_its_header(gateway: Any, tm
     r = send(gateway, new_key(gateway, "resident"), bytes(data), "big.mov", "video/quicktime")
     assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
     assert "9000x6000" in r.json()["detail"] and "9000x6000" in r.json()["detail_uk"]
+
+
+def test_a_file_sent_as_a_text_field_is_named_in_both_languages(gateway: Any) -> None:
+    resident = new_key(gateway, "resident")
+    with gateway.client(resident) as c:
+        r = c.post("/v1/reports", data=FORM | {"file": "not a file"}, files={"other": ("x.txt", b"x")})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert "file" in body["detail"] and "UploadFile" not in body["detail_uk"]
+    assert "файлом" in body["detail_uk"]
