@@ -270,7 +270,9 @@ class PlateMatcher:
             for entry, rule, dist in self._match_one(snap, text):
                 if allowed is not None and entry.ref.watchlist_id not in allowed:
                     continue
-                if entry.until is not None and entry.until < now_ts:
+                if (
+                    entry.until is not None and entry.until <= now_ts
+                ):  # as a person entry: gone at valid_until
                     continue
                 rank = (_RANK[rule], 0 if order == 0 else 1, dist)
                 eid = entry.ref.entry_id

@@ -105,6 +105,8 @@ def test_expired_entries_never_match_and_naive_times_are_utc() -> None:
     )
     assert [h.entry_id for h in m.match("AA1234BB", now=NOW)] == ["naive"]
     assert m.match("AA1234BB", now=datetime(2031, 1, 1, tzinfo=UTC)) == []
+    # at valid_until itself the entry is gone, as a person entry is (``drop_expired_face_hits``)
+    assert m.match("AA1234BB", now=datetime(2030, 1, 1, tzinfo=UTC)) == []
 
 
 def test_watchlist_filter() -> None:
