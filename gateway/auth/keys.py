@@ -69,6 +69,12 @@ def _check_scope(session: Session, role: str, org: str | None, camera_id: str | 
         )
     if org is not None and session.get(Organisation, org) is None:
         raise NotFound("organisation", org, "Організацію")
+    if role in ("resident", "auditor", "camera") and org is not None:  # an admin key may name its own
+        raise InvalidInput(
+            "organisation",
+            f"a {role} key has no organisation; leave organisation out",
+            f"ключ ролі {role} не має організації; не вказуйте organisation",
+        )
     if role in ORG_ROLES and org != role:
         # the role is the organisation's own: a police key of the council would record face
         # authorisations for the council's lists, a council key of the police read police lists

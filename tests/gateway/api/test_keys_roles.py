@@ -69,6 +69,9 @@ def test_key_validation_and_unknown_ids(gateway: Any) -> None:
             r = c.post("/v1/keys", json={"role": role, "organisation": org})
             assert r.status_code == 422 and r.json()["field"] == "organisation", r.text
             assert f"'{role}'" in r.json()["detail"] and f"«{role}»" in r.json()["detail_uk"]
+        for role in ("resident", "auditor"):  # keys of no organisation say so, not ignore it
+            r = c.post("/v1/keys", json={"role": role, "organisation": "police"})
+            assert r.status_code == 422 and r.json()["field"] == "organisation", r.text
         r = c.delete("/v1/keys/987654")
         assert r.status_code == 404 and "987654" in r.json()["detail"]
 
