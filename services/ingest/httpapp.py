@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from shared.schemas import ErrorBody
 
 if TYPE_CHECKING:
     from services.ingest.agent import Agent
+
+log = logging.getLogger(__name__)
 
 
 def _error(status: int, error: str, detail: str, detail_uk: str) -> JSONResponse:
@@ -40,15 +43,12 @@ def create_app(agent: Agent) -> FastAPI:
     @app.post("/v1/push/{camera_id}", response_model=None)
     async def push(camera_id: str, request: Request) -> JSONResponse:
         receiver = agent.push_receivers.get(camera_id)
-        if receiver is None:
-            return _error(
-                404,
-                "unknown_camera",
-                f"no push camera {camera_id!r} on this agent",
-                f"на цьому агенті немає камери {camera_id!r}, що надсилає кадри",
-            )
         auth = request.headers.get("authorization", "")
-        if not auth.lower().startswith("bearer ") or not receiver.authorized(auth[7:].strip()):
+        key = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        if receiver is None or key is None or not receiver.authorized(key):
+            # an unknown camera answers as a wrong key does: the port must not list the agent's cameras
+            if receiver is None:
+                log.warning("push for a camera this agent does not have: %r", camera_id[:64])
             return _error(
                 401,
                 "unauthorized",

@@ -58,7 +58,7 @@ def test_push_endpoint_auth_validation_and_delivery(tmp_path: Path) -> None:
         assert httpx.post(url, content=jpeg, headers={"Authorization": "Bearer gw-key"}).status_code == 401
         assert httpx.post(url, content=jpeg).status_code == 401
         r = httpx.post(f"http://127.0.0.1:{http_port}/v1/push/nope", content=jpeg, headers=ok)
-        assert r.status_code == 404 and r.json()["detail_uk"]
+        assert r.status_code == 401 and r.json()["detail_uk"]  # as a wrong key: camera ids are not listed
         r = httpx.post(url, content=b"not a jpeg", headers=ok)
         assert r.status_code == 400 and r.json()["error"] == "undecodable_image"
         assert httpx.post(url, content=b"", headers=ok).status_code == 400
