@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from recognizers.plates import PlateRecognizer
 from recognizers.plates.reader import TextRead
+from shared.schemas import BBox
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -30,3 +33,23 @@ def text_read(
     conf = conf or [0.99] * len(text)
     alts = [[(c, p)] for c, p in zip(text, conf, strict=True)]
     return TextRead(text, raw or text, conf, alts, char_x=at or [])
+
+
+def map_sizes(recognizer: PlateRecognizer, image: np.ndarray, roi: BBox | None = None) -> list[int]:
+    """The long side of every probability map the recognizer computes for one frame."""
+    det = recognizer.detector
+    assert det is not None
+    sizes: list[int] = []
+    prob_map = det.prob_map
+
+    def spy(image_bgr: np.ndarray, long_side: int | None = None) -> Any:
+        prob, scale = prob_map(image_bgr, long_side)
+        sizes.append(max(prob.shape))
+        return prob, scale
+
+    det.prob_map = spy  # type: ignore[method-assign]
+    try:
+        recognizer.recognize(image, roi)
+    finally:
+        del det.prob_map
+    return sizes

@@ -4,10 +4,9 @@ map only because the camera sends more pixels around it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
+from plate_helpers import map_sizes
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.detector import detection_side
@@ -45,38 +44,18 @@ def test_max_long_side_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         PlateSettings(det_max_long_side=100)
 
 
-def _map_sizes(recognizer: PlateRecognizer, image: np.ndarray, roi: BBox | None = None) -> list[int]:
-    """The long side of every probability map the recognizer computes for one frame."""
-    det = recognizer.detector
-    assert det is not None
-    sizes: list[int] = []
-    prob_map = det.prob_map
-
-    def spy(image_bgr: np.ndarray, long_side: int | None = None) -> Any:
-        prob, scale = prob_map(image_bgr, long_side)
-        sizes.append(max(prob.shape))
-        return prob, scale
-
-    det.prob_map = spy  # type: ignore[method-assign]
-    try:
-        recognizer.recognize(image, roi)
-    finally:
-        del det.prob_map
-    return sizes
-
-
 @pytest.mark.slow
 def test_a_frame_is_detected_at_its_own_size(recognizer: PlateRecognizer) -> None:
     rng = np.random.default_rng(7)
     full_hd = rng.integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
-    assert _map_sizes(recognizer, full_hd)[0] == 800
-    assert _map_sizes(recognizer, full_hd[:720, :1280])[0] == 640
+    assert map_sizes(recognizer, full_hd)[0] == 800
+    assert map_sizes(recognizer, full_hd[:720, :1280])[0] == 640
     # a region of interest is a frame of its own size
-    assert _map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1600, h=600))[0] == 800
-    assert _map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1200, h=600))[0] == 640
+    assert map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1600, h=600))[0] == 800
+    assert map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1200, h=600))[0] == 640
     own = recognizer.settings
     try:
         recognizer.settings = PlateSettings(det_max_long_side=640)
-        assert _map_sizes(recognizer, full_hd)[0] == 640
+        assert map_sizes(recognizer, full_hd)[0] == 640
     finally:
         recognizer.settings = own

@@ -6,10 +6,9 @@ run only on frames with no plate read, and keeps only plate-shaped readings from
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
+from plate_helpers import map_sizes
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.assemble import Reading, settled
@@ -52,25 +51,6 @@ def test_the_scale_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         PlateSettings(finer_look_scale=5)
 
 
-def _map_sizes(recognizer: PlateRecognizer, image: np.ndarray) -> list[int]:
-    det = recognizer.detector
-    assert det is not None
-    sizes: list[int] = []
-    prob_map = det.prob_map
-
-    def spy(image_bgr: np.ndarray, long_side: int | None = None) -> Any:
-        prob, scale = prob_map(image_bgr, long_side)
-        sizes.append(max(prob.shape))
-        return prob, scale
-
-    det.prob_map = spy  # type: ignore[method-assign]
-    try:
-        recognizer.recognize(image)
-    finally:
-        del det.prob_map
-    return sizes
-
-
 def _texts(recognizer: PlateRecognizer, image: np.ndarray, scale: float) -> list[str]:
     own = recognizer.settings
     try:
@@ -94,14 +74,14 @@ def test_a_plate_too_small_for_the_first_look_is_read_by_the_finer_one(
 def test_only_a_frame_without_a_plate_gets_the_finer_look(recognizer: PlateRecognizer) -> None:
     clear = render_plate(5, height_range=(48, 60))
     assert clear.text in _texts(recognizer, clear.image_bgr, 1.5)
-    assert 960 not in _map_sizes(recognizer, clear.image_bgr)
+    assert 960 not in map_sizes(recognizer, clear.image_bgr)
     empty = np.random.default_rng(3).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
-    assert _map_sizes(recognizer, empty)[:2] == [640, 960]
+    assert map_sizes(recognizer, empty)[:2] == [640, 960]
     full_hd = np.random.default_rng(3).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
-    assert _map_sizes(recognizer, full_hd)[:2] == [800, 1200]
+    assert map_sizes(recognizer, full_hd)[:2] == [800, 1200]
     own = recognizer.settings
     try:
         recognizer.settings = PlateSettings(finer_look_scale=0)
-        assert 960 not in _map_sizes(recognizer, empty)
+        assert 960 not in map_sizes(recognizer, empty)
     finally:
         recognizer.settings = own
