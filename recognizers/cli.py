@@ -86,7 +86,7 @@ def recognize_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    from recognizers.service.engine import make_engine
+    from recognizers.service.engine import PlateParams, make_engine
     from shared.schemas import BBox
 
     if args.kind == "faces" and args.roi:
@@ -106,7 +106,7 @@ def recognize_main(argv: list[str]) -> int:
     except Exception as exc:
         print(f"varta recognize: cannot load the {args.kind} model: {exc}", file=sys.stderr)
         return EXIT_CANNOT_START
-    params: Any = roi if args.kind == "plates" else bool(args.embeddings)
+    params: Any = PlateParams(roi) if args.kind == "plates" else bool(args.embeddings)
     failed = 0
     for name in args.files:
         record = _recognize_file(engine, Path(name), params, args.embeddings)
