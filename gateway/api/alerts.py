@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gateway.api.params import Offset, Since, Until
 from gateway.audit.log import AuditContext
-from gateway.audit.refusals import refusals_audited
+from gateway.audit.refusals import row_refusals
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
 from gateway.db.events import Alert
@@ -36,17 +35,11 @@ PURPOSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _hidden(session: Session, alert_id: str) -> Callable[[], bool]:
-    """Whether a refused alert exists (and so is another organisation's), for the audit row only."""
-    return lambda: session.get(Alert, alert_id) is not None
-
-
 def _visible(
     ctx: AppContext, session: Session, principal: Principal, alert_id: str, action: str, audit: AuditContext
 ) -> Alert:
     """The alert, or 404 audited as ``action`` (denied: another organisation's; not_found: none)."""
-    target = f"alert:{alert_id}"
-    with refusals_audited(ctx.audit, principal, action, target, _hidden(session, alert_id), ctx=audit):
+    with row_refusals(ctx.audit, session, principal, action, "alert", Alert, alert_id, ctx=audit):
         return get_alert(session, principal, alert_id)
 
 
@@ -162,8 +155,8 @@ def alert_review(
 ) -> AlertDetail:
     """A face alert is confirmed only by two different police officers; one rejection closes it. Police
     state `X-Purpose` and `X-Case-Number`, as for reading the alert."""
-    action, hidden = f"alert.{body.decision}", _hidden(session, alert_id)
-    with refusals_audited(ctx.audit, principal, action, f"alert:{alert_id}", hidden, ctx=audit_ctx):
+    action = f"alert.{body.decision}"
+    with row_refusals(ctx.audit, session, principal, action, "alert", Alert, alert_id, ctx=audit_ctx):
         alert = add_review(session, principal, alert_id, body.decision, body.note)
     session.commit()
     ctx.audit.record(

@@ -5,7 +5,6 @@ The files are kept as sent and shown to people only: no plate or face recognitio
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from gateway.api.params import Offset
 from gateway.api.watchlist_uploads import read_capped
 from gateway.audit.log import AuditContext
-from gateway.audit.refusals import refusals_audited
+from gateway.audit.refusals import row_refusals
 from gateway.auth.keys import Principal
 from gateway.context import AppContext
 from gateway.db.models import ResidentReport
@@ -81,17 +80,11 @@ FILE_RESPONSE: dict[str, Any] = {
 }
 
 
-def _hidden(session: Session, report_id: str) -> Callable[[], bool]:
-    """Whether a refused report exists (and so is someone else's), for the audit row only."""
-    return lambda: session.get(ResidentReport, report_id) is not None
-
-
 def _visible(
     ctx: AppContext, session: Session, principal: Principal, report_id: str, action: str, audit: AuditContext
 ) -> ResidentReport:
     """The report, or 404 audited as ``action`` (denied: someone else's; not_found: none)."""
-    target = f"report:{report_id}"
-    with refusals_audited(ctx.audit, principal, action, target, _hidden(session, report_id), ctx=audit):
+    with row_refusals(ctx.audit, session, principal, action, "report", ResidentReport, report_id, ctx=audit):
         return service.get_report(session, principal, report_id)
 
 

@@ -47,6 +47,28 @@ def refusals_audited(
         raise
 
 
+@contextmanager
+def row_refusals(
+    audit: AuditWriter,
+    session: Session,
+    principal: Principal,
+    action: str,
+    kind: str,
+    model: type[Any],
+    row_id: str,
+    *,
+    ctx: AuditContext | None = None,
+) -> Iterator[None]:
+    """``refusals_audited`` for one row asked for by id (an alert, a report), audited on target
+    ``<kind>:<id>``: ``denied`` when the row exists (it is someone else's), else ``not_found``."""
+
+    def hidden() -> bool:
+        return session.get(model, row_id) is not None
+
+    with refusals_audited(audit, principal, action, f"{kind}:{row_id}", hidden, ctx=ctx):
+        yield
+
+
 def watchlist_hidden(session: Session, principal: Principal, watchlist_id: int) -> Callable[[], bool]:
     """For ``refusals_audited``: the list exists but the caller's organisation may not see it."""
 
