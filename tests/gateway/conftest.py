@@ -23,6 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
+from gateway.bench import GatewayDriver
 from gateway.config import GatewaySettings
 from gateway.main import create_app
 
@@ -161,6 +162,14 @@ def gateway(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     data_dir = tmp_path_factory.mktemp(f"gw-{backend}")
     with database(backend, data_dir) as url, start_gateway(make_settings(data_dir, url)) as gw:
         yield gw
+
+
+@pytest.fixture
+def drv(gateway: Any) -> Iterator[GatewayDriver]:
+    """The bench's driver of the running gateway, as its admin."""
+    d = GatewayDriver(gateway.url, gateway.admin_key)
+    yield d
+    d.close()
 
 
 @pytest.fixture(scope="session")

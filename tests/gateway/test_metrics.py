@@ -56,13 +56,6 @@ def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
 
-@pytest.fixture
-def drv(gateway: Any) -> Iterator[GatewayDriver]:
-    d = GatewayDriver(gateway.url, gateway.admin_key)
-    yield d
-    d.close()
-
-
 def new_camera(drv: GatewayDriver, faces: bool = True) -> tuple[str, str]:
     cam = f"metrics-{secrets.token_hex(4)}"
     return cam, drv.camera(cam, faces=faces)

@@ -8,12 +8,10 @@ a case number to read alerts; refused reads of another organisation's alert or l
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from gateway.bench import GatewayDriver, frame_headers
@@ -38,13 +36,6 @@ class Hit:
     watchlist_id: int
     entry_id: int
     alert_id: str
-
-
-@pytest.fixture
-def drv(gateway: Any) -> Iterator[GatewayDriver]:
-    d = GatewayDriver(gateway.url, gateway.admin_key)
-    yield d
-    d.close()
 
 
 def police(gateway: Any) -> str:
