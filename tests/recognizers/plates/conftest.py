@@ -14,6 +14,8 @@ from recognizers.synth import SynthPlate
 
 sys.path.insert(0, str(Path(__file__).parent))  # plate_helpers, shared by the modules of this folder
 
+from plate_helpers import settings_of  # found through the path just set
+
 
 @pytest.fixture(scope="module")
 def recognizer() -> PlateRecognizer:
@@ -40,9 +42,5 @@ def _read_count(
     recognizer: PlateRecognizer, samples: list[SynthPlate], settings: PlateSettings | None
 ) -> int:
     """The recognizer's own settings are restored afterwards."""
-    own = recognizer.settings
-    try:
-        recognizer.settings = settings or own
+    with settings_of(recognizer, settings or recognizer.settings):
         return sum(any(p.text == s.text for p in recognizer.recognize(s.image_bgr)) for s in samples)
-    finally:
-        recognizer.settings = own

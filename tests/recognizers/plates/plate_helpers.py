@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from recognizers.plates import PlateRecognizer
+from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.reader import TextRead
 from shared.schemas import BBox
 
@@ -53,3 +55,14 @@ def map_sizes(recognizer: PlateRecognizer, image: np.ndarray, roi: BBox | None =
     finally:
         del det.prob_map
     return sizes
+
+
+@contextmanager
+def settings_of(recognizer: PlateRecognizer, settings: PlateSettings) -> Iterator[PlateRecognizer]:
+    """The module's loaded recognizer with other settings for the block; its own restored after."""
+    own = recognizer.settings
+    recognizer.settings = settings
+    try:
+        yield recognizer
+    finally:
+        recognizer.settings = own

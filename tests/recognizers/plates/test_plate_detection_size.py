@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from plate_helpers import map_sizes
+from plate_helpers import map_sizes, settings_of
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.detector import detection_side
@@ -53,9 +53,5 @@ def test_a_frame_is_detected_at_its_own_size(recognizer: PlateRecognizer) -> Non
     # a region of interest is a frame of its own size
     assert map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1600, h=600))[0] == 800
     assert map_sizes(recognizer, full_hd, BBox(x=0, y=400, w=1200, h=600))[0] == 640
-    own = recognizer.settings
-    try:
-        recognizer.settings = PlateSettings(det_max_long_side=640)
+    with settings_of(recognizer, PlateSettings(det_max_long_side=640)):
         assert map_sizes(recognizer, full_hd)[0] == 640
-    finally:
-        recognizer.settings = own

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from plate_helpers import map_sizes
+from plate_helpers import map_sizes, settings_of
 
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.assemble import Reading, settled
@@ -52,12 +52,8 @@ def test_the_scale_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _texts(recognizer: PlateRecognizer, image: np.ndarray, scale: float) -> list[str]:
-    own = recognizer.settings
-    try:
-        recognizer.settings = PlateSettings(finer_look_scale=scale)
+    with settings_of(recognizer, PlateSettings(finer_look_scale=scale)):
         return [p.text for p in recognizer.recognize(image)]
-    finally:
-        recognizer.settings = own
 
 
 @pytest.mark.slow
@@ -79,9 +75,5 @@ def test_only_a_frame_without_a_plate_gets_the_finer_look(recognizer: PlateRecog
     assert map_sizes(recognizer, empty)[:2] == [640, 960]
     full_hd = np.random.default_rng(3).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
     assert map_sizes(recognizer, full_hd)[:2] == [800, 1200]
-    own = recognizer.settings
-    try:
-        recognizer.settings = PlateSettings(finer_look_scale=0)
+    with settings_of(recognizer, PlateSettings(finer_look_scale=0)):
         assert 960 not in map_sizes(recognizer, empty)
-    finally:
-        recognizer.settings = own
