@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import time
 
 import cv2
 import numpy as np
@@ -67,7 +66,6 @@ class PlateRecognizer:
         self.settings = settings or PlateSettings()
         self.detector: TextDetector | None = None
         self.reader: TextReader | None = None
-        self.last_timings_ms: dict[str, float] = {}
 
     @property
     def loaded(self) -> bool:
@@ -108,43 +106,31 @@ class PlateRecognizer:
         image_bgr = _as_bgr(image_bgr)
         if image_bgr.size == 0:
             return []
-        t0 = time.perf_counter()
         region, (ox, oy) = _crop_roi(image_bgr, roi)
         if region.size == 0:
             return []
         s = self.settings
         offset = np.array([ox, oy], np.float32)
         side = detection_side(region.shape[0], region.shape[1], s.det_long_side, s.det_max_long_side)
-        readings, t1, t2 = self._pass(image_bgr, region, offset, side)
-        t3 = t2
+        readings = self._pass(image_bgr, region, offset, side)
         if finer_look and s.finer_look_scale > 1 and not any(settled(r, s.min_confidence) for r in readings):
             # no plate at the frame's detection size: its text may be too small there (a real plate's
             # characters 10-12 px high on the map, seen at an angle, often leave no region at all)
-            finer, _, t3 = self._pass(image_bgr, region, offset, round(side * s.finer_look_scale))
+            finer = self._pass(image_bgr, region, offset, round(side * s.finer_look_scale))
             known = {r.parsed.text for r in readings}
             readings += [r for r in finer if settled(r, s.min_confidence) and r.parsed.text not in known]
         h, w = image_bgr.shape[:2]
-        out = [_to_plate_read(r, w, h) for r in readings if r.confidence >= s.min_confidence]
-        t4 = time.perf_counter()
-        self.last_timings_ms = {
-            "detect": (t1 - t0) * 1000,
-            "read": (t2 - t1) * 1000,
-            "finer_look": (t3 - t2) * 1000,
-            "assemble": (t4 - t3) * 1000,
-        }
-        return out
+        return [_to_plate_read(r, w, h) for r in readings if r.confidence >= s.min_confidence]
 
     def _pass(
         self, image_bgr: np.ndarray, region: np.ndarray, offset: np.ndarray, side: int
-    ) -> tuple[list[Reading], float, float]:
-        """One look at ``region`` detected at long side ``side``: its readings, best first, and the
-        clock times at which its detection and its reads ended."""
+    ) -> list[Reading]:
+        """One look at ``region`` detected at long side ``side``: its readings, best first."""
         assert self.detector is not None
         s = self.settings
         weak_thresh = s.det_weak_thresh if s.max_weak_regions > 0 else None
         strong, weak = self.detector.detect_with_weak(region, side, weak_thresh)
         boxes = self._plate_shaped(strong + self._in_floods(region, strong + weak, side))
-        t1 = time.perf_counter()
         points = [b.points for b in boxes]
         budget = [refine.MAX_REGIONS]
         split = [self._split(region, p, budget) for p in points if _squarish(p)]
@@ -156,8 +142,7 @@ class PlateRecognizer:
         lines += self._look_inside(image_bgr, region, offset, lines)
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
         self._read_again(image_bgr, lines)
-        t2 = time.perf_counter()
-        return assemble(lines, s.max_candidates), t1, t2
+        return assemble(lines, s.max_candidates)
 
     def _read(
         self, image_bgr: np.ndarray, points: list[np.ndarray], parts: list[Part] | None = None
