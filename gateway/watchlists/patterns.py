@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 
-from shared.plate_grammar import PLATE_LETTERS, normalize
+from shared.plate_grammar import normalize
+from shared.plate_grammar.normalize import latin_ev_series
 
 WILDCARDS = "?*"
 MAX_LEN = 16
-_L = "[" + "".join(sorted(PLATE_LETTERS)) + "?]"
-# ``normalize`` turns a Cyrillic У into the Latin Y of an electric series only in a whole plate; in a
-# pattern of that shape (``АА 12?? УА``) it means the same Y: a Cyrillic У is in no read
-_EV_TYPED_CYRILLIC = re.compile(rf"{_L}{{2}}[0-9?]{{4}}(?:У{_L}|[T?]У)")
 
 
 class PatternError(ValueError):
@@ -28,8 +25,9 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
     pieces = re.split(r"([?*])", text.strip())
     pattern = "".join(p if p in WILDCARDS else normalize(p) for p in pieces if p)
     pattern = re.sub(r"\*+", "*", pattern)
-    if _EV_TYPED_CYRILLIC.fullmatch(pattern):
-        pattern = pattern[:6] + pattern[6:].replace("У", "Y")
+    # ``normalize`` saw the pieces between wildcards; in a pattern of an electric series' shape
+    # (``АА 12?? УА``) a Cyrillic У is the same Latin Y, since no read holds a Cyrillic У
+    pattern = latin_ev_series(pattern, wildcards=True)
     literal = sum(1 for c in pattern if c not in WILDCARDS)
     if not pattern:
         raise PatternError("the plate is empty", "номер порожній")

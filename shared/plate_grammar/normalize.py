@@ -37,10 +37,28 @@ _CYR_TO_LAT = {
 _TRANSLATE = str.maketrans(_CYR_TO_LAT)
 #: A regex character class of the 12 plate letters ("[ABCEHIKMOPTX]").
 LETTER_CLASS = f"[{''.join(sorted(PLATE_LETTERS))}]"
+
+
+def _typed_ev_series(letter: str, digit: str, taxi_t: str) -> re.Pattern[str]:
+    return re.compile(rf"{letter}{{2}}{digit}{{4}}(?:У{letter}|{taxi_t}У)")
+
+
 # An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
 # it in Cyrillic. Only in that place, where it can be nothing else, does У become Y; and as the second
 # letter of an electric taxi's series TY.
-_EV_TYPED_CYRILLIC = re.compile(rf"{LETTER_CLASS}{{2}}\d{{4}}(?:У{LETTER_CLASS}|TУ)")
+_EV_TYPED_CYRILLIC = {
+    False: _typed_ev_series(LETTER_CLASS, r"\d", "T"),
+    # a watchlist pattern of that shape (``АА 12?? УА``), where ``?`` stands for any one character
+    True: _typed_ev_series(LETTER_CLASS[:-1] + "?]", "[0-9?]", "[T?]"),
+}
+
+
+def latin_ev_series(text: str, wildcards: bool = False) -> str:
+    """``text`` (normalised but for this) with the Cyrillic У of an electric series as the Latin Y,
+    when it has that shape; ``wildcards``: ``?`` may stand in any place of it."""
+    if _EV_TYPED_CYRILLIC[wildcards].fullmatch(text):
+        return text[:6] + text[6:].replace("У", "Y")
+    return text
 
 
 def normalize(text: str) -> str:
@@ -52,10 +70,7 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     folded = unicodedata.normalize("NFKC", text).upper().translate(_TRANSLATE)
-    out = "".join(ch for ch in folded if ch.isalnum())
-    if _EV_TYPED_CYRILLIC.fullmatch(out):  # the Latin Y of an electric series, typed as Cyrillic У
-        out = out[:6] + out[6:].replace("У", "Y")
-    return out
+    return latin_ev_series("".join(ch for ch in folded if ch.isalnum()))
 
 
 def shape(text: str) -> str:
