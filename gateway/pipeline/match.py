@@ -66,16 +66,17 @@ def match_plates(
     grouper: PassGrouperLike,
     matcher: PlateMatcherLike | None,
     captured_at: datetime,
-    now: datetime,
+    at: datetime,
 ) -> list[PlateOutcome]:
-    """Each read joins a pass; the read, its next-best readings and the pass reading are matched."""
+    """Each read joins a pass; the read, its next-best readings and the pass reading are matched
+    against the entries valid ``at`` (``entries_at``)."""
     out: list[PlateOutcome] = []
     for read in reads:
         update = grouper.observe(ctx.camera_id, captured_at, read)
         alternatives = [c.text for c in read.candidates]
         if update.combined_text and update.combined_text != read.text:
             alternatives.append(update.combined_text)
-        out.append(PlateOutcome(read, update, _hits(read.text, alternatives, ctx, matcher, now)))
+        out.append(PlateOutcome(read, update, _hits(read.text, alternatives, ctx, matcher, at)))
     return out
 
 
@@ -85,8 +86,15 @@ def letters_only(read: PlateRead) -> bool:
     return read.format == PlateFormat.UNKNOWN.value and not any(c.isdigit() for c in read.text)
 
 
+def entries_at(captured_at: datetime, now: datetime) -> datetime:
+    """The moment a plate entry must be valid at for a frame to match it: when the frame was captured
+    (a frame the camera's agent spooled through an outage matches what was wanted then), never later
+    than it arrived (a camera clock ahead of ours does not stretch an entry's validity)."""
+    return min(captured_at, now)
+
+
 def drop_unmatched_letters(
-    reads: Sequence[PlateRead], ctx: CameraContext, matcher: PlateMatcherLike | None, now: datetime
+    reads: Sequence[PlateRead], ctx: CameraContext, matcher: PlateMatcherLike | None, at: datetime
 ) -> list[PlateRead]:
     """The reads to go on with: letters-only text stays only where it matches a watchlist entry.
 
@@ -94,16 +102,16 @@ def drop_unmatched_letters(
     return [
         r
         for r in reads
-        if not letters_only(r) or _hits(r.text, [c.text for c in r.candidates], ctx, matcher, now)
+        if not letters_only(r) or _hits(r.text, [c.text for c in r.candidates], ctx, matcher, at)
     ]
 
 
 def _hits(
-    text: str, alternatives: list[str], ctx: CameraContext, matcher: PlateMatcherLike | None, now: datetime
+    text: str, alternatives: list[str], ctx: CameraContext, matcher: PlateMatcherLike | None, at: datetime
 ) -> list[PlateMatch]:
     if matcher is None or not ctx.plate_lists:
         return []
-    found = matcher.match(text, alternatives, now, [str(w) for w in ctx.plate_lists])
+    found = matcher.match(text, alternatives, at, [str(w) for w in ctx.plate_lists])
     return _best_per_entry(found, ctx)
 
 

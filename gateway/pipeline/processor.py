@@ -33,7 +33,7 @@ from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.matching import StaticText
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
-from gateway.pipeline.match import drop_unmatched_letters, match_faces, match_plates
+from gateway.pipeline.match import drop_unmatched_letters, entries_at, match_faces, match_plates
 from gateway.pipeline.persist import FramePlan, drop_expired_face_hits, evidence_names, persist
 from gateway.pipeline.recognize import Recognition, recognize, skip_code
 from gateway.pipeline.schemas import FrameResult
@@ -253,11 +253,12 @@ class FrameProcessor:
         reads = rec.plates or []
         moving = [r for r in reads if not self.static_text.is_static(sub.camera_id, sub.captured_at, r)]
         kept = moving
+        at = entries_at(sub.captured_at, now)
         if not self.app.settings.pipeline.keep_letters_only_reads:
-            kept = drop_unmatched_letters(moving, ctx, self.app.plate_matcher, now)
-        plates = match_plates(kept, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
+            kept = drop_unmatched_letters(moving, ctx, self.app.plate_matcher, at)
+        plates = match_plates(kept, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, at)
         faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
-        drop_expired_face_hits(session, faces, now)
+        drop_expired_face_hits(session, faces, max(sub.captured_at, now))  # valid at capture and now
         return FramePlan(
             frame_id=new_id(),
             camera_id=sub.camera_id,

@@ -115,18 +115,21 @@ class World:
             s.add(Camera(id="cam1", name="North", faces_enabled=True))
             s.add(Camera(id="cam2", name="South"))
 
-    def plate_list(self, *patterns: str, org: str = "council") -> dict[str, int]:
+    def plate_list(
+        self, *patterns: str, org: str = "council", until: datetime | None = None
+    ) -> dict[str, int]:
         ids: dict[str, int] = {}
         with self.ctx.sessions() as s, s.begin():
             wl = Watchlist(kind="plates", owner_org=org, name="stolen")
             s.add(wl)
             s.flush()
             for p in patterns:
-                e = PlateEntry(watchlist_id=wl.id, pattern=p, is_wildcard="?" in p or "*" in p)
+                wild = "?" in p or "*" in p
+                e = PlateEntry(watchlist_id=wl.id, pattern=p, is_wildcard=wild, valid_until=until)
                 s.add(e)
                 s.flush()
                 ids[p] = e.id
-                self.ctx.plate_matcher.add(PlateEntryRef(str(e.id), str(wl.id), p, None))
+                self.ctx.plate_matcher.add(PlateEntryRef(str(e.id), str(wl.id), p, until))
         return ids
 
 

@@ -47,6 +47,22 @@ def test_confusion_hits_through_fuzzy(world: Any) -> None:
     assert result.alerts[0].rule == "fuzzy" and 0 < result.alerts[0].distance <= 1.0
 
 
+def test_a_plate_entry_is_judged_at_the_frames_capture_time(world: Any) -> None:
+    # frames the camera's agent spooled through an outage arrive an hour late, after the entry expired
+    ids = world.plate_list("AA1234BO", until=world.T0 + timedelta(minutes=10))
+    world.processor.clock = lambda: world.T0 + timedelta(hours=1)
+    world.recognizers.plates_script = [[world.plate("AA1234BO")], [world.plate("AA1234BO")]]
+    while_wanted = asyncio.run(world.submit("k1", world.T0 + timedelta(minutes=5)))
+    assert [a.entry_id for a in while_wanted.alerts] == [ids["AA1234BO"]]
+    after = asyncio.run(world.submit("k2", world.T0 + timedelta(minutes=30)))
+    assert after.alerts == [] and after.plates[0].hits == []
+    # a camera clock ahead of ours does not stretch the entry: judged when the frame arrived
+    world.processor.clock = lambda: world.T0 + timedelta(minutes=11)
+    world.recognizers.plates_script = [[world.plate("AA1234BO", x=600)]]
+    ahead = asyncio.run(world.submit("k3", world.T0 + timedelta(minutes=9, hours=1)))
+    assert ahead.alerts == []
+
+
 def test_retry_returns_stored_result_and_stores_nothing(world: Any) -> None:
     world.plate_list("AA1234BO")
     world.recognizers.plates_script = [[world.plate("AA1234BO")], [world.plate("AA1234BO")]]
