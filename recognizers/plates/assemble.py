@@ -425,9 +425,48 @@ def _alone(line: Line, r: Reading) -> bool:
 
 
 def _stacked_pairs(lines: list[Line], order: list[int], used: set[int]) -> list[list[int]]:
-    """Top line first, every two boxes ``stacked`` as the lines of one two-line plate."""
+    """Top line first, every two boxes ``stacked`` as the lines of one two-line plate, and every three
+    stacked one under the other as the lines of a motorcycle's three-line plate (``BE / 0886 / AA``)."""
     free = [i for i in order if i not in used]
-    return [[i, j] for i in free for j in free if i != j and stacked(lines[i], lines[j])]
+    pairs = [[i, j] for i in free for j in free if i != j and stacked(lines[i], lines[j])]
+    under: dict[int, list[int]] = {}
+    for i, j in pairs:
+        under.setdefault(i, []).append(j)
+    triples = [[i, j, k] for i, j in pairs for k in under.get(j, []) if k != i]
+    return triples + pairs
+
+
+def stacked_texts(parts: list[TextRead]) -> list[TextRead]:
+    """The texts the lines of one plate may spell, top line first: the lines in order (a motorcycle's
+    ``BE / 0886 / AA``, a trailer's ``AA / 1234 BB``), and for two lines also the square plate's, whose
+    top line holds the region's letters and the series (``AP ET / 7007``: ``AP 7007 ET``)."""
+    ordered = parts[0]
+    for part in parts[1:]:
+        ordered = join(ordered, part, " / ")
+    texts = [ordered]
+    if len(parts) == 2 and len(parts[0].text) >= 3:
+        top, bottom = parts
+        head, tail = _split(top, 2)
+        texts.append(join(join(head, bottom, " / "), tail, " "))
+    return texts
+
+
+def _split(read: TextRead, k: int) -> tuple[TextRead, TextRead]:
+    """A read cut after its ``k``-th character (each part's ``raw`` is its own text)."""
+    n = len(read.text)
+    head, tail = _only(read, list(range(min(k, n)))), _only(read, list(range(min(k, n), n)))
+    return replace(head, raw=head.text), replace(tail, raw=tail.text)
+
+
+def _only(read: TextRead, keep: list[int]) -> TextRead:
+    """A read of only the characters ``keep`` (what was read stays in ``raw``)."""
+    return replace(
+        read,
+        text="".join(read.text[i] for i in keep),
+        char_conf=[read.char_conf[i] for i in keep],
+        alternatives=[read.alternatives[i] for i in keep],
+        char_x=[read.char_x[i] for i in keep] if read.char_x else [],
+    )
 
 
 def _joined(parts: list[Line], alone: list[Reading | None], k: int, two_line: bool) -> Reading | None:
@@ -437,10 +476,16 @@ def _joined(parts: list[Line], alone: list[Reading | None], k: int, two_line: bo
     whole reads as one at a lower cost (``D | 177808``: the diplomatic ``D177808`` as read, against the
     military ``1778O8`` with a 0 taken for an O)."""
     pts = np.concatenate([ln.points for ln in parts])
-    text = join(parts[0].read, parts[1].read, " / ") if two_line else side_join(parts)
-    joined = best_reading(text, pts, 2 if two_line else 1, k)
-    if joined is None:
+    texts = stacked_texts([ln.read for ln in parts]) if two_line else [side_join(parts)]
+    options = []
+    for i, t in enumerate(texts):
+        r = best_reading(t, pts, len(parts) if two_line else 1, k)
+        # a square plate's order is the current layout's: taken only where it spells a Ukrainian plate
+        if r is not None and (i == 0 or tier(r.parsed) == STRUCTURED_TIER):
+            options.append((r, t))
+    if not options:
         return None
+    joined, text = min(options, key=lambda o: o[0].key)
     if tier(joined.parsed) == STRUCTURED_TIER:
         if two_line:
             return joined
@@ -522,14 +567,7 @@ def _char_pos(points: np.ndarray, f: float, axes: np.ndarray) -> float:
 
 def _without(read: TextRead, k: int) -> TextRead:
     """A read without its ``k``-th character (what was read stays in ``raw``)."""
-    keep = [i for i in range(len(read.text)) if i != k % len(read.text)]
-    return replace(
-        read,
-        text="".join(read.text[i] for i in keep),
-        char_conf=[read.char_conf[i] for i in keep],
-        alternatives=[read.alternatives[i] for i in keep],
-        char_x=[read.char_x[i] for i in keep] if read.char_x else [],
-    )
+    return _only(read, [i for i in range(len(read.text)) if i != k % len(read.text)])
 
 
 def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:

@@ -46,12 +46,12 @@ SCREW_GREY, SCREW_RIM, SCREW_SLOT = (178, 178, 172), (90, 90, 90), (70, 70, 70)
 
 @dataclass(frozen=True)
 class Style:
-    """How a plate looks: background, characters, left strip (flag + "UA"), layout."""
+    """How a plate looks: background, characters, left strip (flag + "UA"), typeface, screws (its lines
+    are ``draw_plate``'s)."""
 
     background: tuple[int, int, int] = WHITE
     ink: tuple[int, int, int] = BLACK
     strip: bool = True
-    two_line: bool = False
     font: str = DEFAULT_FONT  # a key of FONTS
     screws: bool = False  # a one-line plate fixed by screws driven through the gaps between its groups
 
@@ -104,12 +104,15 @@ def _line(
     box: tuple[float, float, float, float],
     style: Style,
     font: ImageFont.FreeTypeFont | None = None,
+    dry: bool = False,
 ) -> ImageFont.FreeTypeFont:
-    """One line of character groups, centred in box (x, y, w, h), baseline at y + h."""
+    """One line of character groups, centred in box (x, y, w, h), baseline at y + h (only the type size
+    it would take when ``dry``)."""
     x, y, w, h = box
     text = " ".join(groups)
     font = font or _fit_text(draw, text, w, h, style.font)
-    draw.text((x + w / 2, y + h), text, font=font, fill=style.ink, anchor="ms")
+    if not dry:
+        draw.text((x + w / 2, y + h), text, font=font, fill=style.ink, anchor="ms")
     return font
 
 
@@ -135,12 +138,18 @@ def _screw(draw: ImageDraw.ImageDraw, cx: float, cy: float) -> None:
     draw.line([cx - 0.7 * r, cy, cx + 0.7 * r, cy], fill=SCREW_SLOT, width=3)
 
 
-def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None) -> np.ndarray:
-    """RGB image of a plate. One-line: 520x112 mm. Two-line (moto/trailer): 280x200 mm."""
-    if style.two_line:
-        w_mm, h_mm = 280, 200
-    else:
-        w_mm, h_mm = 520, 112
+#: (width, height) in mm of a plate of 1, 2 and 3 lines
+PLATE_MM = {1: (520, 112), 2: (280, 200), 3: (220, 174)}
+
+
+def draw_plate(groups: list[str], style: Style, *below: list[str]) -> np.ndarray:
+    """RGB image of a plate: ``groups`` on its first line, each of ``below`` on a line under it.
+
+    One line: 520x112 mm. Two lines (a square plate, a trailer's): 280x200 mm. Three lines (a
+    motorcycle's): 220x174 mm. The strip sits left of the first line; every line is in one type size,
+    the largest in which each fits its place."""
+    n = 1 + len(below)
+    w_mm, h_mm = PLATE_MM[n]
     w, h = int(w_mm * PX_PER_MM), int(h_mm * PX_PER_MM)
     img = Image.new("RGB", (w, h), style.background)
     draw = ImageDraw.Draw(img)
@@ -148,13 +157,16 @@ def draw_plate(groups: list[str], style: Style, bottom: list[str] | None = None)
     frame = [m / 2, m / 2, w - m / 2, h - m / 2]
     draw.rounded_rectangle(frame, radius=int(6 * PX_PER_MM), outline=style.ink, width=int(2.5 * PX_PER_MM))
     strip_w = 46 * PX_PER_MM if style.strip else 0.0
-    if style.two_line:
-        half = (h - 2 * m) / 2
+    if n > 1:
+        row = (h - 2 * m) / n
         if style.strip:
-            _strip(draw, m + 2, m + 2, strip_w, half - 4)
-        font = _line(draw, bottom or [], (m + 6, m + half * 1.1, w - 2 * m - 12, half * 0.72), style)
-        top_box = (m + strip_w + 6, m + half * 0.14, w - 2 * m - strip_w - 12, half * 0.72)
-        _line(draw, groups, top_box, style, font)
+            _strip(draw, m + 2, m + 2, strip_w, row - 4)
+        boxes = [(m + strip_w + 6, m + row * 0.14, w - 2 * m - strip_w - 12, row * 0.72)]
+        boxes += [(m + 6, m + row * (k + 0.1), w - 2 * m - 12, row * 0.72) for k in range(1, n)]
+        rows = list(zip([groups, *below], boxes, strict=True))
+        font = min((_line(draw, g, b, style, dry=True) for g, b in rows), key=lambda f: f.size)
+        for g, b in rows:
+            _line(draw, g, b, style, font)
     else:
         if style.strip:
             _strip(draw, m + 2, m + 2, strip_w, h - 2 * m - 4)

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from recognizers.synth import fittings
-from recognizers.synth.plate import DEFAULT_FONT, FONTS, Style, draw_plate, font_path
+from recognizers.synth.plate import DEFAULT_FONT, FONTS, PLATE_MM, Style, draw_plate, font_path
 from recognizers.synth.texts import LAYOUTS, layout_format, plate_text
 from shared.schemas import BBox
 
@@ -32,7 +32,6 @@ HEIGHT_RANGE = (12, 100)
 NIGHT_IR_SHARE = 0.15
 _NIGHT_STREAM = 0x1D
 _FITTINGS_STREAM = 0xF1
-ONE_LINE_MM, TWO_LINE_MM = 112, 200
 
 
 @dataclass
@@ -228,7 +227,7 @@ def render_plate(
     with mud (``fittings``; their draws come from a stream of their own). Every other draw stays as the
     seed makes it (a holder makes the patch larger, so the plate's place in the frame moves a little)."""
     rng = np.random.default_rng(seed)
-    layout, text, groups, bottom, style = _plate_of(seed, layout)
+    layout, text, groups, below, style = _plate_of(seed, layout)
     style = replace(style, font=font, screws=screws)
     cond = _conditions(rng, height_range)
     if roll_deg is not None:
@@ -237,8 +236,9 @@ def render_plate(
     cond["font"] = font
     cond["night_ir"] = False
     scene = _scene(rng, size, backgrounds)
-    drawing, inner = _dressed(draw_plate(groups, style, bottom), seed, holder, dirt)
-    plate_h = int(cond["scale_one_line_px"]) * (TWO_LINE_MM / ONE_LINE_MM if bottom else 1.0)
+    drawing, inner = _dressed(draw_plate(groups, style, *below), seed, holder, dirt)
+    lines = 1 + len(below)
+    plate_h = int(cond["scale_one_line_px"]) * PLATE_MM[lines][1] / PLATE_MM[1][1]
     scale_h = drawing.shape[0] / (inner[3, 1] - inner[0, 1]) if inner is not None else 1.0
     patch, mask, corners = _warp_plate(
         drawing,
@@ -264,13 +264,12 @@ def render_plate(
     image = _degrade(scene, rng, cond)
     xs, ys = corners[:, 0] + x, corners[:, 1] + y
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
-    lines = 2 if bottom else 1
     return SynthPlate(image, text, layout_format(layout).value, bbox.h, bbox, cond, lines)
 
 
-def _plate_of(seed: int, layout: str | None = None) -> tuple[str, str, list[str], list[str] | None, Style]:
-    """(layout, text, top-line groups, bottom-line groups or None, style) of the plate ``seed`` draws; the
-    layout is drawn too unless given."""
+def _plate_of(seed: int, layout: str | None = None) -> tuple[str, str, list[str], list[list[str]], Style]:
+    """(layout, text, first-line groups, the groups of each line below it, style) of the plate ``seed``
+    draws; the layout is drawn too unless given."""
     prng = random.Random(seed)
     names, weights = zip(*LAYOUTS, strict=True)
     layout = layout or prng.choices(names, weights)[0]
@@ -349,10 +348,10 @@ def _photo_size(shape: tuple[int, ...], width: int, border: float) -> tuple[int,
 def plate_photo(seed: int, width: int, font: str = DEFAULT_FONT) -> SynthPlate:
     """The plate ``seed`` draws (its layout and text as ``render_plate`` draws them) photographed alone,
     level and sharp, ``width`` px wide: what a police officer crops from a photo or a resident sends."""
-    layout, text, groups, bottom, style = _plate_of(seed)
-    drawing = draw_plate(groups, replace(style, font=font), bottom)
+    layout, text, groups, below, style = _plate_of(seed)
+    drawing = draw_plate(groups, replace(style, font=font), *below)
     height, pad = _photo_size(drawing.shape, width, PHOTO_BORDER)
     box = BBox(x=pad, y=pad, w=width, h=height)
     cond = {"layout": layout, "font": font, "width_px": width}
-    lines = 2 if bottom else 1
-    return SynthPlate(photo_of(drawing, width), text, layout_format(layout).value, height, box, cond, lines)
+    fmt = layout_format(layout).value
+    return SynthPlate(photo_of(drawing, width), text, fmt, height, box, cond, 1 + len(below))

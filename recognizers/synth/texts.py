@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from recognizers.synth.plate import BLACK, GREEN, RED, WHITE, YELLOW, Style
 from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, parse
@@ -24,12 +23,30 @@ LAYOUTS: tuple[tuple[str, float], ...] = (
 )
 
 
+#: (lines, weight) of a current plate on more than one line, as photographed on Ukrainian roads: the
+#: square plate of a car with a short plate recess (``AP ET / 7007``), the motorcycle's three lines
+#: (``BE / 0886 / AA``), and the region's letters over the rest (``AA / 1234 BB``)
+STACKED = (("square", 1.0), ("moto", 1.0), ("prefix_over", 1.0))
+
+
+def _stacked(text: str, prefix: str, digits: str, suffix: str) -> tuple[list[str], list[list[str]]]:
+    """The lines of a current plate drawn on more than one line. The layout is drawn from a stream of
+    the plate's own text, so the draws of every other plate of a set stay as they were."""
+    names, weights = zip(*STACKED, strict=True)
+    layout = random.Random(text).choices(names, weights)[0]
+    if layout == "square":
+        return [prefix, suffix], [[digits]]
+    if layout == "moto":
+        return [prefix], [[digits], [suffix]]
+    return [prefix], [[digits, suffix]]
+
+
 def _pick(rng: random.Random, alphabet: str, n: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
-def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None, Style]:
-    """(normalised text, top-line groups, bottom-line groups or None, style) of one random plate."""
+def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[list[str]], Style]:
+    """(normalised text, first-line groups, the groups of each line below it, style) of one random plate."""
     for _ in range(50):
         out = _draw(rng, layout)
         parsed = parse(out[0])
@@ -39,7 +56,7 @@ def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[st
 
 
 def layout_format(layout: str) -> PlateFormat:
-    """The plate format a layout draws ("current_two_line" is a current plate on two lines)."""
+    """The plate format a layout draws ("current_two_line" is a current plate on two or three lines)."""
     return PlateFormat(layout.removesuffix("_two_line"))
 
 
@@ -58,44 +75,43 @@ def plate_style(text: str, fmt: PlateFormat) -> Style:
     return Style()
 
 
-def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None, Style]:
-    text, top, bottom = _draw_text(rng, layout)
-    style = plate_style(text, layout_format(layout))
-    return text, top, bottom, replace(style, two_line=bottom is not None)
+def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[list[str]], Style]:
+    text, top, below = _draw_text(rng, layout)
+    return text, top, below, plate_style(text, layout_format(layout))
 
 
-def _draw_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[str] | None]:
+def _draw_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[list[str]]]:
     if layout in ("current", "current_two_line"):
         prefix = rng.choice(sorted(REGIONS))
         digits, suffix = _pick(rng, DIGITS, 4), _pick(rng, LETTERS, 2)
         text = prefix + digits + suffix
         if layout == "current_two_line":
-            return text, [prefix], [digits, suffix]
-        return text, [prefix, digits, suffix], None
+            return text, *_stacked(text, prefix, digits, suffix)
+        return text, [prefix, digits, suffix], []
     if layout == "electric":  # series Y (Z before May 2022); an electric taxi's is TV, TW, TY or TZ
         prefix, digits = rng.choice(sorted(REGIONS)), _pick(rng, DIGITS, 4)
         taxi = rng.random() < 0.2
         suffix = "T" + rng.choice("VWYZ") if taxi else rng.choice("YYYZ") + rng.choice(LETTERS)
-        return prefix + digits + suffix, [prefix, digits, suffix], None
+        return prefix + digits + suffix, [prefix, digits, suffix], []
     if layout == "legacy_1995":
         body, suffix = _pick(rng, DIGITS, 5), _pick(rng, LETTERS, 2)
-        return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], None
+        return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], []
     if layout == "transit":
         code = rng.choice(sorted(REGIONS_1995))
         letters, digits = _pick(rng, LETTERS, 2), _pick(rng, DIGITS, 4)
-        return code + letters + digits, [code, letters, digits], None
+        return code + letters + digits, [code, letters, digits], []
     if layout == "diplomatic":
         mission = f"{rng.randint(1, 199):03d}"
         if rng.random() < 0.3:
-            return "CDP" + mission, ["CDP", mission], None
+            return "CDP" + mission, ["CDP", mission], []
         prefix = rng.choice(["DP", "CC", "S", "D"])
         serial = _pick(rng, DIGITS, 3)
-        return prefix + mission + serial, [prefix, mission, serial], None
+        return prefix + mission + serial, [prefix, mission, serial], []
     if layout == "military":
         digits, letter, last = _pick(rng, DIGITS, 4), rng.choice(LETTERS), rng.choice(DIGITS)
-        return digits + letter + last, [digits, letter + last], None
+        return digits + letter + last, [digits, letter + last], []
     if layout == "personalised":
         n = rng.randint(4, 7)
         text = _pick(rng, LETTERS, n - 2) + _pick(rng, DIGITS + LETTERS, 2)
-        return text, [text], None
+        return text, [text], []
     raise ValueError(f"unknown layout {layout!r}")

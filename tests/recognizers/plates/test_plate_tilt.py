@@ -58,5 +58,5 @@ TILTED_TWO_LINE_SEEDS = (5056, 5057, 5087, 5097, 5100, 5101, 5104, 5140)
 @pytest.mark.slow
 def test_rolled_two_line_plates_are_read(recognizer: PlateRecognizer, read_count: Callable[..., int]) -> None:
     samples = [render_plate(seed, height_range=(28, 64), roll_deg=22.0) for seed in TILTED_TWO_LINE_SEEDS]
-    assert all(s.lines == 2 for s in samples)
+    assert all(s.lines >= 2 for s in samples)
     assert read_count(recognizer, samples, None) >= 7

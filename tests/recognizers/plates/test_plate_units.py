@@ -244,6 +244,27 @@ def test_two_stacked_lines_join_into_one_two_line_plate() -> None:
     assert [(r.parsed.text, r.lines) for r in out] == [("AA1234KX", 2)]
 
 
+def test_a_square_plates_letters_over_its_digits_read_in_the_current_order() -> None:
+    # a car's square plate: the region's letters and the series on top, the number under them
+    top = Line(rect(100, 100, 170, 130), text_read("APET"))
+    bottom = Line(rect(105, 128, 165, 158), text_read("7007"))
+    assert [(r.parsed.text, r.parsed.format.value, r.lines) for r in assemble([bottom, top])] == [
+        ("AP7007ET", "current", 2)
+    ]
+    # the square order is taken only where it spells a Ukrainian plate (Q and W are no plate letters)
+    top = Line(rect(100, 100, 170, 130), text_read("QW7W"))
+    assert "QW70077W" not in [r.parsed.text for r in assemble([bottom, top])]
+
+
+def test_three_stacked_lines_join_into_a_motorcycle_plate() -> None:
+    top = Line(rect(100, 100, 140, 126), text_read("BE"))
+    middle = Line(rect(96, 124, 160, 150), text_read("0886"))
+    bottom = Line(rect(100, 148, 140, 174), text_read("AA"))
+    assert stacked(top, middle) and stacked(middle, bottom) and not stacked(top, bottom)
+    out = assemble([bottom, middle, top])
+    assert [(r.parsed.text, r.parsed.format.value, r.lines) for r in out] == [("BE0886AA", "current", 3)]
+
+
 def test_top_line_inside_a_merged_square_box_joins_its_bottom_line_read() -> None:
     # the detector merged both lines into one squarish box, whose read holds only the bottom line
     box = Line(rect(850, 600, 913, 642), text_read("4789OE"))

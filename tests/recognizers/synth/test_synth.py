@@ -9,9 +9,18 @@ import numpy as np
 import pytest
 
 from recognizers.synth import iter_dataset, render_dataset, render_plate
-from recognizers.synth.plate import FONTS, PX_PER_MM, SCREW_GREY, SCREW_MM, Style, draw_plate, font_path
+from recognizers.synth.plate import (
+    FONTS,
+    PLATE_MM,
+    PX_PER_MM,
+    SCREW_GREY,
+    SCREW_MM,
+    Style,
+    draw_plate,
+    font_path,
+)
 from recognizers.synth.render import PHOTO_BORDER, clutter_scene, plate_photo
-from recognizers.synth.texts import LAYOUTS, plate_text
+from recognizers.synth.texts import LAYOUTS, STACKED, plate_text
 from shared.plate_grammar import parse
 
 
@@ -19,12 +28,13 @@ from shared.plate_grammar import parse
 def test_texts_are_valid_for_their_format(layout: str) -> None:
     rng = random.Random(3)
     for _ in range(40):
-        text, groups, bottom, _style = plate_text(rng, layout)
+        text, groups, below, _style = plate_text(rng, layout)
         parsed = parse(text)
         assert parsed.valid and parsed.text == text
         assert parsed.format.value == layout.removesuffix("_two_line")
-        printed = "".join(groups) + "".join(bottom or [])
-        assert printed.replace("-", "") == text
+        printed = ("".join(groups) + "".join("".join(g) for g in below)).replace("-", "")
+        square = text[:2] + text[6:] + text[2:6]  # a square plate's letters over its number
+        assert printed == text or (layout == "current_two_line" and printed == square)
 
 
 def test_dataset_is_deterministic_by_seed() -> None:
@@ -55,7 +65,7 @@ def test_dataset_covers_formats_sizes_and_conditions() -> None:
     night = [s for s in ds if s.conditions["night_ir"]]
     assert 0 < len(night) < len(ds) // 3 and not any(s.conditions["low_light"] for s in night)
     assert len({s.conditions["jpeg_quality"] for s in ds}) > 10
-    assert {s.lines for s in ds} == {1, 2}
+    assert {s.lines for s in ds} == {1, 2, 3}
     fonts = [s.conditions["font"] for s in ds]
     assert {f: fonts.count(f) for f in FONTS} == {f: 40 for f in FONTS}  # each typeface in turn
 
@@ -91,9 +101,11 @@ def test_real_backgrounds_are_used_when_given() -> None:
 
 def test_flat_plate_drawing_layouts() -> None:
     one = draw_plate(["AA", "1234", "BB"], Style())
-    two = draw_plate(["AA"], Style(two_line=True), ["1234", "BB"])
+    two = draw_plate(["AA"], Style(), ["1234", "BB"])
+    three = draw_plate(["AA"], Style(), ["1234"], ["BB"])
     assert one.shape[1] / one.shape[0] == pytest.approx(520 / 112, rel=0.01)
     assert two.shape[1] / two.shape[0] == pytest.approx(280 / 200, rel=0.01)
+    assert three.shape[1] / three.shape[0] == pytest.approx(220 / 174, rel=0.01)
     # the blue strip is on the left of a current plate
     left = one[one.shape[0] // 2, 20:60].astype(int)
     assert (left[:, 2] > left[:, 0] + 80).any()
@@ -117,8 +129,8 @@ def test_screw_heads_sit_in_the_gaps_of_a_one_line_plate_and_nowhere_else() -> N
     # the characters and the strip are as drawn without screws, and a two-line plate gets none
     assert changed.sum() < 0.02 * changed.size
     assert np.array_equal(
-        draw_plate(["AA"], Style(two_line=True), ["1234", "BB"]),
-        draw_plate(["AA"], Style(two_line=True, screws=True), ["1234", "BB"]),
+        draw_plate(["AA"], Style(), ["1234", "BB"]),
+        draw_plate(["AA"], Style(screws=True), ["1234", "BB"]),
     )
 
 
@@ -142,17 +154,19 @@ def test_clutter_scene_shape() -> None:
 
 
 def test_two_line_plates_are_drawn_at_the_same_camera_scale_as_one_line_plates() -> None:
-    """A camera sees a 200 mm two-line plate 200/112 as high as a 112 mm one-line plate."""
-    ratios = []
-    for seed in range(40):
+    """A camera sees a 200 mm two-line plate 200/112 as high as a 112 mm one-line plate, and a 174 mm
+    motorcycle's plate 174/112 as high."""
+    ratios: dict[int, list[float]] = {2: [], 3: []}
+    for seed in range(120):
         one = render_plate(seed, layout="current", height_range=(56, 56))
         two = render_plate(seed, layout="current_two_line", height_range=(56, 56))
         assert one.conditions["scale_one_line_px"] == two.conditions["scale_one_line_px"] == 56
         pose = [abs(float(one.conditions[k])) for k in ("yaw_deg", "pitch_deg", "roll_deg")]
         if pose[0] < 12 and pose[1] < 8 and pose[2] < 1.5:  # nearly flat: box height ~ plate height
-            ratios.append(two.plate_height_px / one.plate_height_px)
-    assert len(ratios) >= 2
-    assert all(1.6 <= r <= 1.95 for r in ratios), ratios
+            ratios[two.lines].append(two.plate_height_px / one.plate_height_px)
+    assert len(ratios[2]) >= 2 and len(ratios[3]) >= 1
+    assert all(1.6 <= r <= 1.95 for r in ratios[2]), ratios
+    assert all(1.4 <= r <= 1.7 for r in ratios[3]), ratios
 
 
 def test_a_night_frame_is_black_and_white_with_the_plate_lit() -> None:
@@ -171,10 +185,35 @@ def test_a_plate_photographed_alone_fills_the_picture_in_a_thin_border() -> None
         box = photo.bbox
         assert w == 400 + 2 * box.x and box.x == box.y == round(PHOTO_BORDER * box.h)
         assert (box.w, box.h) == (400, h - 2 * box.y)
-        assert abs(box.w / box.h - (280 / 200 if photo.lines == 2 else 520 / 112)) < 0.05
+        w_mm, h_mm = PLATE_MM[photo.lines]
+        assert abs(box.w / box.h - w_mm / h_mm) < 0.05
         border = photo.image_bgr[: box.y].reshape(-1, 3).astype(int)
         assert np.abs(np.median(border, axis=0) - (90, 100, 110)).max() <= 4  # grey, JPEG aside
     # the layout and text a seed draws are the ones render_plate draws for it
     for seed in (3, 17, 29):
         assert plate_photo(seed, 260).text == render_plate(seed).text
     assert plate_photo(3, 260).image_bgr.tobytes() == plate_photo(3, 260).image_bgr.tobytes()
+
+
+def test_a_current_plate_on_more_lines_is_drawn_in_each_layout_seen_on_the_road() -> None:
+    rng = random.Random(3)
+    drawn = [plate_text(rng, "current_two_line") for _ in range(60)]
+    shapes = set()
+    for text, top, below, style in drawn:
+        lines = ["".join(top), *("".join(g) for g in below)]
+        assert sorted("".join(lines)) == sorted(text)
+        if len(lines) == 3:  # a motorcycle's: the region's letters, the number, the series
+            assert lines == [text[:2], text[2:6], text[6:]]
+            shapes.add("moto")
+        elif len(top) == 2:  # a square plate: the letters over the number
+            assert lines == [text[:2] + text[6:], text[2:6]]
+            shapes.add("square")
+        else:
+            assert lines == [text[:2], text[2:]]
+            shapes.add("prefix_over")
+        image = draw_plate(top, style, *below)
+        assert image.shape[:2] == {2: (400, 560), 3: (348, 440)}[len(lines)]
+    assert shapes == {name for name, _ in STACKED}
+    # the layout comes from the plate's own text: the same text, the same lines
+    again = random.Random(3)
+    assert [plate_text(again, "current_two_line")[:3] for _ in range(60)] == [d[:3] for d in drawn]
