@@ -256,8 +256,14 @@ class FrameProcessor:
         if not self.app.settings.pipeline.keep_letters_only_reads:
             kept = drop_unmatched_letters(moving, ctx, self.app.plate_matcher, now)
         plates = match_plates(kept, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, now)
-        faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
-        drop_expired_face_hits(session, faces, now)
+        faces = match_faces(
+            rec.faces or [],
+            ctx,
+            self.app.face_index,
+            match.face_threshold,
+            match.face_top_k,
+            settle=lambda found: drop_expired_face_hits(session, found, now),
+        )
         return FramePlan(
             frame_id=new_id(),
             camera_id=sub.camera_id,
