@@ -7,13 +7,10 @@ import importlib
 import logging
 from typing import Any
 
-from sqlalchemy import func, select
-
 from gateway.auth.bootstrap import announce, bootstrap_admin, seed_organisations
 from gateway.context import AppContext
 from gateway.db.migrate import upgrade_head
-from gateway.db.models import PersonPhoto
-from gateway.watchlists.live import rebuild_face_index
+from gateway.watchlists.live import reconcile_face_index
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +31,7 @@ def prepare_database(ctx: AppContext) -> None:
 
 
 def open_face_index(ctx: AppContext) -> Any:
-    """Open the FaceIndex; re-fill it from the database when it holds fewer templates than enrolled."""
+    """Open the FaceIndex and bring it in step with the enrolled photos (``reconcile_face_index``)."""
     try:
         from gateway.faceindex import make_face_index
     except ImportError:
@@ -43,14 +40,12 @@ def open_face_index(ctx: AppContext) -> Any:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     dim = getattr(ctx.recognizers, "embedding_dim", None) or ctx.settings.face_embedding_dim
     index = make_face_index(ctx.settings, dim=dim)
-    with ctx.sessions() as session:
-        enrolled = session.scalar(select(func.count()).select_from(PersonPhoto)) or 0
-    if index.count() < enrolled:
-        ctx.face_index = index
-        log.warning(
-            "face index has %d of %d templates: rebuilt %d", index.count(), enrolled, rebuild_face_index(ctx)
-        )
-    index_pending(index)
+    try:
+        reconcile_face_index(ctx, index)
+        index_pending(index)
+    except BaseException:
+        index.close()  # the embedded index's lock goes with it; the start-up fails with the error
+        raise
     return index
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -11,6 +11,7 @@ import numpy as np
 
 PAYLOAD_FIELDS = ("watchlist_id", "entry_id", "photo_id")
 INDEXED_FIELDS = ("watchlist_id", "entry_id")
+ID_PAGE = 10_000  # point ids per page when an index is listed (start-up reconciliation)
 
 
 class FaceIndexError(RuntimeError):
@@ -61,6 +62,11 @@ class FaceIndex(Protocol):
     def search(self, vector: np.ndarray, watchlist_ids: Sequence[str], k: int = 5) -> list[FaceHit]: ...
 
     def count(self) -> int: ...
+
+    def point_ids(self, page: int = ID_PAGE) -> Iterator[str]:
+        """Every point id the index holds, in canonical form, read ``page`` ids at a time (no vectors
+        or payloads). A point written or deleted while the listing runs may or may not be in it."""
+        ...
 
     def flush(self) -> None: ...
 

@@ -23,13 +23,14 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import qdrant_edge as qe
 
 from gateway.faceindex.base import (
+    ID_PAGE,
     INDEXED_FIELDS,
     FaceHit,
     FaceIndexError,
@@ -173,6 +174,17 @@ class EdgeFaceIndex:
 
     def count(self) -> int:
         return self._count
+
+    def point_ids(self, page: int = ID_PAGE) -> Iterator[str]:
+        offset: int | uuid.UUID | str | None = None
+        while True:
+            self._check_open()
+            req = qe.ScrollRequest(offset=offset, limit=page, with_payload=False, with_vector=False)
+            records, offset = self._shard.scroll(req)
+            for r in records:  # ids come back as UUIDs (points are written with UUIDs only)
+                yield str(r.id) if isinstance(r.id, uuid.UUID) else canonical_id(str(r.id))
+            if offset is None:
+                return
 
     def pending_index(self) -> int:
         """Points not yet in an HNSW index (searched exactly until ``optimize`` runs)."""

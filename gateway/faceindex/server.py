@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
 from gateway.faceindex.base import (
+    ID_PAGE,
     INDEXED_FIELDS,
     FaceHit,
     FaceIndexError,
@@ -169,6 +170,17 @@ class QdrantServerFaceIndex:
 
     def count(self) -> int:
         return int(self._client.count(self.collection, exact=True).count)
+
+    def point_ids(self, page: int = ID_PAGE) -> Iterator[str]:
+        offset: qm.ExtendedPointId | None = None
+        while True:
+            records, offset = self._client.scroll(
+                self.collection, limit=page, offset=offset, with_payload=False, with_vectors=False
+            )
+            for r in records:
+                yield canonical_id(str(r.id))
+            if offset is None:
+                return
 
     def flush(self) -> None:
         """The server persists through its own WAL; upserts wait for it (``wait=True``)."""

@@ -257,8 +257,15 @@ class FrameProcessor:
         if not self.app.settings.pipeline.keep_letters_only_reads:
             kept = drop_unmatched_letters(moving, ctx, self.app.plate_matcher, at)
         plates = match_plates(kept, ctx, self.grouper, self.app.plate_matcher, sub.captured_at, at)
-        faces = match_faces(rec.faces or [], ctx, self.app.face_index, match.face_threshold, match.face_top_k)
-        drop_expired_face_hits(session, faces, max(sub.captured_at, now))  # valid at capture and now
+        standing = max(sub.captured_at, now)  # a person entry must stand at capture and now
+        faces = match_faces(
+            rec.faces or [],
+            ctx,
+            self.app.face_index,
+            match.face_threshold,
+            match.face_top_k,
+            settle=lambda found: drop_expired_face_hits(session, found, standing),
+        )
         return FramePlan(
             frame_id=new_id(),
             camera_id=sub.camera_id,

@@ -71,6 +71,26 @@ def test_search_scores_are_cosine_and_restricted_to_watchlists(tmp_path: Path, p
         server.close()
 
 
+def test_both_list_every_point_id_page_by_page(tmp_path: Path, points_128) -> None:
+    _, pts = points_128
+    edge, server = _both(tmp_path)
+    upper = [FacePoint(p.point_id.upper(), p.vector, p.watchlist_id, p.entry_id, p.photo_id) for p in pts]
+    try:
+        for ix in (edge, server):
+            assert list(ix.point_ids()) == []
+            ix.upsert(upper)
+            ix.delete([pts[0].point_id, pts[7].point_id])
+            ix.delete_by_entry("entry3")
+            gone = {pts[0].point_id, pts[7].point_id}
+            want = sorted(p.point_id for p in pts if p.entry_id != "entry3" and p.point_id not in gone)
+            listed = list(ix.point_ids(page=7))  # many pages, the last one short
+            assert sorted(listed) == want  # canonical (lower-case) ids, each once
+            assert sorted(ix.point_ids()) == want  # one page
+    finally:
+        edge.close()
+        server.close()
+
+
 def test_bad_vectors_and_ids_are_refused_the_same_way(tmp_path: Path, points_128) -> None:
     edge, server = _both(tmp_path)
     try:

@@ -16,6 +16,8 @@ from gateway.db.base import Base
 from gateway.db.events import Alert, Frame
 from gateway.db.models import Camera, FaceAuthorisation, PersonEntry, PersonPhoto, Watchlist
 from gateway.faceindex import FacePoint, make_face_index
+from gateway.faceindex.server import QdrantServerFaceIndex
+from gateway.pipeline import match
 from shared.schemas import BBox, FaceDetection, FaceQuality
 
 DIM = 128
@@ -70,6 +72,7 @@ def people(world: Any) -> Iterator[dict[str, Any]]:
             out[label] = entry.id
         index.upsert(points)
         out["watchlist_id"] = wl.id
+        out["points"] = points
     yield out
     index.close()
 
@@ -161,3 +164,79 @@ def test_unmatched_embeddings_are_stored_nowhere(world: Any, people: dict[str, A
     with world.ctx.sessions() as s:
         stored = s.scalars(select(Frame)).one().result
     assert "embedding" not in str(stored)
+
+
+@pytest.fixture(params=["edge", "server"])
+def index_kind(request: pytest.FixtureRequest, world: Any, people: dict[str, Any]) -> Iterator[str]:
+    """The people's templates on the embedded index (``people``), or on qdrant-client's local mode."""
+    if request.param == "server":
+        server = QdrantServerFaceIndex(location=":memory:", dim=DIM)
+        server.upsert(people["points"])
+        world.ctx.face_index = server
+    yield str(request.param)
+    if request.param == "server":
+        server.close()
+
+
+class CountedSearches:
+    """The index, with the ``k`` of every search recorded."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.ks: list[int] = []
+
+    def search(self, vector: Any, watchlist_ids: Any, k: int = 5) -> Any:
+        self.ks.append(k)
+        return self.index.search(vector, watchlist_ids, k)
+
+
+def left_in_the_index(index: Any, people: dict[str, Any], vector: np.ndarray, n: int) -> None:
+    """Templates of the wanted person's photos deleted while the index was away: no row any more, and
+    nearer to ``vector`` than the photo that is still enrolled."""
+    points = [
+        FacePoint(str(uuid.uuid4()), vector, str(people["watchlist_id"]), str(people["wanted"]), "0")
+        for _ in range(n)
+    ]
+    index.upsert(points)
+
+
+def test_templates_left_in_the_index_do_not_push_a_real_match_out(
+    world: Any, people: dict[str, Any], index_kind: str
+) -> None:
+    authorise(world)
+    rng = people["rng"]
+    probe = near(people["templates"]["wanted"], rng)
+    left_in_the_index(
+        world.ctx.face_index, people, probe, world.settings.match.face_top_k + 1
+    )  # the whole top k
+    world.recognizers.faces_script = [[face(probe)]]
+    result = run_at(world, "k1")
+    assert [f.matched for f in result.faces] == [True]
+    assert [(a.kind, a.entry_id) for a in result.alerts] == [("face", people["wanted"])]
+    with world.ctx.sessions() as s:
+        enrolled = s.scalars(select(PersonPhoto.id).where(PersonPhoto.entry_id == people["wanted"])).one()
+        assert s.scalars(select(Alert.enrolled_photo_id)).one() == enrolled
+
+
+def test_only_a_face_whose_full_search_found_nothing_standing_is_searched_again(
+    world: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authorise(world)
+    rng = people["rng"]
+    hidden = near(people["templates"]["wanted"], rng)
+    left_in_the_index(world.ctx.face_index, people, hidden, 6)
+    counted = CountedSearches(world.ctx.face_index)
+    world.ctx.face_index = counted
+    world.recognizers.faces_script = [
+        [face(hidden), face(unit(rng), x=200), face(near(people["templates"]["other"], rng), x=300)]
+    ]
+    result = run_at(world, "k1")
+    assert [f.matched for f in result.faces] == [True, False, True]
+    assert counted.ks == [5, 5, 5, 20]  # a stranger and a plain match: one search each
+    # more left-over templates than the widest search asks for: it stops there, without a hit
+    monkeypatch.setattr(match, "MAX_FACE_CANDIDATES", 20)
+    left_in_the_index(counted.index, people, hidden, 20)
+    counted.ks.clear()
+    world.recognizers.faces_script = [[face(hidden)]]
+    result = run_at(world, "k2", 60.0)
+    assert [f.matched for f in result.faces] == [False] and counted.ks == [5, 20]
