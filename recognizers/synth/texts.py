@@ -26,7 +26,7 @@ LAYOUTS: tuple[tuple[str, float], ...] = (
 #: (lines, weight) of a current plate on more than one line, as photographed on Ukrainian roads: the
 #: square plate of a car with a short plate recess (``AP ET / 7007``), the motorcycle's three lines
 #: (``BE / 0886 / AA``), and the region's letters over the rest (``AA / 1234 BB``)
-STACKED = (("square", 1.0), ("moto", 1.0), ("prefix_over", 1.0))
+STACKED: tuple[tuple[str, float], ...] = (("square", 1.0), ("moto", 1.0), ("prefix_over", 1.0))
 
 
 def _stacked(text: str, prefix: str, digits: str, suffix: str) -> tuple[list[str], list[list[str]]]:
