@@ -50,13 +50,15 @@ def test_lines_far_apart_along_a_tilted_plate_are_not_joined() -> None:
 
 
 # rendered two-line plates (28-64 px, no clip backgrounds) rolled 22 degrees, read with the lines measured
-# in the plate's own axes and not in the image's (of the 33 two-line plates of seeds 5000-5299 rolled so,
-# 31 are read now, 11 were before; level, 32 either way)
-TILTED_TWO_LINE_SEEDS = (5056, 5057, 5087, 5097, 5100, 5101, 5104, 5140)
+# in the plate's own axes and not in the image's: every square plate and plate with the region's letters
+# over the rest of seeds 5000-5299 (17; a motorcycle's three lines, rolled so, read 7 of 16). Level, all
+# 33 read; rolled, 13 of the 17 two-line plates (before the plate's own axes: 11 of 33)
+TILTED_TWO_LINE_SEEDS = tuple(range(5000, 5300))
 
 
 @pytest.mark.slow
 def test_rolled_two_line_plates_are_read(recognizer: PlateRecognizer, read_count: Callable[..., int]) -> None:
-    samples = [render_plate(seed, height_range=(28, 64), roll_deg=22.0) for seed in TILTED_TWO_LINE_SEEDS]
-    assert all(s.lines >= 2 for s in samples)
-    assert read_count(recognizer, samples, None) >= 7
+    rendered = (render_plate(seed, height_range=(28, 64), roll_deg=22.0) for seed in TILTED_TWO_LINE_SEEDS)
+    samples = [s for s in rendered if s.lines == 2]
+    assert len(samples) == 17
+    assert read_count(recognizer, samples, None) >= 12

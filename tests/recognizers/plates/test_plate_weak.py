@@ -55,7 +55,8 @@ def test_plate_under_the_detection_threshold_is_found(
 # procedural scenes (height 14-48 px) read when the second look starts at 0.3 (the binarisation
 # threshold) and not when it starts at 0.4: a region on the plate, or one holding it, scores between the
 # two at the frame's detection size, and re-detected enlarged it gives the line that reads
-FAINT_SEEDS = (12062, 12109, 12136, 12511, 12612, 12782, 12853, 13218, 13371, 13447)
+# (12136 left out when it came to draw a motorcycle's three lines)
+FAINT_SEEDS = (12062, 12109, 12511, 12612, 12782, 12853, 13218, 13371, 13447)
 
 
 def _overlaps(points: np.ndarray, b: BBox) -> bool:
@@ -76,5 +77,5 @@ def test_region_scoring_under_0_4_gets_the_second_look(
         assert any(score < 0.4 for score in overlapping), (s.text, overlapping)
     found = read_count(recognizer, samples, None)
     old = read_count(recognizer, samples, PlateSettings(det_weak_thresh=0.4, finer_look_scale=0))
-    assert found >= 8, found  # 10 of 10 measured
+    assert found >= 8, found  # 9 of 9 measured
     assert old <= 2, old  # 0 of 10 measured from 0.4

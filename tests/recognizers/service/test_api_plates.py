@@ -95,7 +95,7 @@ def test_finer_look_can_be_left_out_per_request(plates_service) -> None:
     camera's stream) leaves it out."""
     from recognizers.synth.render import render_plate
 
-    plate = render_plate(1122, height_range=(12, 20))  # read by the finer look alone (test_plate_finer_look)
+    plate = render_plate(1163, height_range=(12, 20))  # read by the finer look alone (test_plate_finer_look)
     data = encode(".png", plate.image_bgr)
     assert plate.text in texts(plates_service.client.post("/v1/recognize", content=data))
     once = plates_service.client.post("/v1/recognize", params={"finer_look": "false"}, content=data)
