@@ -1,8 +1,9 @@
 """What a resident's file is, by its magic bytes, and whether it can be read at all.
 
 Photos go through the recognizers' own header and decoder checks (``decode_image``: the same codes
-and limits as frames and enrolled photos); videos must open in OpenCV (FFmpeg inside) and yield a
-first frame, and may not run longer than the limit. Nothing here looks for faces or plates.
+and limits as frames and enrolled photos). A video's length is what its container states, read in
+pure Python (``isobmff``, ``matroska``), and may not exceed the limit; then it must open in OpenCV
+(FFmpeg inside) and yield a first frame. Nothing here looks for faces or plates.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import cv2
 
 from gateway.config import UploadLimits
 from gateway.errors import EmptyUpload, TooLarge, UnreadableMedia, UnsupportedMedia
+from gateway.reports import isobmff, matroska
+from gateway.reports.container import Malformed
 from recognizers.common.image import ImageLimits, decode_image
 from recognizers.common.image_header import image_format
 from recognizers.common.limits import DEFAULT_MAX_PIXELS
@@ -96,7 +99,15 @@ def _unreadable(why: str, why_uk: str) -> UnreadableMedia:
 
 
 def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
-    """Open the video from a temporary file, read its first frame and measure its length."""
+    """The length the container states, then the first frame from a temporary file."""
+    try:
+        stated = (matroska.duration_s if media is WEBM else isobmff.duration_s)(data)
+    except Malformed as e:
+        raise _unreadable(
+            f"its container is malformed: {e.what}", f"його контейнер пошкоджено: {e.what_uk}"
+        ) from None
+    if stated is not None:
+        _check_length(stated, max_s)  # before anything is decoded
     fd, name = tempfile.mkstemp(prefix="varta-report-", suffix=f".{media.ext}")
     cap = None
     try:
@@ -112,18 +123,23 @@ def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
             raise _unreadable("no first frame", "немає першого кадру")
         height, width = int(frame.shape[0]), int(frame.shape[1])
         _check_pixels(width, height)  # the frame itself, should the stream have understated it
-        duration = _duration(cap, max_s)
-        if duration > max_s:
-            raise TooLarge(
-                f"The video is {duration:.1f} s long; the limit is {max_s:g} s.",
-                f"Відео триває {duration:.1f} с; межа — {max_s:g} с.",
-            )
+        # no stated length (a WebM with neither Duration nor blocks read): OpenCV measures it
+        duration = stated if stated is not None else _duration(cap, max_s)
+        _check_length(duration, max_s)
         return MediaInfo(media, width, height, round(duration, 3))
     finally:
         if cap is not None:
             cap.release()
         with contextlib.suppress(OSError):
             os.unlink(name)
+
+
+def _check_length(duration: float, max_s: float) -> None:
+    if duration > max_s:
+        raise TooLarge(
+            f"The video is {duration:.1f} s long; the limit is {max_s:g} s.",
+            f"Відео триває {duration:.1f} с; межа — {max_s:g} с.",
+        )
 
 
 def _check_pixels(width: int, height: int) -> None:
