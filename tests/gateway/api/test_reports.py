@@ -14,7 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from media_helpers import jpeg_frame, mjpeg_movie
+from media_helpers import jpeg_frame, lying_webm, mjpeg_movie
 
 FORM = {"description": "Сміття біля зупинки / rubbish by the bus stop"}
 
@@ -209,6 +209,7 @@ def small(backend: str, harness: Any, tmp_path_factory: pytest.TempPathFactory) 
         "max_report_video_bytes": 65536,
         "max_report_video_s": 0.5,
         "max_reports_per_day": 2,
+        "max_report_decode_bytes": 512 * 1024 * 1024,  # less than a lying 16000x16000 frame needs
         # so that the cap on any request body (the largest of these) is small too
         **dict.fromkeys(
             ("max_frame_bytes", "max_photo_bytes", "max_csv_bytes", "max_zip_bytes", "max_preview_bytes"),
@@ -412,6 +413,20 @@ def test_a_broken_box_structure_is_refused_in_both_languages(gateway: Any) -> No
     assert (r.status_code, r.json()["error"]) == (422, "unreadable_media"), r.text
     assert "container is malformed: the stts box is too short" in r.json()["detail"]
     assert "контейнер пошкоджено" in r.json()["detail_uk"]
+
+
+def test_a_frame_larger_than_its_video_declares_is_refused_by_the_capped_decoder(
+    small: Any, tmp_path: Path
+) -> None:
+    """A 600-byte WebM whose first frame is 16000x16000: its decoder, capped at 512 MiB of address
+    space, cannot hold the frame; the answer says so and nothing is stored."""
+    resident = new_key(small, "resident")
+    r = send(small, resident, lying_webm(tmp_path / "clip.webm"), "clip.webm", "video/webm")
+    assert (r.status_code, r.json()["error"]) == (422, "unreadable_media"), r.text
+    assert "more memory than the decoder may use" in r.json()["detail"]
+    assert "пам'яті" in r.json()["detail_uk"]
+    with small.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 0
 
 
 def test_a_file_sent_as_a_text_field_is_named_in_both_languages(gateway: Any) -> None:

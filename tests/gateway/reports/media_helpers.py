@@ -4,6 +4,7 @@ uniform JPEG frames of any size (a 15000x15000 one is 3.5 MB), with no encoder a
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -11,6 +12,21 @@ import numpy as np
 # A 16x16 block of grey 128 in baseline 4:2:0 JPEG with the standard Huffman tables: four luma blocks
 # (DC difference 0 "00", end of block "1010") and two chroma blocks ("00", "00") are these 32 bits.
 GREY_MCU = bytes.fromhex("28a28a00")
+
+
+def lying_webm(path: Path) -> bytes:
+    """Three 64x64 VP8 frames from OpenCV's writer, the first keyframe's header then saying
+    16000x16000: FFmpeg decodes it at that size while the file is being opened (VP8 has no
+    header-only pass), about 400 MB for a file of some 600 bytes."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"VP80"), 10.0, (64, 64))
+    for i in range(3):
+        writer.write(np.full((64, 64, 3), 100 + i, np.uint8))
+    writer.release()
+    data = bytearray(path.read_bytes())
+    start = data.find(b"\x9d\x01\x2a")  # a VP8 keyframe's start code, then width and height
+    assert start > 0 and struct.unpack("<HH", data[start + 3 : start + 7]) == (64, 64)
+    data[start + 3 : start + 7] = struct.pack("<HH", 16000, 16000)
+    return bytes(data)
 
 
 def box(kind: bytes, *parts: bytes) -> bytes:
