@@ -125,6 +125,22 @@ class UploadLimits(BaseModel):
     max_report_photo_bytes: int = Field(default=15 * 1024 * 1024, ge=1024, description="resident photo")
     max_report_video_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="resident video")
     max_report_video_s: float = Field(default=120.0, gt=0, description="longest resident video (seconds)")
+    # the child that opens a video: OpenCV alone takes about 280 MiB of address space, a 4K frame
+    # and its BGR copy about 40 MiB; a frame larger than the video declares is what this cap stops
+    max_report_decode_bytes: int = Field(
+        default=1536 * 1024 * 1024,
+        ge=384 * 1024 * 1024,
+        description="address space of the child process that opens a resident video (RLIMIT_AS)",
+    )
+    max_report_decode_s: float = Field(
+        default=60.0, gt=0, le=3600, description="time the child process that opens a resident video may take"
+    )
+    max_report_probes: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="resident videos opened at once (each child may take max_report_decode_bytes)",
+    )
     max_reports_per_day: int = Field(default=20, ge=1, description="reports per resident key in 24 h")
 
     @property

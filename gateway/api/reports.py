@@ -64,9 +64,17 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
     404: {"model": ErrorBody, "description": "camera_id is unknown or not visible to residents"},
     413: {"model": ErrorBody, "description": "file, image pixels or video length over the limit"},
     415: {"model": ErrorBody, "description": "not a JPEG/PNG/WebP photo nor an MP4/WebM/MOV video"},
-    422: {"model": ErrorBody, "description": "invalid field, corrupt image or unreadable video"},
+    422: {
+        "model": ErrorBody,
+        "description": "invalid field, corrupt image, or a video whose container is malformed or that "
+        "cannot be decoded within the decoder's memory and time limits",
+    },
     429: {"model": ErrorBody, "description": "daily report limit reached (see Retry-After)"},
-    503: {"model": ErrorBody, "description": "the file could not be stored now (see Retry-After)"},
+    503: {
+        "model": ErrorBody,
+        "description": "the file could not be stored now, or videos cannot be checked (the decoder's "
+        "memory limit is set below what it needs); see Retry-After",
+    },
 }
 FILE_RESPONSE: dict[str, Any] = {
     "description": "the file as the resident sent it, with its content type",

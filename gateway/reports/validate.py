@@ -1,8 +1,10 @@
 """What a resident's file is, by its magic bytes, and whether it can be read at all.
 
 Photos go through the recognizers' own header and decoder checks (``decode_image``: the same codes
-and limits as frames and enrolled photos); videos must open in OpenCV (FFmpeg inside) and yield a
-first frame, and may not run longer than the limit. Nothing here looks for faces or plates.
+and limits as frames and enrolled photos). A video's length is what its container states, read in
+pure Python (``isobmff``, ``matroska``), and may not exceed the limit; then it must open in OpenCV
+(FFmpeg inside) and yield a first frame, in a child process with capped memory (``probe``). Nothing
+here looks for faces or plates.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import os
 import tempfile
 from dataclasses import dataclass
 
-import cv2
-
 from gateway.config import UploadLimits
-from gateway.errors import EmptyUpload, TooLarge, UnreadableMedia, UnsupportedMedia
+from gateway.errors import EmptyUpload, TooLarge, UnsupportedMedia
+from gateway.reports import isobmff, matroska
+from gateway.reports.container import Malformed
+from gateway.reports.probe import probe, unreadable
 from recognizers.common.image import ImageLimits, decode_image
 from recognizers.common.image_header import image_format
 from recognizers.common.limits import DEFAULT_MAX_PIXELS
@@ -88,61 +91,37 @@ def check(data: bytes, limits: UploadLimits) -> MediaInfo:
         return MediaInfo(media, int(image.shape[1]), int(image.shape[0]))
     if len(data) > limits.max_report_video_bytes:
         raise _too_large("video", "Відео", limits.max_report_video_bytes)
-    return probe_video(data, media, limits.max_report_video_s)
+    return probe_video(data, media, limits)
 
 
-def _unreadable(why: str, why_uk: str) -> UnreadableMedia:
-    return UnreadableMedia(f"The video cannot be read: {why}.", f"Відео неможливо прочитати: {why_uk}.")
-
-
-def probe_video(data: bytes, media: MediaType, max_s: float) -> MediaInfo:
-    """Open the video from a temporary file, read its first frame and measure its length."""
+def probe_video(data: bytes, media: MediaType, limits: UploadLimits) -> MediaInfo:
+    """The length the container states, then the first frame, decoded in a child process."""
+    max_s = limits.max_report_video_s
+    try:
+        stated = (matroska.duration_s if media is WEBM else isobmff.duration_s)(data)
+    except Malformed as e:
+        raise unreadable(
+            f"its container is malformed: {e.what}", f"його контейнер пошкоджено: {e.what_uk}"
+        ) from None
+    if stated is not None:
+        _check_length(stated, max_s)  # before anything is decoded
     fd, name = tempfile.mkstemp(prefix="varta-report-", suffix=f".{media.ext}")
-    cap = None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        cap = cv2.VideoCapture(name)
-        if not cap.isOpened():
-            raise _unreadable("the decoder could not open it", "декодер не зміг його відкрити")
-        # the size the stream declares, before a frame of it is decoded into memory
-        _check_pixels(int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-        ok, frame = cap.read()
-        if not ok or frame is None or frame.size == 0:
-            raise _unreadable("no first frame", "немає першого кадру")
-        height, width = int(frame.shape[0]), int(frame.shape[1])
-        _check_pixels(width, height)  # the frame itself, should the stream have understated it
-        duration = _duration(cap, max_s)
-        if duration > max_s:
-            raise TooLarge(
-                f"The video is {duration:.1f} s long; the limit is {max_s:g} s.",
-                f"Відео триває {duration:.1f} с; межа — {max_s:g} с.",
-            )
-        return MediaInfo(media, width, height, round(duration, 3))
+        # no stated length (a WebM with neither Duration nor blocks read): OpenCV measures it
+        probed = probe(name, limits, DEFAULT_MAX_PIXELS, None if stated is not None else max_s)
     finally:
-        if cap is not None:
-            cap.release()
         with contextlib.suppress(OSError):
             os.unlink(name)
+    duration = stated if stated is not None else probed.duration_s or 0.0
+    _check_length(duration, max_s)
+    return MediaInfo(media, probed.width, probed.height, round(duration, 3))
 
 
-def _check_pixels(width: int, height: int) -> None:
-    if width * height > DEFAULT_MAX_PIXELS:
+def _check_length(duration: float, max_s: float) -> None:
+    if duration > max_s:
         raise TooLarge(
-            f"The video frame is {width}x{height}, more pixels than allowed.",
-            f"Кадр відео має розмір {width}x{height}, більше пікселів, ніж дозволено.",
+            f"The video is {duration:.1f} s long; the limit is {max_s:g} s.",
+            f"Відео триває {duration:.1f} с; межа — {max_s:g} с.",
         )
-
-
-def _duration(cap: cv2.VideoCapture, max_s: float) -> float:
-    """Frame count / fps from the container; when it gives none (some WebM), walk the frames."""
-    frames = cap.get(cv2.CAP_PROP_FRAME_COUNT)
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    if frames > 0 and 0 < fps < 1000:
-        return float(frames / fps)
-    last_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
-    while cap.grab():
-        last_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
-        if last_ms / 1000.0 > max_s:
-            break
-    return float(last_ms / 1000.0)

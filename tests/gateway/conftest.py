@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -26,6 +27,8 @@ import uvicorn
 from gateway.bench import GatewayDriver
 from gateway.config import GatewaySettings
 from gateway.main import create_app
+
+sys.path.insert(0, str(Path(__file__).parent / "reports"))  # media_helpers: hand-built videos
 
 PG_ADMIN_URL = os.environ.get("VARTA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

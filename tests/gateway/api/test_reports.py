@@ -14,6 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from media_helpers import jpeg_frame, lying_webm, mjpeg_movie
 
 FORM = {"description": "Сміття біля зупинки / rubbish by the bus stop"}
 
@@ -208,6 +209,7 @@ def small(backend: str, harness: Any, tmp_path_factory: pytest.TempPathFactory) 
         "max_report_video_bytes": 65536,
         "max_report_video_s": 0.5,
         "max_reports_per_day": 2,
+        "max_report_decode_bytes": 512 * 1024 * 1024,  # less than a lying 16000x16000 frame needs
         # so that the cap on any request body (the largest of these) is small too
         **dict.fromkeys(
             ("max_frame_bytes", "max_photo_bytes", "max_csv_bytes", "max_zip_bytes", "max_preview_bytes"),
@@ -382,6 +384,49 @@ def test_a_video_too_large_in_pixels_is_refused_from_its_header(gateway: Any, tm
     r = send(gateway, new_key(gateway, "resident"), bytes(data), "big.mov", "video/quicktime")
     assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
     assert "9000x6000" in r.json()["detail"] and "9000x6000" in r.json()["detail_uk"]
+
+
+def test_a_video_whose_last_frame_is_shown_at_600_s_is_refused(gateway: Any) -> None:
+    """Ten frames a tenth of a second apart, the headers saying one second, the last frame's
+    composition offset showing it at 600 s: frame count / rate reads 1 s, the sample table 600 s."""
+    clip = mjpeg_movie(
+        [jpeg_frame(16, 16)] * 10, width=16, height=16, ctts=[(9, 0), (1, 5990)], brand=b"isom"
+    )
+    resident = new_key(gateway, "resident")
+    r = send(gateway, resident, clip, "clip.mp4", "video/mp4")
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    assert "600.0 s" in r.json()["detail"] and "120 s" in r.json()["detail"]
+    assert "600.0 с" in r.json()["detail_uk"]
+    honest = mjpeg_movie([jpeg_frame(16, 16)] * 10, width=16, height=16, brand=b"isom")
+    taken = send(gateway, resident, honest, "clip.mp4", "video/mp4")
+    assert taken.status_code == 201, taken.text
+    with gateway.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 1
+
+
+def test_a_broken_box_structure_is_refused_in_both_languages(gateway: Any) -> None:
+    """A sample table claiming four billion entries: 422 naming the box, not a 500 or a long loop."""
+    data = bytearray(mjpeg_movie([jpeg_frame(16, 16)] * 10, width=16, height=16, brand=b"isom"))
+    stts = data.index(b"stts") + 8  # after the name, the version and the flags
+    data[stts : stts + 4] = b"\xff\xff\xff\xff"
+    r = send(gateway, new_key(gateway, "resident"), bytes(data), "clip.mp4", "video/mp4")
+    assert (r.status_code, r.json()["error"]) == (422, "unreadable_media"), r.text
+    assert "container is malformed: the stts box is too short" in r.json()["detail"]
+    assert "контейнер пошкоджено" in r.json()["detail_uk"]
+
+
+def test_a_frame_larger_than_its_video_declares_is_refused_by_the_capped_decoder(
+    small: Any, tmp_path: Path
+) -> None:
+    """A 600-byte WebM whose first frame is 16000x16000: its decoder, capped at 512 MiB of address
+    space, cannot hold the frame; the answer says so and nothing is stored."""
+    resident = new_key(small, "resident")
+    r = send(small, resident, lying_webm(tmp_path / "clip.webm"), "clip.webm", "video/webm")
+    assert (r.status_code, r.json()["error"]) == (422, "unreadable_media"), r.text
+    assert "more memory than the decoder may use" in r.json()["detail"]
+    assert "пам'яті" in r.json()["detail_uk"]
+    with small.client(resident) as c:
+        assert c.get("/v1/reports").json()["total"] == 0
 
 
 def test_a_file_sent_as_a_text_field_is_named_in_both_languages(gateway: Any) -> None:
