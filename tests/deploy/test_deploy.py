@@ -49,6 +49,19 @@ def test_compose_config_is_valid_with_secrets() -> None:
     assert "gateway-data:/var/lib/varta" in " ".join(str(v) for v in gw["volumes"]) or gw["volumes"]
 
 
+def test_no_compose_service_runs_as_root_or_keeps_a_capability() -> None:
+    cfg = yaml.safe_load(_compose("config", env=SECRETS).stdout)
+    for name in COMPOSE_SERVICES:
+        service = cfg["services"][name]
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+    assert cfg["services"]["postgres"]["user"] == "999:999"  # the image's postgres user
+    assert cfg["services"]["qdrant"]["image"].endswith("-unprivileged")  # Qdrant's uid-1000 build
+    for name in ("gateway", "plates", "faces"):  # their images switch to their own user (uid 10001)
+        text = (ROOT / {"gateway": "gateway"}.get(name, f"recognizers/{name}") / "Dockerfile").read_text()
+        assert "--uid 10001" in text and "\nUSER varta" in text, name
+
+
 @pytest.mark.parametrize("missing", sorted(SECRETS))
 def test_compose_refuses_to_start_without_each_secret(missing: str) -> None:
     env = {k: v for k, v in SECRETS.items() if k != missing}
