@@ -335,11 +335,24 @@ def by_light(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | 
     return rate_per([light(s) for s in rendered], hits)
 
 
-def varta_reader(recognizer: PlateRecognizer) -> Reader:
+def varta_reader(recognizer: PlateRecognizer, finer_look: bool = True) -> Reader:
     def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
-        return [(p.text, p.bbox) for p in recognizer.recognize(img)]
+        return [(p.text, p.bbox) for p in recognizer.recognize(img, finer_look=finer_look)]
 
     return read
+
+
+def camera_frame_speed(recognizer: PlateRecognizer, frames: list[np.ndarray]) -> dict[str, Any]:
+    """The speed frames read as the gateway reads a camera's frames: without the finer look at a frame
+    where the first finds no plate (``VARTA_PIPELINE__PLATES_FINER_LOOK``, off by default). The
+    headline ``ms_per_frame_*`` figures are the library's, the command line's and the service's
+    default, with it."""
+    read = varta_reader(recognizer, finer_look=False)
+    out: dict[str, Any] = {"finer_look": False}
+    for name, size in (("720p", (1280, 720)), ("1080p", FULL_HD)):
+        speed = time_reader(read, frames, size, SPEED_ROUNDS)
+        out[name] = {k: speed[k] for k in ("median", "p95")}
+    return out
 
 
 def peer_text(text: str) -> str:
@@ -414,6 +427,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     recognizer.load()
     read = varta_reader(recognizer)
     plates = evaluate(read, eu, rendered, frames, SPEED_ROUNDS)
+    plates["ms_per_camera_frame"] = camera_frame_speed(recognizer, frames)
     unseen = iter_dataset(n_rendered, HELDOUT_SEED, backgrounds=backgrounds)
     heldout = rendered_figures(read, unseen)
     plates["ua_rendered_heldout"] = {"seed": HELDOUT_SEED, **heldout}

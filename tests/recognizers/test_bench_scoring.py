@@ -149,3 +149,23 @@ def test_photo_figures_read_each_plate_photographed_alone_at_every_width(
     assert out["n"] == 3
     assert out["exact_read_by_width"] == {**{str(w): 1.0 for w in bench.PHOTO_WIDTHS[:-1]}, "560": 0.6667}
     assert out["exact_read"] == round(11 / 12, 4)
+
+
+def test_camera_frames_are_timed_as_the_gateway_reads_them_without_the_finer_look() -> None:
+    from recognizers.bench.plates import SPEED_ROUNDS, camera_frame_speed
+
+    class Recognizer:
+        def __init__(self) -> None:
+            self.calls: list[tuple[tuple[int, ...], bool]] = []
+
+        def recognize(self, img: np.ndarray, finer_look: bool = True) -> list[Any]:
+            self.calls.append((img.shape, finer_look))
+            return []
+
+    rec = Recognizer()
+    out = camera_frame_speed(rec, [np.zeros((50, 80, 3), np.uint8)] * 2)  # type: ignore[arg-type]
+    assert out["finer_look"] is False and set(out) == {"finer_look", "720p", "1080p"}
+    assert {finer for _, finer in rec.calls} == {False}
+    shapes = [shape for shape, _ in rec.calls]
+    assert shapes.count((720, 1280, 3)) == shapes.count((1080, 1920, 3)) == 1 + 2 * SPEED_ROUNDS  # + warm-up
+    assert out["720p"]["median"] is not None and out["1080p"]["p95"] is not None
