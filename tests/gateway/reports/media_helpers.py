@@ -3,7 +3,9 @@ uniform JPEG frames of any size (a 15000x15000 one is 3.5 MB), with no encoder a
 
 from __future__ import annotations
 
+import random
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -210,3 +212,15 @@ def simple_block(relative: int, track: int = 1) -> bytes:
 def block_group(relative: int, duration: int, track: int = 1) -> bytes:
     block = element(0xA1, bytes([0x80 | track]), struct.pack(">hB", relative, 0), b"frame")
     return element(0xA0, block, element(0x9B, duration.to_bytes(2, "big")))
+
+
+def damaged(whole: bytes, n: int = 3000, seed: int = 1) -> Iterator[bytes]:
+    """``n`` copies of ``whole`` with 1-4 random bytes changed, one in five also cut off somewhere."""
+    rng = random.Random(seed)
+    for _ in range(n):
+        data = bytearray(whole)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.choice((0, 1, 0xFF, rng.randrange(256)))
+        if rng.random() < 0.2:
+            data = data[: rng.randrange(len(data))]
+        yield bytes(data)
