@@ -337,8 +337,11 @@ def top_inside(top: Line, box: Line) -> bool:
 
 
 def _nested(a: Line, b: Line) -> bool:
-    """Boxes that mostly cover each other are alternatives (a box and its half), not two lines."""
-    return _mostly_overlap(a.points, b.points)
+    """Boxes that mostly cover each other are alternatives (a box and its half), not two lines. Measured
+    along and across their text: the image's rectangles around two lines of a rolled plate (a leaning
+    motorcycle's) overlap as much as a box and its half."""
+    axes = text_axes(a, b)
+    return _mostly_overlap(a.points @ axes.T, b.points @ axes.T)
 
 
 def _mostly_overlap(a: np.ndarray, b: np.ndarray) -> bool:
@@ -432,7 +435,9 @@ def _stacked_pairs(lines: list[Line], order: list[int], used: set[int]) -> list[
     under: dict[int, list[int]] = {}
     for i, j in pairs:
         under.setdefault(i, []).append(j)
-    triples = [[i, j, k] for i, j in pairs for k in under.get(j, []) if k != i]
+    triples = [
+        [i, j, k] for i, j in pairs for k in under.get(j, []) if k != i and not _nested(lines[i], lines[k])
+    ]
     return triples + pairs
 
 

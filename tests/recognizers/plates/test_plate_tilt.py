@@ -49,16 +49,17 @@ def test_lines_far_apart_along_a_tilted_plate_are_not_joined() -> None:
     assert not stacked(top, bottom)
 
 
-# rendered two-line plates (28-64 px, no clip backgrounds) rolled 22 degrees, read with the lines measured
-# in the plate's own axes and not in the image's: every square plate and plate with the region's letters
-# over the rest of seeds 5000-5299 (17; a motorcycle's three lines, rolled so, read 7 of 16). Level, all
-# 33 read; rolled, 13 of the 17 two-line plates (before the plate's own axes: 11 of 33)
+# rendered plates of two and three lines (28-64 px, no clip backgrounds) rolled 22 degrees, read with the
+# lines measured in the plate's own axes and not in the image's: of the 33 of seeds 5000-5299 (17 of two
+# lines, 16 a motorcycle's three), 31 are read (17 and 14); level, all 33. Measured in the image's axes
+# (the lines' stacking until three builds ago, whether two lines are one box and its half until this
+# one), 11 of 33 and 20 of 33
 TILTED_TWO_LINE_SEEDS = tuple(range(5000, 5300))
 
 
 @pytest.mark.slow
 def test_rolled_two_line_plates_are_read(recognizer: PlateRecognizer, read_count: Callable[..., int]) -> None:
     rendered = (render_plate(seed, height_range=(28, 64), roll_deg=22.0) for seed in TILTED_TWO_LINE_SEEDS)
-    samples = [s for s in rendered if s.lines == 2]
-    assert len(samples) == 17
-    assert read_count(recognizer, samples, None) >= 12
+    samples = [s for s in rendered if s.lines > 1]
+    assert sorted(s.lines for s in samples) == [2] * 17 + [3] * 16
+    assert read_count(recognizer, samples, None) >= 29

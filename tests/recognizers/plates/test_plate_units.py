@@ -265,6 +265,19 @@ def test_three_stacked_lines_join_into_a_motorcycle_plate() -> None:
     assert [(r.parsed.text, r.parsed.format.value, r.lines) for r in out] == [("BE0886AA", "current", 3)]
 
 
+def test_a_rolled_motorcycle_plates_lines_are_no_alternatives_of_each_other() -> None:
+    # a motorcycle's plate rolled 22 degrees (rendered, the boxes its lines were re-detected in): the
+    # image's rectangles around two of its lines overlap as much as a box and its half would
+    def quad(*xy: int) -> np.ndarray:
+        return np.array(xy, np.float32).reshape(4, 2)
+
+    top = Line(quad(658, 192, 695, 206, 686, 229, 649, 214), text_read("BA"))
+    middle = Line(quad(638, 202, 693, 221, 684, 246, 630, 227), text_read("9928"))
+    bottom = Line(quad(642, 223, 675, 234, 667, 258, 634, 247), text_read("OI"))
+    assert stacked(top, middle) and stacked(middle, bottom)
+    assert [(r.parsed.text, r.lines) for r in assemble([bottom, middle, top])] == [("BA9928OI", 3)]
+
+
 def test_top_line_inside_a_merged_square_box_joins_its_bottom_line_read() -> None:
     # the detector merged both lines into one squarish box, whose read holds only the bottom line
     box = Line(rect(850, 600, 913, 642), text_read("4789OE"))
