@@ -51,9 +51,8 @@ def test_lines_far_apart_along_a_tilted_plate_are_not_joined() -> None:
 
 # rendered plates of two and three lines (28-64 px, no clip backgrounds) rolled 22 degrees, read with the
 # lines measured in the plate's own axes and not in the image's: of the 33 of seeds 5000-5299 (17 of two
-# lines, 16 a motorcycle's three), 31 are read (17 and 14); level, all 33. Measured in the image's axes
-# (the lines' stacking until three builds ago, whether two lines are one box and its half until this
-# one), 11 of 33 and 20 of 33
+# lines, 16 a motorcycle's three), 31 are read (17 and 14); level, all 33. While whether two lines are
+# one box and its half was still judged in the image's axes: 20 of 33
 TILTED_TWO_LINE_SEEDS = tuple(range(5000, 5300))
 
 
