@@ -450,8 +450,8 @@ def stacked_texts(parts: list[TextRead]) -> list[TextRead]:
         ordered = join(ordered, part, " / ")
     texts = [ordered]
     if len(parts) == 2 and len(parts[0].text) >= 3:
-        top, bottom = parts
-        head, tail = _split(top, 2)
+        top, bottom = parts  # the series is the top line's last two characters; before them, the flag
+        head, tail = _split(top, len(top.text) - 2)  # strip may have been read as a letter (``HHIAB``)
         texts.append(join(join(head, bottom, " / "), tail, " "))
     return texts
 

@@ -251,9 +251,13 @@ def test_a_square_plates_letters_over_its_digits_read_in_the_current_order() -> 
     assert [(r.parsed.text, r.parsed.format.value, r.lines) for r in assemble([bottom, top])] == [
         ("AP7007ET", "current", 2)
     ]
+    # the flag strip read as a weak letter before the region's letters (a rendered square plate's line)
+    top = Line(rect(100, 100, 170, 130), text_read("HHIAB", [0.43, 0.97, 0.98, 0.91, 0.97]))
+    bottom = Line(rect(105, 128, 165, 158), text_read("5325"))
+    assert [r.parsed.text for r in assemble([bottom, top])] == ["HI5325AB"]
     # the square order is taken only where it spells a Ukrainian plate (Q and W are no plate letters)
     top = Line(rect(100, 100, 170, 130), text_read("QW7W"))
-    assert "QW70077W" not in [r.parsed.text for r in assemble([bottom, top])]
+    assert [r.parsed.text for r in assemble([bottom, top])] == ["QW7W5325"]
 
 
 def test_three_stacked_lines_join_into_a_motorcycle_plate() -> None:
