@@ -452,7 +452,8 @@ def stacked_texts(parts: list[TextRead]) -> list[TextRead]:
     if len(parts) == 2 and len(parts[0].text) >= 3:
         top, bottom = parts  # the series is the top line's last two characters; before them, the flag
         head, tail = _split(top, len(top.text) - 2)  # strip may have been read as a letter (``HHIAB``)
-        texts.append(join(join(head, bottom, " / "), tail, " "))
+        spliced = join(join(head, bottom, " / "), tail, " ")
+        texts.append(replace(spliced, raw=ordered.raw))  # what was read stays as it was laid out
     return texts
 
 

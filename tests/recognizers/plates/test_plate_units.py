@@ -248,8 +248,8 @@ def test_a_square_plates_letters_over_its_digits_read_in_the_current_order() -> 
     # a car's square plate: the region's letters and the series on top, the number under them
     top = Line(rect(100, 100, 170, 130), text_read("APET"))
     bottom = Line(rect(105, 128, 165, 158), text_read("7007"))
-    assert [(r.parsed.text, r.parsed.format.value, r.lines) for r in assemble([bottom, top])] == [
-        ("AP7007ET", "current", 2)
+    assert [(r.parsed.text, r.parsed.format.value, r.lines, r.raw) for r in assemble([bottom, top])] == [
+        ("AP7007ET", "current", 2, "APET / 7007")
     ]
     # the flag strip read as a weak letter before the region's letters (a rendered square plate's line)
     top = Line(rect(100, 100, 170, 130), text_read("HHIAB", [0.43, 0.97, 0.98, 0.91, 0.97]))
