@@ -451,17 +451,11 @@ def stacked_texts(parts: list[TextRead]) -> list[TextRead]:
     texts = [ordered]
     if len(parts) == 2 and len(parts[0].text) >= 3:
         top, bottom = parts  # the series is the top line's last two characters; before them, the flag
-        head, tail = _split(top, len(top.text) - 2)  # strip may have been read as a letter (``HHIAB``)
+        cut = len(top.text) - 2  # strip may have been read as a letter (``HHIAB``)
+        head, tail = _only(top, list(range(cut))), _only(top, list(range(cut, len(top.text))))
         spliced = join(join(head, bottom, " / "), tail, " ")
         texts.append(replace(spliced, raw=ordered.raw))  # what was read stays as it was laid out
     return texts
-
-
-def _split(read: TextRead, k: int) -> tuple[TextRead, TextRead]:
-    """A read cut after its ``k``-th character (each part's ``raw`` is its own text)."""
-    n = len(read.text)
-    head, tail = _only(read, list(range(min(k, n)))), _only(read, list(range(min(k, n), n)))
-    return replace(head, raw=head.text), replace(tail, raw=tail.text)
 
 
 def _only(read: TextRead, keep: list[int]) -> TextRead:
