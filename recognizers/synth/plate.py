@@ -104,15 +104,12 @@ def _line(
     box: tuple[float, float, float, float],
     style: Style,
     font: ImageFont.FreeTypeFont | None = None,
-    dry: bool = False,
 ) -> ImageFont.FreeTypeFont:
-    """One line of character groups, centred in box (x, y, w, h), baseline at y + h (only the type size
-    it would take when ``dry``)."""
+    """One line of character groups, centred in box (x, y, w, h), baseline at y + h."""
     x, y, w, h = box
     text = " ".join(groups)
     font = font or _fit_text(draw, text, w, h, style.font)
-    if not dry:
-        draw.text((x + w / 2, y + h), text, font=font, fill=style.ink, anchor="ms")
+    draw.text((x + w / 2, y + h), text, font=font, fill=style.ink, anchor="ms")
     return font
 
 
@@ -164,7 +161,9 @@ def draw_plate(groups: list[str], style: Style, *below: list[str]) -> np.ndarray
         boxes = [(m + strip_w + 6, m + row * 0.14, w - 2 * m - strip_w - 12, row * 0.72)]
         boxes += [(m + 6, m + row * (k + 0.1), w - 2 * m - 12, row * 0.72) for k in range(1, n)]
         rows = list(zip([groups, *below], boxes, strict=True))
-        font = min((_line(draw, g, b, style, dry=True) for g, b in rows), key=lambda f: f.size)
+        font = min(
+            (_fit_text(draw, " ".join(g), b[2], b[3], style.font) for g, b in rows), key=lambda f: f.size
+        )
         for g, b in rows:
             _line(draw, g, b, style, font)
     else:
