@@ -116,14 +116,23 @@ def duration_s(data: bytes) -> float | None:
     return max(reading.seconds, default=None)
 
 
-def _movie(r: _Reading, moov: Box) -> None:
-    boxes = list(r.children(moov.start, moov.end))
-    header = next((b for b in boxes if b.kind == b"mvhd"), None)
+def _stated(r: _Reading, boxes: list[Box], kind: bytes, missing: str, missing_uk: str) -> int:
+    """The timescale of the movie's or a track's media header ``kind`` (``mvhd``, ``mdhd``: one layout)
+    among ``boxes``; the duration it states is added. No such header is ``Malformed(missing)``."""
+    header = next((b for b in boxes if b.kind == kind), None)
     if header is None:
-        raise Malformed("the movie has no header (mvhd)", "у фільмі немає заголовка (mvhd)")
+        raise Malformed(missing, missing_uk)
     _, _, (_, _, timescale, duration) = r.full(header, "IIII", "QQIQ")
     _check_timescale(header, timescale)
     r.add(duration, timescale)
+    return int(timescale)
+
+
+def _movie(r: _Reading, moov: Box) -> None:
+    boxes = list(r.children(moov.start, moov.end))
+    timescale = _stated(
+        r, boxes, b"mvhd", "the movie has no header (mvhd)", "у фільмі немає заголовка (mvhd)"
+    )
     defaults: dict[int, int] = {}
     for box in boxes:
         if box.kind == b"trak":
@@ -167,13 +176,8 @@ def _edits(r: _Reading, elst: Box) -> float:
 
 def _media(r: _Reading, mdia: Box, track: _Track) -> None:
     boxes = list(r.children(mdia.start, mdia.end))
-    header = next((b for b in boxes if b.kind == b"mdhd"), None)
-    if header is None:
-        raise Malformed("a track has no media header (mdhd)", "у доріжки немає заголовка медіа (mdhd)")
-    _, _, (_, _, timescale, duration) = r.full(header, "IIII", "QQIQ")
-    _check_timescale(header, timescale)
-    track.timescale = timescale
-    r.add(duration, timescale)
+    missing, missing_uk = "a track has no media header (mdhd)", "у доріжки немає заголовка медіа (mdhd)"
+    timescale = track.timescale = _stated(r, boxes, b"mdhd", missing, missing_uk)
     for minf in (b for b in boxes if b.kind == b"minf"):
         for stbl in (b for b in r.children(minf.start, minf.end) if b.kind == b"stbl"):
             _samples(r, stbl, timescale)
