@@ -110,12 +110,14 @@ def probe_video(data: bytes, media: MediaType, limits: UploadLimits) -> MediaInf
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         # no stated length (a WebM with neither Duration nor blocks read): OpenCV measures it
-        probed = probe(name, limits, DEFAULT_MAX_PIXELS, None if stated is not None else max_s)
+        probed = probe(name, limits, DEFAULT_MAX_PIXELS, max_s if stated is None else None)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(name)
-    duration = stated if stated is not None else probed.duration_s or 0.0
-    _check_length(duration, max_s)
+    duration = stated
+    if duration is None:  # measured by OpenCV in the child
+        duration = probed.duration_s or 0.0
+        _check_length(duration, max_s)
     return MediaInfo(media, probed.width, probed.height, round(duration, 3))
 
 
