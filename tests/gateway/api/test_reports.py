@@ -14,7 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from media_helpers import jpeg_frame, lying_webm, mjpeg_movie
+from media_helpers import jpeg_frame, lying_webm, mjpeg_movie, opencv_clip
 
 FORM = {"description": "Сміття біля зупинки / rubbish by the bus stop"}
 
@@ -29,16 +29,6 @@ def jpeg(size: int = 64, noise: bool = False) -> bytes:
     ok, buf = cv2.imencode(".jpg", img)
     assert ok
     return buf.tobytes()
-
-
-def mp4(path: Path, frames: int = 10, fps: float = 10.0, fourcc: str = "mp4v") -> bytes:
-    """A short clip; the container follows the file name (.mp4, .webm, .mov, .avi)."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*fourcc), fps, (64, 64))
-    assert writer.isOpened()
-    for i in range(frames):
-        writer.write(np.full((64, 64, 3), i * 20, np.uint8))
-    writer.release()
-    return path.read_bytes()
 
 
 def new_key(gw: Any, role: str, org: str | None = None) -> str:
@@ -88,7 +78,7 @@ def test_photo_and_video_reach_only_their_recipients(gateway: Any, tmp_path: Pat
         f"{now:%Y}/{now:%m}"
     )
 
-    clip = mp4(tmp_path / "clip.mp4")
+    clip = opencv_clip(tmp_path / "clip.mp4")
     v = send(gateway, resident, clip, "clip.mp4", "video/mp4", addressed_to="police")
     assert v.status_code == 201, v.text
     vid = v.json()
@@ -149,7 +139,7 @@ def test_status_change_by_the_recipient(gateway: Any) -> None:
 
 def test_bad_inputs_are_refused_in_both_languages(gateway: Any, tmp_path: Path) -> None:
     resident = new_key(gateway, "resident")
-    clip = mp4(tmp_path / "clip.mp4")
+    clip = opencv_clip(tmp_path / "clip.mp4")
     future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     cases = [
         (send(gateway, resident, b""), 400, "empty_upload"),
@@ -230,7 +220,7 @@ def test_size_length_and_daily_limits(small: Any, tmp_path: Path) -> None:
     assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and "2048" in r.json()["detail"]
     r = send(small, resident, b"\xff\xd8\xff" + b"\0" * 70_000)  # larger than even the read cap
     assert r.status_code == 413 and r.json()["detail_uk"]
-    r = send(small, resident, mp4(tmp_path / "one-second.mp4"), "v.mp4", "video/mp4")
+    r = send(small, resident, opencv_clip(tmp_path / "one-second.mp4"), "v.mp4", "video/mp4")
     assert (r.status_code, r.json()["error"]) == (413, "payload_too_large") and "1.0 s" in r.json()["detail"]
     assert len(list(small.settings.reports_root.rglob("*.*"))) == 0
 
@@ -260,14 +250,14 @@ def test_webm_and_quicktime_videos_are_taken(
     gateway: Any, tmp_path: Path, name: str, fourcc: str, ctype: str
 ) -> None:
     resident = new_key(gateway, "resident")
-    clip = mp4(tmp_path / name, fourcc=fourcc)
+    clip = opencv_clip(tmp_path / name, fourcc=fourcc)
     r = send(gateway, resident, clip, name, "application/octet-stream")  # the bytes decide, not the header
     assert r.status_code == 201, r.text
     assert (r.json()["kind"], r.json()["content_type"]) == ("video", ctype)
 
 
 def test_a_video_container_we_do_not_take_is_refused(gateway: Any, tmp_path: Path) -> None:
-    clip = mp4(tmp_path / "clip.avi", fourcc="MJPG")
+    clip = opencv_clip(tmp_path / "clip.avi", fourcc="MJPG")
     r = send(gateway, new_key(gateway, "resident"), clip, "clip.mp4", "video/mp4")  # named .mp4, is AVI
     assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type" and r.json()["detail_uk"]
 
@@ -302,7 +292,7 @@ def test_a_key_over_its_daily_cap_gets_no_file_decoded(small: Any, tmp_path: Pat
     """The cap is checked before the photo or video is opened: 429, not the file's own verdict."""
     resident = new_key(small, "resident")
     assert [send(small, resident, jpeg(16)).status_code for _ in range(2)] == [201, 201]
-    clip = mp4(tmp_path / "clip.mp4")
+    clip = opencv_clip(tmp_path / "clip.mp4")
     r = send(small, resident, clip[: len(clip) // 2], "c.mp4", "video/mp4")  # would be unreadable_media
     assert (r.status_code, r.json()["error"]) == (429, "too_many_requests") and r.json()["detail_uk"]
 

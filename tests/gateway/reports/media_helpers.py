@@ -5,26 +5,44 @@ from __future__ import annotations
 
 import random
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
+
+from gateway.reports.container import Malformed
 
 # A 16x16 block of grey 128 in baseline 4:2:0 JPEG with the standard Huffman tables: four luma blocks
 # (DC difference 0 "00", end of block "1010") and two chroma blocks ("00", "00") are these 32 bits.
 GREY_MCU = bytes.fromhex("28a28a00")
 
 
+def opencv_clip(path: Path, frames: int = 10, fps: float = 10.0, fourcc: str = "mp4v") -> bytes:
+    """A short 64x64 clip from OpenCV's writer; the container follows the file name (.mp4, .webm,
+    .mov, .avi)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*fourcc), fps, (64, 64))
+    assert writer.isOpened()
+    for i in range(frames):
+        writer.write(np.full((64, 64, 3), i * 20 % 256, np.uint8))
+    writer.release()
+    return path.read_bytes()
+
+
+def malformed(parse: Callable[[bytes], object], data: bytes) -> str:
+    """What a container parser says is broken in ``data`` (in English; the Ukrainian must be there)."""
+    with pytest.raises(Malformed) as e:
+        parse(data)
+    assert e.value.what_uk
+    return e.value.what
+
+
 def lying_webm(path: Path) -> bytes:
     """Three 64x64 VP8 frames from OpenCV's writer, the first keyframe's header then saying
     16000x16000: FFmpeg decodes it at that size while the file is being opened (VP8 has no
     header-only pass), about 400 MB for a file of some 600 bytes."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"VP80"), 10.0, (64, 64))
-    for i in range(3):
-        writer.write(np.full((64, 64, 3), 100 + i, np.uint8))
-    writer.release()
-    data = bytearray(path.read_bytes())
+    data = bytearray(opencv_clip(path, frames=3, fourcc="VP80"))
     start = data.find(b"\x9d\x01\x2a")  # a VP8 keyframe's start code, then width and height
     assert start > 0 and struct.unpack("<HH", data[start + 3 : start + 7]) == (64, 64)
     data[start + 3 : start + 7] = struct.pack("<HH", 16000, 16000)

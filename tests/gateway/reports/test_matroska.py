@@ -7,10 +7,18 @@ import math
 import struct
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from media_helpers import block_group, cluster, damaged, element, info, simple_block, webm
+from media_helpers import (
+    block_group,
+    cluster,
+    damaged,
+    element,
+    info,
+    malformed,
+    opencv_clip,
+    simple_block,
+    webm,
+)
 
 from gateway.reports import container, matroska
 from gateway.reports.container import Malformed
@@ -47,19 +55,12 @@ def test_no_segment_states_no_length() -> None:
 
 
 def test_what_opencv_writes_reads_as_its_length(tmp_path: Path) -> None:
-    path = tmp_path / "clip.webm"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"VP80"), 10.0, (64, 64))
-    for i in range(25):
-        writer.write(np.full((64, 64, 3), i * 10, np.uint8))
-    writer.release()
-    assert matroska.duration_s(path.read_bytes()) == pytest.approx(2.5, abs=0.11)
+    clip = opencv_clip(tmp_path / "clip.webm", frames=25, fourcc="VP80")
+    assert matroska.duration_s(clip) == pytest.approx(2.5, abs=0.11)
 
 
 def refused(data: bytes) -> str:
-    with pytest.raises(Malformed) as e:
-        matroska.duration_s(data)
-    assert e.value.what_uk
-    return e.value.what
+    return malformed(matroska.duration_s, data)
 
 
 def duration_bytes(value: bytes) -> bytes:
