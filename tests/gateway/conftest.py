@@ -26,6 +26,7 @@ import uvicorn
 
 from gateway.bench import GatewayDriver
 from gateway.config import GatewaySettings
+from gateway.db.models import PersonPhoto
 from gateway.main import create_app
 
 sys.path.insert(0, str(Path(__file__).parent / "reports"))  # media_helpers: hand-built videos
@@ -138,12 +139,30 @@ def make_settings(data_dir: Path, db_url: str, **extra: Any) -> GatewaySettings:
     return GatewaySettings(**(values | extra))
 
 
+def photo_row(entry_id: int, watchlist_id: int, path: str, embedding: list[float] | None) -> PersonPhoto:
+    """An enrolled photo's row with a new point id (the file and its measures are stand-ins)."""
+    return PersonPhoto(
+        entry_id=entry_id,
+        watchlist_id=watchlist_id,
+        path=path,
+        sha256="0" * 64,
+        width=100,
+        height=100,
+        quality=0.9,
+        face_size_px=80,
+        point_id=str(uuid.uuid4()),
+        embedding=embedding,
+    )
+
+
 class Harness:
-    """For tests that need their own gateway (restarts): the same pieces the session fixture uses."""
+    """For tests that need their own gateway (restarts): the same pieces the session fixture uses, and
+    the rows of tests that write the database themselves."""
 
     database = staticmethod(database)
     make_settings = staticmethod(make_settings)
     start_gateway = staticmethod(start_gateway)
+    photo_row = staticmethod(photo_row)
 
 
 @pytest.fixture(scope="session")

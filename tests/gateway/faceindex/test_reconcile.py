@@ -69,22 +69,9 @@ def enrolled(request: pytest.FixtureRequest, tmp_path: Path, harness: Any) -> It
             s.flush()
             vectors = {}
             for i, v in enumerate(x):
-                point_id = str(uuid.uuid4())
-                s.add(
-                    PersonPhoto(
-                        entry_id=entry.id,
-                        watchlist_id=wl.id,
-                        path=f"p{i}.jpg",
-                        sha256="0" * 64,
-                        width=100,
-                        height=100,
-                        quality=0.9,
-                        face_size_px=80,
-                        point_id=point_id,
-                        embedding=[float(f) for f in v],
-                    )
-                )
-                vectors[point_id] = v
+                photo = harness.photo_row(entry.id, wl.id, f"p{i}.jpg", [float(f) for f in v])
+                s.add(photo)
+                vectors[photo.point_id] = v
             ids = (wl.id, entry.id)
         try:
             yield Enrolled(ctx, *ids, vectors)

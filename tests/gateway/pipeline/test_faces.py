@@ -39,7 +39,7 @@ def face(vector: np.ndarray | None, x: int = 50) -> FaceDetection:
 
 
 @pytest.fixture
-def people(world: Any) -> Iterator[dict[str, Any]]:
+def people(world: Any, harness: Any) -> Iterator[dict[str, Any]]:
     rng = np.random.default_rng(7)
     index = make_face_index(world.settings, DIM, warm_up=False)
     world.ctx.face_index = index
@@ -54,18 +54,7 @@ def people(world: Any) -> Iterator[dict[str, Any]]:
             entry = PersonEntry(watchlist_id=wl.id, label=label)
             s.add(entry)
             s.flush()
-            photo = PersonPhoto(
-                entry_id=entry.id,
-                watchlist_id=wl.id,
-                path=f"{label}.jpg",
-                sha256="0" * 64,
-                width=100,
-                height=100,
-                quality=0.9,
-                face_size_px=80,
-                point_id=str(uuid.uuid4()),
-                embedding=None,
-            )
+            photo = harness.photo_row(entry.id, wl.id, f"{label}.jpg", None)
             s.add(photo)
             s.flush()
             points.append(FacePoint(photo.point_id, vec, str(wl.id), str(entry.id), str(photo.id)))
