@@ -51,6 +51,7 @@ SEED = 20241124  # the development set: the pipeline's choices were measured and
 #: (on the development set the figure is 2-5 points higher: the cost of tuning on it)
 HELDOUT_SEED = 5318008
 FULL_HD = (1920, 1080)  # a 2 MP entry camera's frame (the rendered sets are otherwise 1280x720)
+SPEED_SIZES = (("720p", (1280, 720)), ("1080p", FULL_HD))  # the frame sizes of the speed targets
 N_SPEED_FRAMES = 20
 #: plates drawn level and then rolled (a leaning motorcycle, a crooked mount, a rolled camera), at a
 #: legible scale so that the roll is what is measured; seeds of their own
@@ -204,13 +205,17 @@ def evaluate(
         "eu_exact_read_count": sum(e for e, _ in eu_scores),
         **rendered_figures(read, rendered),
     }
-    speed_720 = time_reader(read, frames, (1280, 720), rounds)
-    speed_1080 = time_reader(read, frames, FULL_HD, rounds)
-    out["ms_per_frame_720p"] = {k: speed_720[k] for k in ("median", "p95")}
-    out["ms_per_frame_1080p"] = {k: speed_1080[k] for k in ("median", "p95")}
-    out["cpu_ms_per_frame"] = {"720p": speed_720["cpu_ms"], "1080p": speed_1080["cpu_ms"]}
-    out["speed_frames_n"] = speed_720["n"]
+    speeds = frame_speeds(read, frames, rounds)
+    for name, speed in speeds.items():
+        out[f"ms_per_frame_{name}"] = {k: speed[k] for k in ("median", "p95")}
+    out["cpu_ms_per_frame"] = {name: speed["cpu_ms"] for name, speed in speeds.items()}
+    out["speed_frames_n"] = speeds["720p"]["n"]
     return out
+
+
+def frame_speeds(read: Reader, frames: list[np.ndarray], rounds: int) -> dict[str, dict[str, Any]]:
+    """``time_reader`` at each frame size of the speed targets, by name (``720p``, ``1080p``)."""
+    return {name: time_reader(read, frames, size, rounds) for name, size in SPEED_SIZES}
 
 
 def rendered_figures(read: Reader, plates: Iterable[SynthPlate]) -> dict[str, Any]:
@@ -347,12 +352,8 @@ def camera_frame_speed(recognizer: PlateRecognizer, frames: list[np.ndarray]) ->
     where the first finds no plate (``VARTA_PIPELINE__PLATES_FINER_LOOK``, off by default). The
     headline ``ms_per_frame_*`` figures are the library's, the command line's and the service's
     default, with it."""
-    read = varta_reader(recognizer, finer_look=False)
-    out: dict[str, Any] = {"finer_look": False}
-    for name, size in (("720p", (1280, 720)), ("1080p", FULL_HD)):
-        speed = time_reader(read, frames, size, SPEED_ROUNDS)
-        out[name] = {k: speed[k] for k in ("median", "p95")}
-    return out
+    speeds = frame_speeds(varta_reader(recognizer, finer_look=False), frames, SPEED_ROUNDS)
+    return {"finer_look": False} | {name: {k: s[k] for k in ("median", "p95")} for name, s in speeds.items()}
 
 
 def peer_text(text: str) -> str:
