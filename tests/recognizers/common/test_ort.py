@@ -68,3 +68,18 @@ def test_a_file_that_is_not_a_model_still_fails_to_load(tmp_path: Path) -> None:
     path.write_bytes(b"\x00not an onnx model")
     with pytest.raises(Exception):  # noqa: B017 - onnx or onnxruntime, both name the problem
         create_session(path, threads=1)
+
+
+@pytest.mark.parametrize(("env", "spins"), [(None, "1"), ("0", "0"), ("off", "0"), ("1", "1")])
+def test_threads_spin_within_a_run_and_stop_when_it_ends(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, spins: str
+) -> None:
+    if env is None:
+        monkeypatch.delenv("VARTA_ORT_SPIN_WITHIN_RUNS", raising=False)
+    else:
+        monkeypatch.setenv("VARTA_ORT_SPIN_WITHIN_RUNS", env)
+    weights = np.eye(3, dtype=np.float32)
+    opts = create_session(_matmul_model(weights).SerializeToString(), threads=2).get_session_options()
+    assert opts.get_session_config_entry("session.intra_op.allow_spinning") == spins
+    # never left spinning after a run: the next model (the recognizer after the detector) gets the cores
+    assert opts.get_session_config_entry("session.force_spinning_stop") == "1"
