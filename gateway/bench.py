@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import numpy as np
 
-from recognizers.common.procfs import peak_rss_mb
+from recognizers.common.procfs import cpu_identity, peak_rss_mb
 
 
 def shared_data() -> Path:
@@ -506,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         # the machine may be shared: say how busy it was, beside the figures
         gw["machine"] = {
             "cpus": os.cpu_count(),
+            "cpu_identity": cpu_identity(),
             "load_1m_before": load_before,
             "load_1m_after": os.getloadavg()[0],
         }

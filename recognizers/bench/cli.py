@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from recognizers.common.procfs import proc_field
+from recognizers.common.procfs import cpu_identity, proc_field
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def bench_rss_mb() -> dict[str, float]:
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {
         "cpu": proc_field("/proc/cpuinfo", "model name") or platform.processor() or None,
+        "cpu_identity": cpu_identity(),
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)),
         "ram_gb": None,

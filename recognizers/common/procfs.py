@@ -17,6 +17,26 @@ def proc_field(path: str, name: str) -> str | None:
     return None
 
 
+#: the vector instructions that decide how fast the models run on a CPU (onnxruntime's kernels use the
+#: widest the CPU has; VNNI speeds int8, BF16 and AMX bfloat16 and int8 matrices)
+SIMD_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_bf16", "amx_int8")
+
+
+def cpu_identity(cpuinfo: str = "/proc/cpuinfo") -> dict[str, object]:
+    """The first CPU's vendor, family, model and clock as /proc/cpuinfo gives them, and which of
+    ``SIMD_FLAGS`` it has: two hosts both named "AMD EPYC" may differ threefold in speed, and the
+    benchmarks' figures are read beside these."""
+    family, model, mhz = (proc_field(cpuinfo, k) for k in ("cpu family", "model", "cpu MHz"))
+    flags = set((proc_field(cpuinfo, "flags") or "").split())
+    return {
+        "vendor": proc_field(cpuinfo, "vendor_id"),
+        "family": int(family) if family and family.isdigit() else None,
+        "model": int(model) if model and model.isdigit() else None,
+        "mhz": round(float(mhz)) if mhz and mhz.replace(".", "", 1).isdigit() else None,
+        "simd": [f for f in SIMD_FLAGS if f in flags],
+    }
+
+
 def peak_rss_mb(pid: int | str = "self") -> float | None:
     """Peak RSS in MB of a process since its program was loaded (``VmHWM``), or None if unknown.
 

@@ -262,6 +262,7 @@ def test_bench_aggregation_last_line(
     )
     assert result["peers"] == {"tesseract": {"x": 1}}
     assert result["machine"]["cores"] >= 1 and result["machine"]["python"]
+    assert set(result["machine"]["cpu_identity"]) == {"vendor", "family", "model", "mhz", "simd"}
     # the headline memory figure is a fresh process running both real recognizers, not this one
     rss = result["peak_rss_mb_detail"]
     assert result["peak_rss_mb"] == rss["recognizers_process"]
