@@ -7,14 +7,23 @@ from pathlib import Path
 
 def proc_field(path: str, name: str) -> str | None:
     """The value of the first ``name: value`` line of a /proc file, or None (no such line or file)."""
+    return proc_fields(path, (name,))[name]
+
+
+def proc_fields(path: str, names: tuple[str, ...]) -> dict[str, str | None]:
+    """The value of the first ``name: value`` line of each of ``names``, the file read once; None for a
+    name with no such line (all None when the file cannot be read)."""
+    found: dict[str, str | None] = dict.fromkeys(names)
     try:
-        for line in Path(path).read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == name:
-                return value.strip()
+        text = Path(path).read_text()
     except OSError:
-        return None
-    return None
+        return found
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key in found and found[key] is None:
+            found[key] = value.strip()
+    return found
 
 
 #: the vector instructions that decide how fast the models run on a CPU (onnxruntime's kernels use the
@@ -26,10 +35,11 @@ def cpu_identity(cpuinfo: str = "/proc/cpuinfo") -> dict[str, object]:
     """The first CPU's vendor, family, model and clock as /proc/cpuinfo gives them, and which of
     ``SIMD_FLAGS`` it has: two hosts both named "AMD EPYC" may differ threefold in speed, and the
     benchmarks' figures are read beside these."""
-    family, model, mhz = (proc_field(cpuinfo, k) for k in ("cpu family", "model", "cpu MHz"))
-    flags = set((proc_field(cpuinfo, "flags") or "").split())
+    fields = proc_fields(cpuinfo, ("vendor_id", "cpu family", "model", "cpu MHz", "flags"))
+    family, model, mhz = fields["cpu family"], fields["model"], fields["cpu MHz"]
+    flags = set((fields["flags"] or "").split())
     return {
-        "vendor": proc_field(cpuinfo, "vendor_id"),
+        "vendor": fields["vendor_id"],
         "family": int(family) if family and family.isdigit() else None,
         "model": int(model) if model and model.isdigit() else None,
         "mhz": round(float(mhz)) if mhz and mhz.replace(".", "", 1).isdigit() else None,
