@@ -10,9 +10,15 @@ A read joins an open pass of the same camera when it comes within ``window_s`` o
 read and either its text is within ``max_distance`` (confusion-aware) of the pass's combined text or
 of any read in it, or its box continues the pass's box trajectory (overlapping or near the last
 box) while the read or the pass is unsure (``SURE_READ``): two sure reads of different plates are two
-vehicles, however close their boxes. The combined reading is a per-character vote weighted by
-per-character confidence, among the reads of the dominant length (reads of another length, e.g. a
-dropped character, still count as reads of the pass but do not vote).
+vehicles, however close their boxes. Two sure readings of one length that differ only where each is
+sure of its character (``SURE_CHAR``), and only in characters no plate font makes alike (not O/0, B/8,
+K/X, ...: ``shared.plate_grammar.distance``), are two vehicles too, however close their texts
+(``AA1234BB`` then ``AA1235BB``, a fleet's consecutive numbers at a gate): joined, the second car's
+sighting would be stored under the first car's plate and no search for its own plate would find it. A
+personalised plate's O read as 0 on one frame, however sure, is the same plate. The combined
+reading is a per-character vote weighted by per-character confidence, among the reads of the dominant
+length (reads of another length, e.g. a dropped character, still count as reads of the pass but do not
+vote).
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shared.plate_grammar import plate_distance
+from shared.plate_grammar import CONFUSABLE, plate_distance
 from shared.schemas import BBox, PlateRead
 
 MAX_OPEN_PER_CAMERA = 64
 #: a read at least this confident, beside a pass as confident, is no misreading of the pass's plate
 SURE_READ = 0.9
+#: a character read at least this sure, where a sure pass holds another character as surely, is a
+#: character of another plate, not a misreading of the pass's
+SURE_CHAR = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ class _Pass:
     frames: set[datetime] = field(default_factory=set)
     combined_text: str = ""
     combined_confidence: float = 0.0
+    combined_weights: list[float] = field(default_factory=list)
 
     def update(self, camera_id: str, *, is_new: bool, changed: bool, closed: bool = False) -> PassUpdate:
         return PassUpdate(
@@ -83,8 +93,9 @@ def _weights(read: PlateRead) -> list[float]:
     return [max(float(read.confidence), 1e-3)] * len(read.text)
 
 
-def combine(reads: list[_Read]) -> tuple[str, float]:
-    """Weighted per-character vote among the reads of the dominant length."""
+def combine(reads: list[_Read]) -> tuple[str, float, list[float]]:
+    """Weighted per-character vote among the reads of the dominant length: the text, its confidence and
+    each character's (the winners' confidence times their share of the voters)."""
     by_len: dict[int, float] = {}
     for r in reads:
         by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence + 1e-6
@@ -100,7 +111,20 @@ def combine(reads: list[_Read]) -> tuple[str, float]:
         chars.append(ch)
         confs.append(score[ch] / len(voters))  # agreement x confidence of the winners
     conf = sum(confs) / len(confs) if confs else 0.0
-    return "".join(chars), min(1.0, conf)
+    return "".join(chars), min(1.0, conf), confs
+
+
+def _another_plate(p: _Pass, r: _Read) -> bool:
+    """A sure read of the pass's length that differs from the pass's sure reading only at characters
+    both are sure of, none a glyph-alike of the other: another vehicle's plate, not a misreading."""
+    text = p.combined_text
+    if min(r.confidence, p.combined_confidence) < SURE_READ or len(r.text) != len(text) or r.text == text:
+        return False
+    return all(
+        min(r.weights[i], p.combined_weights[i]) >= SURE_CHAR and (a, b) not in CONFUSABLE
+        for i, (a, b) in enumerate(zip(r.text, text, strict=True))
+        if a != b
+    )
 
 
 def _near(a: BBox, b: BBox) -> bool:
@@ -139,7 +163,7 @@ class PassGrouper:
         before = target.combined_text
         target.reads.append(r)
         target.frames.add(ts)
-        target.combined_text, target.combined_confidence = combine(target.reads)
+        target.combined_text, target.combined_confidence, target.combined_weights = combine(target.reads)
         return target.update(camera_id, is_new=is_new, changed=is_new or before != target.combined_text)
 
     def _find(self, passes: list[_Pass], ts: datetime, r: _Read) -> _Pass | None:
@@ -149,6 +173,8 @@ class PassGrouper:
             if gap > self.window_s or gap < -self.window_s:
                 continue
             if ts in p.frames:  # two plates in one frame are two vehicles
+                continue
+            if _another_plate(p, r):
                 continue
             d = self._text_distance(p, r.text)
             if d > self.max_distance and not self._continues(p, r, d):
