@@ -42,8 +42,9 @@ def list_sightings(
     offset: Offset = 0,
 ) -> SightingsPublic:
     """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count.
-    `has_hit` counts only watchlists your organisation owns or that are shared with it."""
+    `has_hit` counts only watchlists your organisation owns or that are shared with it. A plate finds
+    the passes that read as it, and those one of whose frames read it (`found_by_read`)."""
     q = SightingQuery(plate, camera_id, since, until, limit, offset)
     rows = search_sightings(session, principal, q, ctx.settings.pipeline.keep_letters_only_reads)
     ctx.audit.record(principal, "sightings.search", q.describe(), ctx=audit_ctx, result_count=len(rows))
-    return SightingsPublic(data=[SightingPublic.of(s, hit) for s, hit in rows], count=len(rows))
+    return SightingsPublic(data=[SightingPublic.of(*row) for row in rows], count=len(rows))

@@ -89,7 +89,10 @@ class PlateReadRow(Base):
     """One plate read on one frame (several per sighting)."""
 
     __tablename__ = "plate_reads"
-    __table_args__ = (Index("ix_plate_reads_captured_at", "captured_at"),)
+    __table_args__ = (
+        Index("ix_plate_reads_captured_at", "captured_at"),
+        Index("ix_plate_reads_text", "text"),  # a sighting is found by any of its reads too
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     frame_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)

@@ -64,12 +64,18 @@ class SightingPublic(BaseModel):
     last_seen: datetime
     n_reads: int
     has_hit: bool = Field(description="it hit a watchlist your organisation owns or that is shared with it")
+    found_by_read: bool = Field(
+        default=False,
+        description="the pass reads as another plate (plate_text); one of its frames read the plate "
+        "searched for (an unsure read that joined the pass as a possible misreading)",
+    )
 
     @classmethod
-    def of(cls, s: Sighting, has_hit: bool) -> SightingPublic:
+    def of(cls, s: Sighting, has_hit: bool, found_by_read: bool = False) -> SightingPublic:
         """``has_hit`` as the caller may know it (the stored flag counts every organisation's lists)."""
-        fields = {name: getattr(s, name) for name in cls.model_fields if name != "has_hit"}
-        return cls(**fields, has_hit=has_hit)
+        own = ("has_hit", "found_by_read")
+        fields = {name: getattr(s, name) for name in cls.model_fields if name not in own}
+        return cls(**fields, has_hit=has_hit, found_by_read=found_by_read)
 
 
 class SightingsPublic(BaseModel):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway.auth.keys import Principal
-from gateway.db.events import Alert, Sighting
+from gateway.db.events import Alert, PlateReadRow, Sighting
 from gateway.db.models import Watchlist, watchlist_shares
 from gateway.errors import InvalidInput, NotFound
 from gateway.watchlists.patterns import PatternError, normalize_pattern
@@ -31,15 +32,22 @@ class SightingQuery:
         return " ".join(parts) or "all"
 
 
-def _plate_clause(plate: str) -> ColumnElement[bool]:
+def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The pass's plate matches, and one of the pass's reads matches. A read joins a pass when it may be
+    a misreading of it, so the pass can read as another plate than one of its frames did (an unsure read
+    of the next car one character off): a search finds the pass by that frame's read too."""
     try:
         pattern, wildcard = normalize_pattern(plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from None
-    if not wildcard:
-        return Sighting.plate_text == pattern
     # normalised plates hold only A-Z and 0-9, so no LIKE escaping is needed
-    return Sighting.plate_text.like(pattern.replace("?", "_").replace("*", "%"))
+    like = pattern.replace("?", "_").replace("*", "%")
+
+    def matches(column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+        return column.like(like) if wildcard else column == pattern
+
+    by_read = Sighting.id.in_(select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text)))
+    return matches(Sighting.plate_text), by_read
 
 
 def _letters_only() -> ColumnElement[bool]:
@@ -48,10 +56,17 @@ def _letters_only() -> ColumnElement[bool]:
     return and_(Sighting.plate_format == "unknown", ~digit)
 
 
+class SightingRow(NamedTuple):
+    sighting: Sighting
+    has_hit: bool  # it hit a list the caller sees (an alert visible to the caller)
+    found_by_read: bool  # the pass reads as another plate; one of its frames read the plate searched for
+
+
 def search_sightings(
     session: Session, principal: Principal, q: SightingQuery, letters_only_kept: bool = False
-) -> list[tuple[Sighting, bool]]:
-    """Sightings, each with whether it hit a list the caller sees (an alert visible to the caller).
+) -> list[SightingRow]:
+    """Sightings, each with whether it hit a list the caller sees and whether only one of its reads
+    (not the pass's plate) matched the plate searched for.
 
     The stored ``Sighting.has_hit`` says whether it hit any list at all: kept for retention, never
     shown, because it would tell the council about police lists and the police about council lists.
@@ -60,11 +75,12 @@ def search_sightings(
     visible_hit = (
         select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
     )
-    stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit))
+    by_pass, by_read = _plate_clauses(q.plate) if q.plate else (true(), false())
+    stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit), ~by_pass)
     if not letters_only_kept:
         stmt = stmt.where(or_(~_letters_only(), Sighting.has_hit.is_(False), visible_hit))
     if q.plate:
-        stmt = stmt.where(_plate_clause(q.plate))
+        stmt = stmt.where(or_(by_pass, by_read))
     if q.camera_id:
         stmt = stmt.where(Sighting.camera_id == q.camera_id)
     if q.since:
@@ -72,7 +88,8 @@ def search_sightings(
     if q.until:
         stmt = stmt.where(Sighting.first_seen <= q.until)
     stmt = stmt.order_by(Sighting.first_seen.desc(), Sighting.id).limit(min(q.limit, MAX_LIMIT))
-    return [(row, bool(hit)) for row, hit in session.execute(stmt.offset(q.offset)).all()]
+    rows = session.execute(stmt.offset(q.offset)).all()
+    return [SightingRow(row, bool(hit), bool(other)) for row, hit, other in rows]
 
 
 def alert_visible_to(principal: Principal) -> ColumnElement[bool]:

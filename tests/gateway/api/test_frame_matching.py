@@ -171,4 +171,4 @@ def test_two_cars_one_after_the_other_at_the_same_spot_are_two_sightings(
         assert sorted(s["plate_text"] for s in found) == ["BH0423EK", second.replace(" ", "")], found
         typed = second.translate(str.maketrans("BHEK", "ВНЕК"))  # typed in Cyrillic, as a person would
         by_plate = c.get("/v1/sightings", params={"plate": typed}).json()["data"]
-        assert [s["camera_id"] for s in by_plate] == [camera]
+        assert [(s["camera_id"], s["found_by_read"]) for s in by_plate] == [(camera, False)]

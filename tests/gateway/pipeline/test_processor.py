@@ -271,11 +271,11 @@ def test_a_letters_only_sighting_kept_for_a_hit_shows_only_to_whom_the_hit_shows
     police, council = Principal(1, "police", "police"), Principal(2, "council", "council")
     with world.ctx.sessions() as s:
         seen = {
-            who.role: {x.plate_text: hit for x, hit in search_sightings(s, who, SightingQuery())}
+            who.role: {x.plate_text: hit for x, hit, _ in search_sightings(s, who, SightingQuery())}
             for who in (police, council)
         }
         kept = {
-            x.plate_text for x, _ in search_sightings(s, council, SightingQuery(), letters_only_kept=True)
+            x.plate_text for x, _, _ in search_sightings(s, council, SightingQuery(), letters_only_kept=True)
         }
     assert seen["police"] == {"ABBA": True, "AA1234BO": True}
     assert seen["council"] == {"AA1234BO": False}
@@ -300,3 +300,34 @@ def test_camera_frames_leave_out_the_finer_plate_look_unless_set(world: Any) -> 
     world.recognizers.calls.clear()
     asyncio.run(world.submit("finer", world.T0 + timedelta(seconds=1)))
     assert ("plates", True) in world.recognizers.calls
+
+
+def test_a_pass_is_found_by_the_plate_one_of_its_frames_read(world: Any) -> None:
+    """An unsure read of the next car one character off joins the pass as a possible misreading; a
+    search for that car's plate must still find the pass, marked as found by a read."""
+    from gateway.auth.keys import Principal
+    from gateway.pipeline.queries import SightingQuery, search_sightings
+
+    world.recognizers.plates_script = [
+        [world.plate("AA1234BO", conf=0.97)],
+        [world.plate("AA1234BO", conf=0.97, x=110)],
+        [world.plate("AA1235BO", conf=0.6, x=120)],
+        [world.plate("KA7777XX", conf=0.97, x=900)],
+    ]
+    for i in range(4):
+        asyncio.run(world.submit(f"k{i}", world.T0 + timedelta(milliseconds=400 * i)))
+    police = Principal(1, "police", "police")
+
+    def found(plate: str | None) -> list[tuple[str, bool]]:
+        with world.ctx.sessions() as s:
+            return [
+                (r.sighting.plate_text, r.found_by_read)
+                for r in search_sightings(s, police, SightingQuery(plate))
+            ]
+
+    assert count(world, Sighting) == 2
+    assert found("AA1235BO") == [("AA1234BO", True)]
+    assert found("AA1234BO") == [("AA1234BO", False)]
+    assert found("AA123?BO") == [("AA1234BO", False)]
+    assert found("AA1236BO") == []
+    assert sorted(found(None)) == [("AA1234BO", False), ("KA7777XX", False)]
