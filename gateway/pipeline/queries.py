@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway.auth.keys import Principal
@@ -33,9 +33,11 @@ class SightingQuery:
 
 
 def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """The pass's plate matches, and one of the pass's reads matches. A read joins a pass when it may be
-    a misreading of it, so the pass can read as another plate than one of its frames did (an unsure read
-    of the next car one character off): a search finds the pass by that frame's read too."""
+    """The pass's plate matches, and the pass's plate or one of its reads matches. A read joins a pass
+    when it may be a misreading of it, so the pass can read as another plate than one of its frames did
+    (an unsure read of the next car one character off): a search finds the pass by that frame's read
+    too. The ids come from a union of two indexed lookups: an ``OR`` of the two would make PostgreSQL
+    scan every sighting (100k passes: 24 ms an exact search against 2 ms)."""
     try:
         pattern, wildcard = normalize_pattern(plate)
     except PatternError as exc:
@@ -46,8 +48,13 @@ def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]
     def matches(column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
         return column.like(like) if wildcard else column == pattern
 
-    by_read = Sighting.id.in_(select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text)))
-    return matches(Sighting.plate_text), by_read
+    either = Sighting.id.in_(
+        union(
+            select(Sighting.id).where(matches(Sighting.plate_text)),
+            select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text)),
+        )
+    )
+    return matches(Sighting.plate_text), either
 
 
 def _letters_only() -> ColumnElement[bool]:
@@ -75,12 +82,12 @@ def search_sightings(
     visible_hit = (
         select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
     )
-    by_pass, by_read = _plate_clauses(q.plate) if q.plate else (true(), false())
+    by_pass, either = _plate_clauses(q.plate) if q.plate else (true(), true())
     stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit), ~by_pass)
     if not letters_only_kept:
         stmt = stmt.where(or_(~_letters_only(), Sighting.has_hit.is_(False), visible_hit))
     if q.plate:
-        stmt = stmt.where(or_(by_pass, by_read))
+        stmt = stmt.where(either)
     if q.camera_id:
         stmt = stmt.where(Sighting.camera_id == q.camera_id)
     if q.since:
