@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--decoys", type=int, default=2000, help="extra plate entries on the list")
     p.add_argument("--match-n", type=int, default=100_000, help="templates/entries for the match benches")
-    p.add_argument("--skip-match", action="store_true", help="skip the 100k match benchmarks")
+    p.add_argument("--skip-match", action="store_true", help="skip the 100k match and search benchmarks")
     args = p.parse_args(argv)
     data = shared_data()
     if not (data / "plates_eu_openalpr").is_dir():
@@ -525,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"face match at {args.match_n}: {match['face_ms_100k']}")
         match["plate_ms_100k"] = bench_plate_match(args.match_n)
         _say(f"plate match at {args.match_n}: {match['plate_ms_100k']}")
+        from gateway.bench_search import bench_sightings_search
+
+        match["sightings_search_ms_100k"] = bench_sightings_search(args.match_n)
+        _say(f"sightings search at {args.match_n} passes: {match['sightings_search_ms_100k']}")
     bench_rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out = {"gateway": gw, "match": match, "peak_rss_mb": rss, "bench_process_peak_rss_mb": bench_rss}
     print(json.dumps(out), flush=True)
