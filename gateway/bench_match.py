@@ -27,7 +27,7 @@ CONFUSIONS = {"0": "O", "O": "0", "B": "8", "8": "B", "I": "1", "1": "I", "A": "
 WATCHLISTS = ("wl0", "wl1", "wl2")
 
 
-def _pct(lat: list[float]) -> dict[str, float]:
+def pct(lat: list[float]) -> dict[str, float]:
     a = np.asarray(lat) * 1e3
     return {"p50": round(float(np.percentile(a, 50)), 3), "p95": round(float(np.percentile(a, 95)), 3)}
 
@@ -79,7 +79,7 @@ def bench_face_match(n: int = 100_000, queries: int = 500, dim: int = 128, k: in
     top = np.argsort(-sims, axis=1)[:, :k]
     recall = np.mean([len({ids[j] for j in row} & set(f)) / k for row, f in zip(top, found, strict=True)])
     return {
-        **_pct(lat),
+        **pct(lat),
         "recall_at_5" if k == 5 else f"recall_at_{k}": round(float(recall), 4),
         "n": n,
         "dim": dim,
@@ -88,7 +88,7 @@ def bench_face_match(n: int = 100_000, queries: int = 500, dim: int = 128, k: in
     }
 
 
-def _plate(rng: random.Random) -> str:
+def random_plate(rng: random.Random) -> str:
     return (
         "".join(rng.choices(LETTERS, k=2))
         + "".join(rng.choices(string.digits, k=4))
@@ -96,8 +96,9 @@ def _plate(rng: random.Random) -> str:
     )
 
 
-def _wildcard(rng: random.Random) -> str:
-    p = list(_plate(rng))
+def wildcard_of(plate: str, rng: random.Random) -> str:
+    """A pattern that ``plate`` matches: 1-2 of its digits as ``?``, or (2 %) ``AB*CD``."""
+    p = list(plate)
     if rng.random() < 0.02:
         return "".join(p[:2]) + "*" + "".join(p[-2:])
     for i in rng.sample(range(2, 6), rng.choice((1, 2))):
@@ -124,9 +125,9 @@ def bench_plate_match(n: int = 100_000, queries: int = 2000, wildcard_share: flo
     plates: list[str] = []
     for i in range(n):
         if rng.random() < wildcard_share:
-            entries.append(PlateEntryRef(f"e{i}", WATCHLISTS[i % 3], _wildcard(rng)))
+            entries.append(PlateEntryRef(f"e{i}", WATCHLISTS[i % 3], wildcard_of(random_plate(rng), rng)))
         else:
-            p = _plate(rng)
+            p = random_plate(rng)
             plates.append(p)
             entries.append(PlateEntryRef(f"e{i}", WATCHLISTS[i % 3], p))
     m = PlateMatcher(fuzzy_threshold=1.0)
@@ -141,7 +142,7 @@ def bench_plate_match(n: int = 100_000, queries: int = 2000, wildcard_share: flo
             if kind == 0
             else _confuse(rng.choice(plates), rng)
             if kind == 1
-            else _plate(rng)
+            else random_plate(rng)
         )
     now = datetime.now(UTC)
     for t in texts[:50]:  # warm caches
@@ -155,7 +156,7 @@ def bench_plate_match(n: int = 100_000, queries: int = 2000, wildcard_share: flo
         hits[j % 3] += bool(found)
     per = [max(1, len(range(r, queries, 3))) for r in range(3)]
     return {
-        **_pct(lat),
+        **pct(lat),
         "n": n,
         "build_s": round(build_s, 2),
         "hit_rate": {

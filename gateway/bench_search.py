@@ -14,7 +14,6 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
-from gateway.bench_match import _pct, _plate
+from gateway.bench_match import pct, random_plate, wildcard_of
 from gateway.db.events import PlateReadRow, Sighting
 from gateway.db.migrate import upgrade_head
 from gateway.db.session import make_engine
@@ -49,7 +48,7 @@ def fill(engine: Engine, n: int, seed: int = 0) -> list[tuple[str, str]]:
     reads: list[dict[str, Any]] = []
     with Session(engine) as session:
         for i in range(n):
-            plate, at, sid = _plate(rng), T0 + timedelta(seconds=20 * i), f"s{i:031d}"
+            plate, at, sid = random_plate(rng), T0 + timedelta(seconds=20 * i), f"s{i:031d}"
             odd = _other_digit(plate, rng)
             samples.append((plate, odd))
             camera = f"bench-cam-{i % 30}"
@@ -75,12 +74,6 @@ def fill(engine: Engine, n: int, seed: int = 0) -> list[tuple[str, str]]:
     return samples
 
 
-def _wildcard(plate: str, rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return plate[:2] + "??" + plate[4:]
-    return plate[:2] + "*" + plate[-2:]
-
-
 def _timed(session: Session, plate: str, lat: list[float]) -> list[tuple[str, bool]]:
     police = Principal(None, "police", "bench")
     t = time.perf_counter()
@@ -102,23 +95,19 @@ def bench_sightings_search(n: int = 100_000, queries: int = 200, url: str | None
             picks = rng.sample(samples, min(queries, len(samples)))
             lat: dict[str, list[float]] = {"exact": [], "by_read": [], "wildcard": []}
             found: dict[str, int] = dict.fromkeys(lat, 0)
-            checks: dict[str, Callable[[str, str, list[tuple[str, bool]]], bool]] = {
-                "exact": lambda plate, _odd, rows: (plate, False) in rows,
-                "by_read": lambda plate, _odd, rows: (plate, True) in rows,
-                "wildcard": lambda plate, _odd, rows: (plate, False) in rows,
-            }
             with Session(engine) as session:
                 _timed(session, picks[0][0], [])  # warm-up
                 for plate, odd in picks:
-                    queries_of = {"exact": plate, "by_read": odd, "wildcard": _wildcard(plate, rng)}
-                    for kind, query in queries_of.items():
+                    # each search must return the pass (its plate), found by a read only for ``odd``
+                    searches = {"exact": plate, "by_read": odd, "wildcard": wildcard_of(plate, rng)}
+                    for kind, query in searches.items():
                         rows = _timed(session, query, lat[kind])
-                        found[kind] += checks[kind](plate, odd, rows)
+                        found[kind] += (plate, kind == "by_read") in rows
             backend = engine.dialect.name
         finally:
             engine.dispose()
     return {
-        **{kind: _pct(v) for kind, v in lat.items()},
+        **{kind: pct(v) for kind, v in lat.items()},
         "found_rate": {kind: round(found[kind] / max(1, len(picks)), 4) for kind in found},
         "passes": n,
         "reads": n * READS_PER_PASS,

@@ -48,13 +48,14 @@ def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]
     def matches(column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
         return column.like(like) if wildcard else column == pattern
 
+    by_pass = matches(Sighting.plate_text)
     either = Sighting.id.in_(
         union(
-            select(Sighting.id).where(matches(Sighting.plate_text)),
+            select(Sighting.id).where(by_pass),
             select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text)),
         )
     )
-    return matches(Sighting.plate_text), either
+    return by_pass, either
 
 
 def _letters_only() -> ColumnElement[bool]:
