@@ -8,25 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from recognizers.models import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate
 
 sys.path.insert(0, str(Path(__file__).parent))  # plate_helpers, shared by the modules of this folder
 
-from plate_helpers import settings_of  # found through the path just set
+from plate_helpers import loaded_or_skip, settings_of  # found through the path just set
 
 
 @pytest.fixture(scope="module")
 def recognizer() -> PlateRecognizer:
-    try:
-        model_path("ppocr-v6-det-small")
-        model_path("ppocr-v6-rec-small")
-    except ModelMissingError as exc:
-        pytest.skip(f"plate models not in the cache: {exc}")
-    rec = PlateRecognizer(PlateSettings())
-    rec.load()
-    return rec
+    return loaded_or_skip(PlateSettings())
 
 
 ReadCount = Callable[[PlateRecognizer, list[SynthPlate], PlateSettings | None], int]

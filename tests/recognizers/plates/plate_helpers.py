@@ -8,10 +8,24 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import pytest
 
+from recognizers.models import ModelMissingError, model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.plates.reader import TextRead
 from shared.schemas import BBox
+
+
+def loaded_or_skip(settings: PlateSettings) -> PlateRecognizer:
+    """A plate recognizer with ``settings``, loaded; the test is skipped when a model is not in the cache."""
+    try:
+        model_path(settings.det_model)
+        model_path(settings.rec_model)
+    except ModelMissingError as exc:
+        pytest.skip(f"plate models not in the cache: {exc}")
+    rec = PlateRecognizer(settings)
+    rec.load()
+    return rec
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

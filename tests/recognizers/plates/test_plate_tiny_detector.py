@@ -7,27 +7,19 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
-from plate_helpers import map_sizes
+from plate_helpers import loaded_or_skip, map_sizes
 
 from recognizers.common.ort import flush_denormals
-from recognizers.models import ModelMissingError, model_path
+from recognizers.models import model_path
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import render_plate
 
 pytestmark = pytest.mark.slow
 
-TINY_800 = {"det_model": "ppocr-v6-det-tiny", "det_long_side": 800}
-
 
 @pytest.fixture(scope="module")
 def tiny() -> PlateRecognizer:
-    try:
-        model_path("ppocr-v6-det-tiny")
-    except ModelMissingError as exc:
-        pytest.skip(f"plate models not in the cache: {exc}")
-    rec = PlateRecognizer(PlateSettings(**TINY_800))  # type: ignore[arg-type]
-    rec.load()
-    return rec
+    return loaded_or_skip(PlateSettings(det_model="ppocr-v6-det-tiny", det_long_side=800))
 
 
 def test_the_tiny_detector_has_no_denormal_weights() -> None:
