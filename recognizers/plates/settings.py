@@ -15,7 +15,7 @@ class PlateSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="VARTA_PLATES__", extra="forbid")
 
-    # small; "ppocr-v6-det-tiny" with det_long_side=800 takes 30 % less of a 720p frame and reads as many
+    # small; "ppocr-v6-det-tiny" with det_long_side=800 takes 20-30 % less of a 720p frame and reads as many
     # small plates and real photos, but fewer legible plates (the fittings set: -13 of 1,074 reads):
     # "PP-OCRv6 tiny text detector" in docs/measurements.md. An opt-in for hosts that miss the speed.
     det_model: str = Field(default="ppocr-v6-det-small", description="registry name of the DB text detector")
