@@ -10,6 +10,19 @@ from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
+#: PostgreSQL only (migration a81f3c6d2e94): GIN trigram indexes for wildcard plate searches, by name,
+#: with their table and column. They are not in the models (SQLite has none, and a role that may not
+#: create ``pg_trgm`` goes without), so schema comparison leaves them out (``include_name``).
+TRIGRAM_INDEXES = {
+    "ix_sightings_plate_text_trgm": ("sightings", "plate_text"),
+    "ix_plate_reads_text_trgm": ("plate_reads", "text"),
+}
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's filter for schema comparison: every object but the optional trigram indexes."""
+    return not (type_ == "index" and name in TRIGRAM_INDEXES)
+
 
 def alembic_config(url: str) -> Config:
     cfg = Config()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway.auth.keys import Principal
@@ -74,7 +74,16 @@ def search_sightings(
     session: Session, principal: Principal, q: SightingQuery, letters_only_kept: bool = False
 ) -> list[SightingRow]:
     """Sightings, each with whether it hit a list the caller sees and whether only one of its reads
-    (not the pass's plate) matched the plate searched for.
+    (not the pass's plate) matched the plate searched for (``sightings_statement``)."""
+    rows = session.execute(sightings_statement(principal, q, letters_only_kept)).all()
+    return [SightingRow(row, bool(hit), bool(other)) for row, hit, other in rows]
+
+
+def sightings_statement(
+    principal: Principal, q: SightingQuery, letters_only_kept: bool = False
+) -> Select[Sighting, bool, bool]:
+    """The query of ``search_sightings``: each sighting, whether it hit a list the caller sees, and
+    whether it was found by one of its reads only.
 
     The stored ``Sighting.has_hit`` says whether it hit any list at all: kept for retention, never
     shown, because it would tell the council about police lists and the police about council lists.
@@ -83,12 +92,14 @@ def search_sightings(
     visible_hit = (
         select(Alert.id).where(Alert.sighting_id == Sighting.id, alert_visible_to(principal)).exists()
     )
-    by_pass, either = _plate_clauses(q.plate) if q.plate else (true(), true())
-    stmt = select(Sighting, and_(Sighting.has_hit.is_(True), visible_hit), ~by_pass)
+    hit = and_(Sighting.has_hit.is_(True), visible_hit)
+    if q.plate:
+        by_pass, either = _plate_clauses(q.plate)
+        stmt = select(Sighting, hit, ~by_pass).where(either)
+    else:
+        stmt = select(Sighting, hit, false())
     if not letters_only_kept:
         stmt = stmt.where(or_(~_letters_only(), Sighting.has_hit.is_(False), visible_hit))
-    if q.plate:
-        stmt = stmt.where(either)
     if q.camera_id:
         stmt = stmt.where(Sighting.camera_id == q.camera_id)
     if q.since:
@@ -96,8 +107,7 @@ def search_sightings(
     if q.until:
         stmt = stmt.where(Sighting.first_seen <= q.until)
     stmt = stmt.order_by(Sighting.first_seen.desc(), Sighting.id).limit(min(q.limit, MAX_LIMIT))
-    rows = session.execute(stmt.offset(q.offset)).all()
-    return [SightingRow(row, bool(hit), bool(other)) for row, hit, other in rows]
+    return stmt.offset(q.offset)
 
 
 def alert_visible_to(principal: Principal) -> ColumnElement[bool]:

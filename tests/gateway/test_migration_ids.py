@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 import gateway.db.events
 import gateway.db.models  # noqa: F401  (both modules register their tables on Base)
 from gateway.db.base import Base
-from gateway.db.migrate import alembic_config, upgrade_head
+from gateway.db.migrate import alembic_config, include_name, upgrade_head
 from gateway.db.session import make_engine
 
 BEFORE = "c41d7e2a9b10"  # the revision before ids were made never reused
@@ -251,7 +251,8 @@ def test_migration_keeps_every_row_and_never_reuses_an_id(old_db: Engine) -> Non
             assert conn.execute(text("SELECT count(*) FROM watchlist_shares")).scalar() == 0
             conn.rollback()
     with old_db.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

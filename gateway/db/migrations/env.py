@@ -8,6 +8,7 @@ from sqlalchemy import Connection, create_engine
 import gateway.db.events
 import gateway.db.models  # noqa: F401  (both modules register their tables on Base)
 from gateway.db.base import Base
+from gateway.db.migrate import include_name
 
 target_metadata = Base.metadata
 
@@ -18,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
