@@ -13,6 +13,16 @@ Nothing is scanned linearly except ``*`` patterns (rare; ``?`` patterns are hash
   plain edits, and therefore share a key with at most ``floor(t)`` deletions each. Candidates found
   that way are verified with ``plate_distance``; no true match can be missed.
 
+Only the reading itself matches fuzzily: its next-best readings (``candidates``) match exactly or by
+a wildcard, since a fuzzy match of a next-best reading is two edits from what was read. And where the
+reader says how sure it was of each character, a fuzzy match needs doubt where the texts differ: each
+character that differs from the entry's must be a look-alike of it (O/0, B/8, ...) or read unsure
+(below ``SURE_CHAR``), as the pass grouper tells two vehicles apart (``gateway.matching.passes``). A
+sure ``CDP192`` is not the wanted ``CDP182``; an unsure or look-alike difference still alerts. Measured
+on 1,400 rendered plates, each set's plates on one list beside 10,000 others (``recognizers.bench.alerts``),
+with the pipeline's floor on next-best readings: frames with a hit on a plate not in them 31 -> 0, frames
+whose own plate raised a hit 1,288 -> 1,281 (docs/measurements.md, "Alerts, not only exact reads").
+
 Readers never lock: they read one immutable snapshot. Writers build a new snapshot under a lock
 and swap it in (copy-on-write). Single ``add``/``remove`` calls go to a small overlay so they stay
 cheap at 100,000 entries; the overlay is folded into the base when it grows.
@@ -29,7 +39,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
-from shared.plate_grammar import normalize, plate_distance
+from gateway.matching.passes import SURE_CHAR
+from shared.plate_grammar import CONFUSABLE, normalize, plate_distance
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
 #: a plate shorter than this (a personalised plate such as ``BOSS``) matches fuzzily through look-alike
@@ -255,8 +266,11 @@ class PlateMatcher:
         candidates: Sequence[str] = (),
         now: datetime | None = None,
         watchlist_ids: Collection[str] | None = None,
+        char_confidences: Sequence[float] | None = None,
     ) -> list[PlateHit]:
-        """Every live entry that the reading (or one of its next-best ``candidates``) matches.
+        """Every live entry that the reading (or one of its next-best ``candidates``, exactly or by a
+        wildcard) matches; a fuzzy match of the reading needs doubt where it differs (``has_doubt``)
+        when ``char_confidences`` (one per character of ``read_text``) are given.
 
         One hit per entry, with the best rule (exact > wildcard > fuzzy, then the primary reading
         before candidates, then the smaller distance). Sorted best first.
@@ -266,8 +280,10 @@ class PlateMatcher:
         allowed = None if watchlist_ids is None else frozenset(watchlist_ids)
         best: dict[str, tuple[tuple[int, int, float], PlateHit]] = {}
         texts = [t for t in dict.fromkeys(normalize(x) for x in (read_text, *candidates)) if t]
+        primary = normalize(read_text)
         for order, text in enumerate(texts):
-            for entry, rule, dist in self._match_one(snap, text):
+            sure = char_confidences if text == primary else None
+            for entry, rule, dist in self._match_one(snap, text, fuzzy=text == primary, sure=sure):
                 if allowed is not None and entry.ref.watchlist_id not in allowed:
                     continue
                 if (
@@ -281,7 +297,9 @@ class PlateMatcher:
                     best[eid] = (rank, hit)
         return [h for _, h in sorted(best.values(), key=lambda x: (x[0], x[1].entry_id))]
 
-    def _match_one(self, snap: _Snapshot, text: str) -> Iterable[tuple[_Entry, Rule, float]]:
+    def _match_one(
+        self, snap: _Snapshot, text: str, fuzzy: bool = True, sure: Sequence[float] | None = None
+    ) -> Iterable[tuple[_Entry, Rule, float]]:
         seen: set[str] = set()
         for tables in (snap.base_tables, snap.overlay_tables):
             for eid in tables.exact_ids(text):
@@ -296,11 +314,13 @@ class PlateMatcher:
                 if _wildcard_ok(e, text):
                     seen.add(eid)
                     yield e, "wildcard", 0.0
-        if self._k < 0:
+        if self._k < 0 or not fuzzy:
             return
-        yield from self._fuzzy(snap, text, seen)
+        yield from self._fuzzy(snap, text, seen, sure)
 
-    def _fuzzy(self, snap: _Snapshot, text: str, seen: set[str]) -> Iterable[tuple[_Entry, Rule, float]]:
+    def _fuzzy(
+        self, snap: _Snapshot, text: str, seen: set[str], sure: Sequence[float] | None
+    ) -> Iterable[tuple[_Entry, Rule, float]]:
         variants = DeletionIndex.variants(fold(text), self._k)
         ids = snap.base_fuzzy.lookup(variants)
         for key in variants:
@@ -313,9 +333,25 @@ class PlateMatcher:
                 continue
             threshold = fuzzy_limit(self.fuzzy_threshold, text, e.pattern)
             d = plate_distance(text, e.pattern, max_distance=threshold, assume_normalized=True)
-            if d <= threshold + 1e-9:
+            if d <= threshold + 1e-9 and (sure is None or has_doubt(text, sure, e.pattern)):
                 seen.add(eid)
                 yield e, "fuzzy", round(d, 6)
+
+
+def has_doubt(text: str, char_confidences: Sequence[float], pattern: str) -> bool:
+    """May the reading ``text`` be a misreading of the entry ``pattern``, given how sure the reader was
+    of each character? Of one length: every character that differs is a look-alike of the entry's or
+    was read below ``SURE_CHAR``. Of different lengths (a character missed or added): some character
+    was read below ``SURE_CHAR``. Without one confidence per character, yes."""
+    if len(char_confidences) != len(text):
+        return True
+    if len(text) != len(pattern):
+        return min(char_confidences, default=0.0) < SURE_CHAR
+    return all(
+        (a, b) in CONFUSABLE or c < SURE_CHAR
+        for a, b, c in zip(text, pattern, char_confidences, strict=True)
+        if a != b
+    )
 
 
 def fuzzy_limit(threshold: float, text: str, pattern: str) -> float:

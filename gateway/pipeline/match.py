@@ -24,6 +24,10 @@ from gateway.pipeline.ports import (
 from shared.plate_grammar import PlateFormat
 from shared.schemas import FaceDetection, PlateRead
 
+#: a next-best plate reading less likely than this is not matched: the recognizer lists readings it
+#: gives a few in ten thousand (``08372CC`` beside a sure ``HO8372CC``), and one of them that is a
+#: wanted plate raised an alert on a car that was not it (``recognizers.bench.alerts``)
+MIN_CANDIDATE_CONFIDENCE = 0.01
 #: a face search that found no standing hit is repeated for this many times as many templates ...
 WIDEN = 4
 #: ... up to this many. Measured at 100,000 templates on Qdrant Edge: a search for 1,000 takes about
@@ -79,11 +83,24 @@ def match_plates(
     out: list[PlateOutcome] = []
     for read in reads:
         update = grouper.observe(ctx.camera_id, captured_at, read)
-        alternatives = [c.text for c in read.candidates]
-        if update.combined_text and update.combined_text != read.text:
-            alternatives.append(update.combined_text)
-        out.append(PlateOutcome(read, update, _hits(read.text, alternatives, ctx, matcher, at)))
+        hits = read_hits(read, ctx, matcher, at)
+        if update.combined_text and update.combined_text != read.text:  # a reading of its own
+            hits = _best_per_entry([*hits, *_hits(update.combined_text, [], ctx, matcher, at)], ctx)
+        out.append(PlateOutcome(read, update, hits))
     return out
+
+
+def candidate_texts(read: PlateRead) -> list[str]:
+    """The next-best readings worth matching (``MIN_CANDIDATE_CONFIDENCE``)."""
+    return [c.text for c in read.candidates if c.confidence >= MIN_CANDIDATE_CONFIDENCE]
+
+
+def read_hits(
+    read: PlateRead, ctx: CameraContext, matcher: PlateMatcherLike | None, at: datetime
+) -> list[PlateMatch]:
+    """The entries one read matches: its text (fuzzily only where its characters leave doubt) and its
+    likely next-best readings (exactly or by a wildcard): ``gateway.matching.plates``."""
+    return _hits(read.text, candidate_texts(read), ctx, matcher, at, read.char_confidences)
 
 
 def letters_only(read: PlateRead) -> bool:
@@ -105,31 +122,36 @@ def drop_unmatched_letters(
     """The reads to go on with: letters-only text stays only where it matches a watchlist entry.
 
     Left-out reads never reach the pass grouper, so they cannot start or bend a vehicle pass."""
-    return [
-        r
-        for r in reads
-        if not letters_only(r) or _hits(r.text, [c.text for c in r.candidates], ctx, matcher, at)
-    ]
+    return [r for r in reads if not letters_only(r) or read_hits(r, ctx, matcher, at)]
 
 
 def _hits(
-    text: str, alternatives: list[str], ctx: CameraContext, matcher: PlateMatcherLike | None, at: datetime
+    text: str,
+    alternatives: list[str],
+    ctx: CameraContext,
+    matcher: PlateMatcherLike | None,
+    at: datetime,
+    char_confidences: Sequence[float] | None = None,
 ) -> list[PlateMatch]:
     if matcher is None or not ctx.plate_lists:
         return []
-    found = matcher.match(text, alternatives, at, [str(w) for w in ctx.plate_lists])
+    lists = [str(w) for w in ctx.plate_lists]
+    found = matcher.match(text, alternatives, at, lists, char_confidences=char_confidences or None)
     return _best_per_entry(found, ctx)
 
 
-def _best_per_entry(hits: Sequence[PlateHitLike], ctx: CameraContext) -> list[PlateMatch]:
+def _best_per_entry(hits: Sequence[PlateHitLike | PlateMatch], ctx: CameraContext) -> list[PlateMatch]:
     best: dict[int, PlateMatch] = {}
     for h in hits:
-        wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
-        if wl_id is None or wl_id not in ctx.plate_lists or entry_id is None:
-            continue
-        m = PlateMatch(entry_id, wl_id, h.rule, float(h.distance), h.matched_text, h.pattern)
-        if entry_id not in best or m.distance < best[entry_id].distance:
-            best[entry_id] = m
+        if isinstance(h, PlateMatch):
+            m = h
+        else:
+            wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
+            if wl_id is None or wl_id not in ctx.plate_lists or entry_id is None:
+                continue
+            m = PlateMatch(entry_id, wl_id, h.rule, float(h.distance), h.matched_text, h.pattern)
+        if m.entry_id not in best or m.distance < best[m.entry_id].distance:
+            best[m.entry_id] = m
     return list(best.values())
 
 

@@ -65,6 +65,7 @@ class PlateMatcherLike(Protocol):
         candidates: Sequence[str] = (),
         now: datetime | None = None,
         watchlist_ids: Collection[str] | None = None,
+        char_confidences: Sequence[float] | None = None,
     ) -> Sequence[PlateHitLike]: ...
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, normalize_pattern
+from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, has_doubt, normalize_pattern
 from shared.plate_grammar import plate_distance
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -95,6 +95,42 @@ def test_candidates_are_matched_and_primary_reading_wins_ties() -> None:
     m = _m(PlateEntryRef("e1", "w1", "AA1234BB"))
     (hit,) = m.match("AA1284BB", candidates=["AA1234BB"], now=NOW)
     assert (hit.rule, hit.matched_text) == ("exact", "AA1234BB")
+
+
+def test_next_best_readings_match_exactly_or_by_wildcard_never_fuzzily() -> None:
+    m = _m(PlateEntryRef("e1", "w1", "AA1234BB"), PlateEntryRef("w", "w1", "KA12??CE"))
+    # a next-best reading one edit from an entry is two from what was read: no hit
+    assert m.match("AA1284BC", candidates=["AA1284BB"], now=NOW) == []
+    assert _rules(m.match("KA9934CE", candidates=["KA1299CE"], now=NOW)) == {"w": "wildcard"}
+    assert _rules(m.match("AA1284BB", now=NOW)) == {"e1": "fuzzy"}  # the reading itself still does
+
+
+SURE = [0.99] * 8
+
+
+@pytest.mark.parametrize(
+    ("read", "chars", "hit"),
+    [
+        ("AA1284BB", SURE, False),  # 8 read surely where 3 is printed: another car
+        ("AA1284BB", [0.99] * 4 + [0.7] + [0.99] * 3, True),  # ... read unsure: may be the wanted one
+        ("AA1234B8", SURE, True),  # B/8 look alike: a sure 8 may still be a B
+        ("AA12348B", SURE, True),  # two look-alikes (B/8 both ways)
+        ("AA123BB", [0.99] * 7, False),  # a character missed, every other read surely
+        ("AA123BB", [0.99] * 6 + [0.8], True),  # ... one of them unsure
+        ("AA1284BB", [0.99] * 3, True),  # not one confidence per character: as without any
+    ],
+)
+def test_a_fuzzy_hit_needs_doubt_where_the_reading_differs(read: str, chars: list[float], hit: bool) -> None:
+    m = _m(PlateEntryRef("e1", "w1", "AA1234BB"))
+    found = m.match(read, now=NOW, char_confidences=chars)
+    assert [h.rule for h in found] == (["fuzzy"] if hit else [])
+    assert has_doubt(read, chars, "AA1234BB") is hit
+
+
+def test_sure_readings_still_match_exactly_and_by_wildcard() -> None:
+    m = _m(PlateEntryRef("e1", "w1", "CDP182"), PlateEntryRef("w", "w1", "CDP1??"))
+    assert _rules(m.match("CDP182", now=NOW, char_confidences=[1.0] * 6)) == {"e1": "exact", "w": "wildcard"}
+    assert _rules(m.match("CDP192", now=NOW, char_confidences=[1.0] * 6)) == {"w": "wildcard"}
 
 
 def test_expired_entries_never_match_and_naive_times_are_utc() -> None:

@@ -47,6 +47,37 @@ def test_confusion_hits_through_fuzzy(world: Any) -> None:
     assert result.alerts[0].rule == "fuzzy" and 0 < result.alerts[0].distance <= 1.0
 
 
+def test_a_sure_reading_of_another_plate_raises_no_alert_an_unlikely_next_best_reading_neither(
+    world: Any,
+) -> None:
+    world.plate_list("AA1234BO", "KA5678CE")
+    other_car = world.plate("AA1284BO", conf=0.99, candidates=("KA5678CE",))
+    other_car.candidates[0].confidence = 0.001  # a reading the recognizer gives one in a thousand
+    world.recognizers.plates_script = [[other_car]]
+    result = asyncio.run(world.submit("k1"))
+    assert result.plates[0].hits == [] and result.alerts == []
+
+
+def test_a_likely_next_best_reading_and_the_pass_reading_still_alert(world: Any) -> None:
+    ids = world.plate_list("KA5678CE", "AA1234BO")
+    world.recognizers.plates_script = [[world.plate("KA5673CE", conf=0.99, candidates=("KA5678CE",))]]
+    result = asyncio.run(world.submit("k1"))
+    assert [(h.entry_id, h.rule) for h in result.plates[0].hits] == [(ids["KA5678CE"], "exact")]
+    # a pass read AA1234BO twice, then AA1284BO, unsure as a whole, each character sure: that reading
+    # alone is another car, but it joins the pass, and the pass's reading still alerts
+    odd = world.plate("AA1284BO", conf=0.85, x=310)
+    odd.char_confidences = [0.99] * 8
+    world.recognizers.plates_script = [
+        [world.plate("AA1234BO", conf=0.99, x=300)],
+        [world.plate("AA1234BO", conf=0.99, x=305)],
+        [odd],
+    ]
+    for i in range(3):
+        out = asyncio.run(world.submit(f"p{i}", world.T0 + timedelta(seconds=1 + i / 2)))
+    hits = out.plates[0].hits
+    assert [(h.entry_id, h.matched_text) for h in hits] == [(ids["AA1234BO"], "AA1234BO")]
+
+
 def test_a_plate_entry_is_judged_at_the_frames_capture_time(world: Any) -> None:
     # frames the camera's agent spooled through an outage arrive an hour late, after the entry expired
     ids = world.plate_list("AA1234BO", until=world.T0 + timedelta(minutes=10))
