@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 import cv2
 import numpy as np
@@ -28,7 +28,7 @@ from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, iter_dataset, render_dataset, render_plate
 from recognizers.synth.plate import FONTS
 from recognizers.synth.render import plate_photo
-from shared.schemas import BBox
+from shared.schemas import BBox, PlateRead
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,17 @@ N_PEER_SPEED_FRAMES = 6
 
 _NO_PIXELS = np.zeros((0, 0, 3), np.uint8)
 
-Reader = Callable[[np.ndarray], list[tuple[str, BBox | None]]]
+
+class Read(NamedTuple):
+    """One plate a reader gave for a frame: its text, its box, and (Varta's reader only) the whole
+    reading, with the confidences and next-best readings the gateway matches watchlists by."""
+
+    text: str
+    bbox: BBox | None
+    plate: PlateRead | None = None
+
+
+Reader = Callable[[np.ndarray], list[Read]]
 
 
 def norm_label(text: str) -> str:
@@ -130,19 +140,19 @@ def _overlaps(a: BBox, b: BBox) -> bool:
     return min(a.x + a.w, b.x + b.w) > max(a.x, b.x) and min(a.y + a.h, b.y + b.h) > max(a.y, b.y)
 
 
-def _score(reads: list[tuple[str, BBox | None]], label: str, box: BBox | None) -> tuple[bool, bool]:
-    exact = any(text == label for text, _ in reads)
-    detected = box is not None and any(b is not None and _overlaps(b, box) for _, b in reads)
+def _score(reads: list[Read], label: str, box: BBox | None) -> tuple[bool, bool]:
+    exact = any(r.text == label for r in reads)
+    detected = box is not None and any(r.bbox is not None and _overlaps(r.bbox, box) for r in reads)
     return exact, detected
 
 
-def _stray(reads: list[tuple[str, BBox | None]], box: BBox) -> bool:
+def _stray(reads: list[Read], box: BBox) -> bool:
     """Was anything read as a plate whose box's centre lies outside the plate's box (text that is not
     the plate: a holder's print, a word on the car)?"""
     return any(
         b is not None
         and not (box.x <= b.x + b.w / 2 <= box.x + box.w and box.y <= b.y + b.h / 2 <= box.y + box.h)
-        for _, b in reads
+        for b in (r.bbox for r in reads)
     )
 
 
@@ -196,6 +206,7 @@ def evaluate(
     rendered: list[SynthPlate],
     frames: list[np.ndarray],
     rounds: int = 1,
+    alerts: bool = False,
 ) -> dict[str, Any]:
     eu_scores = [_score(read(img), label, box) for img, label, box in eu]
     out: dict[str, Any] = {
@@ -203,7 +214,7 @@ def evaluate(
         "eu_detected": _rate(d for _, d in eu_scores),
         "eu_n": len(eu),
         "eu_exact_read_count": sum(e for e, _ in eu_scores),
-        **rendered_figures(read, rendered),
+        **rendered_figures(read, rendered, alerts),
     }
     speeds = frame_speeds(read, frames, rounds)
     for name, speed in speeds.items():
@@ -218,14 +229,21 @@ def frame_speeds(read: Reader, frames: list[np.ndarray], rounds: int) -> dict[st
     return {name: time_reader(read, frames, size, rounds) for name, size in SPEED_SIZES}
 
 
-def rendered_figures(read: Reader, plates: Iterable[SynthPlate]) -> dict[str, Any]:
+def rendered_figures(read: Reader, plates: Iterable[SynthPlate], alerts: bool = False) -> dict[str, Any]:
     """Exact-read rates on rendered plates: overall, by height, at a legible scale, by layout, typeface
-    and light. Each plate's pixels are let go once it is read (the set may be a generator)."""
+    and light; with ``alerts``, also how often the plate would raise a watchlist alert
+    (``recognizers.bench.alerts``). Each plate's pixels are let go once it is read (the set may be a
+    generator)."""
     rendered: list[SynthPlate] = []
     ua_hits: list[bool] = []
+    reads: list[list[Read]] = []
     for s in plates:
-        ua_hits.append(_score(read(s.image_bgr), s.text, None)[0])
+        frame_reads = read(s.image_bgr)
+        ua_hits.append(_score(frame_reads, s.text, None)[0])
         rendered.append(replace(s, image_bgr=_NO_PIXELS))
+        if alerts:
+            reads.append(frame_reads)
+    extra = {"ua_rendered_alerts": alert_figures(rendered, reads)} if alerts else {}
     return {
         "ua_rendered_exact_read": _rate(ua_hits),
         "ua_rendered_n": len(rendered),
@@ -236,7 +254,18 @@ def rendered_figures(read: Reader, plates: Iterable[SynthPlate]) -> dict[str, An
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
         "ua_rendered_exact_read_by_font": by_condition(rendered, ua_hits, "font"),
         "ua_rendered_exact_read_by_light": by_light(rendered, ua_hits),
+        **extra,
     }
+
+
+def alert_figures(rendered: list[SynthPlate], reads: list[list[Read]]) -> dict[str, Any]:
+    """``recognizers.bench.alerts.alert_figures``, with its rates by plate height too."""
+    from recognizers.bench.alerts import alert_figures as figures
+
+    plates = [[r.plate for r in frame if r.plate is not None] for frame in reads]
+    out, raised = figures([s.text for s in rendered], plates)
+    out["alert_rate_by_height"] = by_height(rendered, raised)
+    return out
 
 
 def rolled_figures(read: Reader) -> dict[str, Any]:
@@ -341,8 +370,9 @@ def by_light(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | 
 
 
 def varta_reader(recognizer: PlateRecognizer, finer_look: bool = True) -> Reader:
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
-        return [(p.text, p.bbox) for p in recognizer.recognize(img, finer_look=finer_look)]
+    def read(img: np.ndarray) -> list[Read]:
+        plates = recognizer.recognize(img, finer_look=finer_look)
+        return [Read(p.text, p.bbox, p) for p in plates]
 
     return read
 
@@ -362,15 +392,15 @@ def peer_text(text: str) -> str:
     return "".join(c for c in norm_label(text) if c.isascii() and c.isalnum())
 
 
-def text_candidates(lines: list[tuple[str, BBox | None]]) -> list[tuple[str, BBox | None]]:
+def text_candidates(lines: list[tuple[str, BBox | None]]) -> list[Read]:
     """Peers' scoring: every line and every run of 1-3 words of a line, filtered like a plate."""
-    out: list[tuple[str, BBox | None]] = []
+    out: list[Read] = []
     for text, box in lines:
         words = text.split()
-        out.append((peer_text(text), box))
+        out.append(Read(peer_text(text), box))
         for n in (1, 2, 3):
             for i in range(len(words) - n + 1):
-                out.append((peer_text("".join(words[i : i + n])), box))
+                out.append(Read(peer_text("".join(words[i : i + n])), box))
     return out
 
 
@@ -379,7 +409,7 @@ def rapidocr_reader() -> Reader:
 
     engine = RapidOCR()
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         res: Any = engine(img)
         lines: list[tuple[str, BBox | None]] = []
         for txt, pts in zip(res.txts or (), res.boxes if res.boxes is not None else (), strict=False):
@@ -395,7 +425,7 @@ def rapidocr_reader() -> Reader:
 def tesseract_reader() -> Reader:
     import pytesseract
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         data = pytesseract.image_to_data(img, config="--psm 11", output_type=pytesseract.Output.DICT)
         lines: dict[tuple[int, int, int], list[int]] = {}
         for i, word in enumerate(data["text"]):
@@ -427,10 +457,10 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     recognizer = PlateRecognizer(PlateSettings())
     recognizer.load()
     read = varta_reader(recognizer)
-    plates = evaluate(read, eu, rendered, frames, SPEED_ROUNDS)
+    plates = evaluate(read, eu, rendered, frames, SPEED_ROUNDS, alerts=True)
     plates["ms_per_camera_frame"] = camera_frame_speed(recognizer, frames)
     unseen = iter_dataset(n_rendered, HELDOUT_SEED, backgrounds=backgrounds)
-    heldout = rendered_figures(read, unseen)
+    heldout = rendered_figures(read, unseen, alerts=True)
     plates["ua_rendered_heldout"] = {"seed": HELDOUT_SEED, **heldout}
     # the development set's plates, at the same pixel heights, in the frames of a 1080p camera
     full_hd = iter_dataset(n_rendered, SEED, size=FULL_HD, backgrounds=backgrounds)

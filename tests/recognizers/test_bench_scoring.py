@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from recognizers.bench.plates import LEGIBLE_SCALE_PX, evaluate, rendered_figures
+from recognizers.bench.plates import LEGIBLE_SCALE_PX, Read, evaluate, rendered_figures
 from recognizers.synth import SynthPlate
 from shared.schemas import BBox
 
@@ -28,9 +28,9 @@ def test_rendered_figures_count_reads_by_height_and_at_a_legible_scale() -> None
     ]
     by_scale = {int(p.image_bgr[0, 0, 0]): p.text for p in plates}
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         scale = int(img[0, 0, 0])
-        return [(by_scale[scale], None)] if scale >= 20 else [("AA1234BO", None)]
+        return [Read(by_scale[scale], None)] if scale >= 20 else [Read("AA1234BO", None)]
 
     out = evaluate(read, [], plates, [plates[0].image_bgr])
     assert out["ua_rendered_exact_read"] == 0.75
@@ -44,9 +44,9 @@ def test_rendered_figures_take_a_generator_and_keep_no_pixels() -> None:
     plates = [_plate("AA1234BB", 30, 30), _plate("AA1235BB", 60, 60)]
     seen: list[int] = []
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         seen.append(int(img[0, 0, 0]))
-        return [("AA1234BB", None)]
+        return [Read("AA1234BB", None)]
 
     out = rendered_figures(read, (p for p in plates))
     assert seen == [30, 60]
@@ -67,9 +67,9 @@ def test_rolled_figures_read_the_same_plates_level_and_rolled(monkeypatch: pytes
     truth = {s: render_plate(s, height_range=bench.ROLL_HEIGHTS).text for s in bench.ROLL_SEEDS}
     texts = iter([truth[s] for s in bench.ROLL_SEEDS for _ in (0, 1)])
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         text = next(texts)  # frames come level, rolled, level, rolled...: read only the level ones
-        return [(text, None)] if img.tobytes() in level else []
+        return [Read(text, None)] if img.tobytes() in level else []
 
     out = bench.rolled_figures(read)
     assert out["n"] == 3 and out["n_two_line"] == 1 and out["roll_deg"] == bench.ROLL_DEG
@@ -103,14 +103,14 @@ def test_fitting_figures_read_the_same_one_line_plates_plain_and_with_each_fitti
         assert [s.text for s in drawn.values()] == [s.text for s in plain.values()]
     far = BBox(x=0, y=0, w=10, h=10)  # no plate is drawn in the top-left corner
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         seen = [key for key, f in frames.items() if img.tobytes() in f]
         assert len(seen) == 1  # two-line plates are not read
         (name, heights), s = seen[0], frames[seen[0]][img.tobytes()]
         if name in ("screws", "holder") and heights == bench.FITTING_HEIGHTS:
             return []  # the fake reader misses these
-        stray = [("ABTO", far)] if name == "holder" else []  # ... and reads a holder's print close up
-        return [(s.text, s.bbox), *stray]
+        stray = [Read("ABTO", far)] if name == "holder" else []  # ... and reads a holder's print close up
+        return [Read(s.text, s.bbox), *stray]
 
     out = bench.fitting_figures(read)
     assert out["n"] == len(one_line) >= 2
@@ -141,9 +141,9 @@ def test_photo_figures_read_each_plate_photographed_alone_at_every_width(
     assert len(photos) == 3 * len(bench.PHOTO_WIDTHS)  # every photo is drawn anew, in its seed's typeface
     texts = {seed: plate_photo(seed, 120).text for seed in bench.PHOTO_SEEDS}
 
-    def read(img: np.ndarray) -> list[tuple[str, BBox | None]]:
+    def read(img: np.ndarray) -> list[Read]:
         seed, width = photos[img.tobytes()]
-        return [] if width == bench.PHOTO_WIDTHS[-1] and seed == 8400 else [(texts[seed], None)]
+        return [] if width == bench.PHOTO_WIDTHS[-1] and seed == 8400 else [Read(texts[seed], None)]
 
     out = bench.photo_figures(read)
     assert out["n"] == 3
@@ -169,3 +169,56 @@ def test_camera_frames_are_timed_as_the_gateway_reads_them_without_the_finer_loo
     shapes = [shape for shape, _ in rec.calls]
     assert shapes.count((720, 1280, 3)) == shapes.count((1080, 1920, 3)) == 1 + 2 * SPEED_ROUNDS  # + warm-up
     assert out["720p"]["median"] is not None and out["1080p"]["p95"] is not None
+
+
+def _plate_read(
+    text: str, chars: list[float] | None = None, cands: tuple[tuple[str, float], ...] = ()
+) -> Any:
+    from shared.schemas import PlateCandidate, PlateRead
+
+    return PlateRead(
+        text=text,
+        raw_text=text,
+        format="current",
+        confidence=min(chars or [0.99]),
+        char_confidences=chars or [0.99] * len(text),
+        candidates=[PlateCandidate(text=t, confidence=c) for t, c in cands],
+        bbox=BBox(x=0, y=0, w=40, h=10),
+    )
+
+
+def test_alert_figures_count_what_the_gateway_matching_would_raise() -> None:
+    from recognizers.bench.alerts import alert_figures
+
+    truths = ["AA1234BB", "KA5678CE", "BC0001XO", "AI7007MP", "OO4321TT", "CDP182", "CDP192"]
+    unsure_5th = [0.99, 0.99, 0.99, 0.99, 0.6, 0.99, 0.99, 0.99]
+    reads = [
+        [_plate_read("AA1234BB", cands=(("CDP192", 0.001),))],  # an unlikely next-best reading: no hit
+        [_plate_read("KA5673CE", cands=(("KA5678CE", 0.2),))],  # a likely next-best reading is the plate
+        [_plate_read("BC0001X0")],  # O read as 0, surely: a look-alike, a fuzzy hit
+        # an unsure 8 for 0, and another wanted plate read beside it
+        [_plate_read("AI7087MP", unsure_5th), _plate_read("AA1234BB")],
+        [_plate_read("OO4324TT")],  # 4 read surely where 1 is printed: not the wanted plate
+        [_plate_read("CDP182")],  # read surely: not the wanted CDP192 either
+        [_plate_read("CDP192")],
+    ]
+    out, raised = alert_figures(truths, reads, decoys=200)
+    assert raised == [True, True, True, True, False, True, True]
+    assert out["alert_rate"] == round(6 / 7, 4) and out["alert_rate_exact_rule"] == round(4 / 7, 4)
+    assert out["false_alert_frames"] == round(1 / 7, 4)  # frame 3 read frame 0's plate too
+    assert out["watchlist_entries"] == 207 and out["fuzzy_threshold"] == 1.0
+
+
+def test_rendered_figures_add_alert_rates_by_height_when_asked() -> None:
+    plates = [_plate("AA1234BB", 12, 12), _plate("AA1235BB", 30, 30)]
+    unsure = [0.99] * 7 + [0.5]
+
+    def read(img: np.ndarray) -> list[Read]:
+        return [Read("AA1234B8", None, _plate_read("AA1234B8", unsure))] if int(img[0, 0, 0]) == 12 else []
+
+    out = rendered_figures(read, plates, alerts=True)
+    assert out["ua_rendered_exact_read"] == 0.0
+    alerts = out["ua_rendered_alerts"]
+    assert alerts["alert_rate"] == 0.5 and alerts["alert_rate_exact_rule"] == 0.0
+    assert alerts["alert_rate_by_height"]["<16"] == 1.0 and alerts["alert_rate_by_height"]["24-31"] == 0.0
+    assert "ua_rendered_alerts" not in rendered_figures(read, plates)
