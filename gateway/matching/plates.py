@@ -13,15 +13,16 @@ Nothing is scanned linearly except ``*`` patterns (rare; ``?`` patterns are hash
   plain edits, and therefore share a key with at most ``floor(t)`` deletions each. Candidates found
   that way are verified with ``plate_distance``; no true match can be missed.
 
-Only the reading itself matches fuzzily: its next-best readings (``candidates``) match exactly or by
-a wildcard, since a fuzzy match of a next-best reading is two edits from what was read. And where the
-reader says how sure it was of each character, a fuzzy match needs doubt where the texts differ: each
-character that differs from the entry's must be a look-alike of it (O/0, B/8, ...) or read unsure
-(below ``SURE_CHAR``), as the pass grouper tells two vehicles apart (``gateway.matching.passes``). A
-sure ``CDP192`` is not the wanted ``CDP182``; an unsure or look-alike difference still alerts. Measured
-on 1,400 rendered plates, each set's plates on one list beside 10,000 others (``recognizers.bench.alerts``),
-with the pipeline's floor on next-best readings: frames with a hit on a plate not in them 31 -> 0, frames
-whose own plate raised a hit 1,288 -> 1,281 (docs/measurements.md, "Alerts, not only exact reads").
+A fuzzy match needs doubt where the texts differ, when the reader says how sure it was of each
+character (``char_confidences``): each character that differs from the entry's must be a look-alike of
+it (O/0, B/8, ...) or read unsure (below ``SURE_CHAR``), as the pass grouper tells two vehicles apart
+(``gateway.matching.passes``). A sure ``CDP192`` is not the wanted ``CDP182``; an unsure or look-alike
+difference still alerts. A next-best reading (``candidates``) is judged by the reading's confidences,
+position by position (of another length: by its least sure character); without them it matches only
+exactly or by a wildcard. Measured on 1,400 rendered plates, each set's plates on one list beside 10,000
+others (``recognizers.bench.alerts``), with the pipeline's floor on next-best readings: frames with a
+hit on a plate not in them 31 -> 0, frames whose own plate raised a hit 1,288 -> 1,287
+(docs/measurements.md, "Alerts, not only exact reads").
 
 Readers never lock: they read one immutable snapshot. Writers build a new snapshot under a lock
 and swap it in (copy-on-write). Single ``add``/``remove`` calls go to a small overlay so they stay
@@ -268,9 +269,9 @@ class PlateMatcher:
         watchlist_ids: Collection[str] | None = None,
         char_confidences: Sequence[float] | None = None,
     ) -> list[PlateHit]:
-        """Every live entry that the reading (or one of its next-best ``candidates``, exactly or by a
-        wildcard) matches; a fuzzy match of the reading needs doubt where it differs (``has_doubt``)
-        when ``char_confidences`` (one per character of ``read_text``) are given.
+        """Every live entry that the reading (or one of its next-best ``candidates``) matches; with
+        ``char_confidences`` (one per character of ``read_text``) a fuzzy match needs doubt where it
+        differs (``has_doubt``), without them next-best readings match only exactly or by a wildcard.
 
         One hit per entry, with the best rule (exact > wildcard > fuzzy, then the primary reading
         before candidates, then the smaller distance). Sorted best first.
@@ -282,8 +283,9 @@ class PlateMatcher:
         texts = [t for t in dict.fromkeys(normalize(x) for x in (read_text, *candidates)) if t]
         primary = normalize(read_text)
         for order, text in enumerate(texts):
-            sure = char_confidences if text == primary else None
-            for entry, rule, dist in self._match_one(snap, text, fuzzy=text == primary, sure=sure):
+            sure = _confidences_for(text, primary, char_confidences)
+            fuzzy = text == primary or sure is not None
+            for entry, rule, dist in self._match_one(snap, text, fuzzy=fuzzy, sure=sure):
                 if allowed is not None and entry.ref.watchlist_id not in allowed:
                     continue
                 if (
@@ -336,6 +338,17 @@ class PlateMatcher:
             if d <= threshold + 1e-9 and (sure is None or has_doubt(text, sure, e.pattern)):
                 seen.add(eid)
                 yield e, "fuzzy", round(d, 6)
+
+
+def _confidences_for(text: str, primary: str, char_confidences: Sequence[float] | None) -> list[float] | None:
+    """How sure the reader was of each character of ``text``, the reading itself or one of its next-best
+    readings: the reading's own confidences, position by position where the lengths agree, else its
+    least sure one at every position. None where nothing is known per character."""
+    if not char_confidences or len(char_confidences) != len(primary):
+        return None
+    if len(text) == len(primary):
+        return list(char_confidences)
+    return [min(char_confidences)] * len(text)
 
 
 def has_doubt(text: str, char_confidences: Sequence[float], pattern: str) -> bool:

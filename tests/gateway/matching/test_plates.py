@@ -13,6 +13,7 @@ from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, ha
 from shared.plate_grammar import plate_distance
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+SURE = [0.99] * 8
 
 
 def _m(*entries: PlateEntryRef, threshold: float = 1.0) -> PlateMatcher:
@@ -97,15 +98,22 @@ def test_candidates_are_matched_and_primary_reading_wins_ties() -> None:
     assert (hit.rule, hit.matched_text) == ("exact", "AA1234BB")
 
 
-def test_next_best_readings_match_exactly_or_by_wildcard_never_fuzzily() -> None:
+def test_next_best_readings_match_fuzzily_only_where_the_reading_leaves_doubt() -> None:
     m = _m(PlateEntryRef("e1", "w1", "AA1234BB"), PlateEntryRef("w", "w1", "KA12??CE"))
-    # a next-best reading one edit from an entry is two from what was read: no hit
+    # without per-character confidences a next-best reading matches exactly or by a wildcard only
     assert m.match("AA1284BC", candidates=["AA1284BB"], now=NOW) == []
     assert _rules(m.match("KA9934CE", candidates=["KA1299CE"], now=NOW)) == {"w": "wildcard"}
     assert _rules(m.match("AA1284BB", now=NOW)) == {"e1": "fuzzy"}  # the reading itself still does
-
-
-SURE = [0.99] * 8
+    # with them, by the reading's confidence where the next-best reading differs from the entry
+    unsure_fifth = [0.99] * 4 + [0.6] + [0.99] * 3
+    found = m.match("AA1284BC", candidates=["AA1284BB"], now=NOW, char_confidences=unsure_fifth)
+    assert [(h.entry_id, h.rule, h.matched_text) for h in found] == [("e1", "fuzzy", "AA1284BB")]
+    assert m.match("AA1284BC", candidates=["AA1284BB"], now=NOW, char_confidences=SURE) == []
+    # a next-best reading of another length is judged by the reading's least sure character
+    assert m.match("AA1284BC", candidates=["AA124BB"], now=NOW, char_confidences=SURE) == []
+    assert [
+        h.rule for h in m.match("AA1284BC", candidates=["AA124BB"], now=NOW, char_confidences=unsure_fifth)
+    ] == ["fuzzy"]
 
 
 @pytest.mark.parametrize(
