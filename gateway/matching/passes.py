@@ -38,6 +38,13 @@ SURE_READ = 0.9
 SURE_CHAR = 0.95
 
 
+def sure_difference(read: str, other: str, confidence: float) -> bool:
+    """A character ``read`` at ``confidence`` where ``other`` holds another one: a character of another
+    plate, not a misreading, when it was read at least ``SURE_CHAR`` sure and no plate font makes the two
+    alike (not O/0, B/8, K/X, ...: ``shared.plate_grammar.distance``)."""
+    return confidence >= SURE_CHAR and (read, other) not in CONFUSABLE
+
+
 @dataclass(frozen=True, slots=True)
 class PassUpdate:
     pass_id: str
@@ -121,7 +128,7 @@ def _another_plate(p: _Pass, r: _Read) -> bool:
     if min(r.confidence, p.combined_confidence) < SURE_READ or len(r.text) != len(text) or r.text == text:
         return False
     return all(
-        min(r.weights[i], p.combined_weights[i]) >= SURE_CHAR and (a, b) not in CONFUSABLE
+        sure_difference(a, b, min(r.weights[i], p.combined_weights[i]))
         for i, (a, b) in enumerate(zip(r.text, text, strict=True))
         if a != b
     )

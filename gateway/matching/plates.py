@@ -40,8 +40,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
-from gateway.matching.passes import SURE_CHAR
-from shared.plate_grammar import CONFUSABLE, normalize, plate_distance
+from gateway.matching.passes import SURE_CHAR, sure_difference
+from shared.plate_grammar import normalize, plate_distance
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
 #: a plate shorter than this (a personalised plate such as ``BOSS``) matches fuzzily through look-alike
@@ -280,8 +280,8 @@ class PlateMatcher:
         now_ts = _epoch(now or datetime.now(UTC)) or 0.0
         allowed = None if watchlist_ids is None else frozenset(watchlist_ids)
         best: dict[str, tuple[tuple[int, int, float], PlateHit]] = {}
-        texts = [t for t in dict.fromkeys(normalize(x) for x in (read_text, *candidates)) if t]
         primary = normalize(read_text)
+        texts = [t for t in dict.fromkeys((primary, *(normalize(x) for x in candidates))) if t]
         for order, text in enumerate(texts):
             sure = _confidences_for(text, primary, char_confidences)
             fuzzy = text == primary or sure is not None
@@ -340,14 +340,16 @@ class PlateMatcher:
                 yield e, "fuzzy", round(d, 6)
 
 
-def _confidences_for(text: str, primary: str, char_confidences: Sequence[float] | None) -> list[float] | None:
+def _confidences_for(
+    text: str, primary: str, char_confidences: Sequence[float] | None
+) -> Sequence[float] | None:
     """How sure the reader was of each character of ``text``, the reading itself or one of its next-best
     readings: the reading's own confidences, position by position where the lengths agree, else its
     least sure one at every position. None where nothing is known per character."""
     if not char_confidences or len(char_confidences) != len(primary):
         return None
     if len(text) == len(primary):
-        return list(char_confidences)
+        return char_confidences
     return [min(char_confidences)] * len(text)
 
 
@@ -360,10 +362,8 @@ def has_doubt(text: str, char_confidences: Sequence[float], pattern: str) -> boo
         return True
     if len(text) != len(pattern):
         return min(char_confidences, default=0.0) < SURE_CHAR
-    return all(
-        (a, b) in CONFUSABLE or c < SURE_CHAR
-        for a, b, c in zip(text, pattern, char_confidences, strict=True)
-        if a != b
+    return not any(
+        sure_difference(a, b, c) for a, b, c in zip(text, pattern, char_confidences, strict=True) if a != b
     )
 
 

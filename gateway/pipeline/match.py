@@ -84,10 +84,10 @@ def match_plates(
     out: list[PlateOutcome] = []
     for read in reads:
         update = grouper.observe(ctx.camera_id, captured_at, read)
-        hits = read_hits(read, ctx, matcher, at)
+        found = _read_found(read, ctx, matcher, at)
         if update.combined_text and update.combined_text != read.text:  # a reading of its own
-            hits = _best_per_entry([*hits, *_hits(update.combined_text, [], ctx, matcher, at)], ctx)
-        out.append(PlateOutcome(read, update, hits))
+            found += _found(update.combined_text, [], ctx, matcher, at)
+        out.append(PlateOutcome(read, update, _best_per_entry(found, ctx)))
     return out
 
 
@@ -101,7 +101,13 @@ def read_hits(
 ) -> list[PlateMatch]:
     """The entries one read matches: its text and its likely next-best readings, fuzzily only where the
     read's characters leave doubt (``gateway.matching.plates``)."""
-    return _hits(read.text, candidate_texts(read), ctx, matcher, at, read.char_confidences)
+    return _best_per_entry(_read_found(read, ctx, matcher, at), ctx)
+
+
+def _read_found(
+    read: PlateRead, ctx: CameraContext, matcher: PlateMatcherLike | None, at: datetime
+) -> list[PlateHitLike]:
+    return _found(read.text, candidate_texts(read), ctx, matcher, at, read.char_confidences)
 
 
 def letters_only(read: PlateRead) -> bool:
@@ -126,33 +132,29 @@ def drop_unmatched_letters(
     return [r for r in reads if not letters_only(r) or read_hits(r, ctx, matcher, at)]
 
 
-def _hits(
+def _found(
     text: str,
     alternatives: list[str],
     ctx: CameraContext,
     matcher: PlateMatcherLike | None,
     at: datetime,
     char_confidences: Sequence[float] | None = None,
-) -> list[PlateMatch]:
+) -> list[PlateHitLike]:
     if matcher is None or not ctx.plate_lists:
         return []
     lists = [str(w) for w in ctx.plate_lists]
-    found = matcher.match(text, alternatives, at, lists, char_confidences=char_confidences or None)
-    return _best_per_entry(found, ctx)
+    return list(matcher.match(text, alternatives, at, lists, char_confidences=char_confidences))
 
 
-def _best_per_entry(hits: Sequence[PlateHitLike | PlateMatch], ctx: CameraContext) -> list[PlateMatch]:
+def _best_per_entry(hits: Sequence[PlateHitLike], ctx: CameraContext) -> list[PlateMatch]:
     best: dict[int, PlateMatch] = {}
     for h in hits:
-        if isinstance(h, PlateMatch):
-            m = h
-        else:
-            wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
-            if wl_id is None or wl_id not in ctx.plate_lists or entry_id is None:
-                continue
-            m = PlateMatch(entry_id, wl_id, h.rule, float(h.distance), h.matched_text, h.pattern)
-        if m.entry_id not in best or m.distance < best[m.entry_id].distance:
-            best[m.entry_id] = m
+        wl_id, entry_id = _int(h.watchlist_id), _int(h.entry_id)
+        if wl_id is None or wl_id not in ctx.plate_lists or entry_id is None:
+            continue
+        m = PlateMatch(entry_id, wl_id, h.rule, float(h.distance), h.matched_text, h.pattern)
+        if entry_id not in best or m.distance < best[entry_id].distance:
+            best[entry_id] = m
     return list(best.values())
 
 
