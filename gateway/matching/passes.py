@@ -57,6 +57,7 @@ class PassUpdate:
     last_ts: datetime | None = None
     closed: bool = False
     changed: bool = True  # combined_text differs from what the previous update said
+    combined_confidences: tuple[float, ...] = ()  # per character of combined_text (``combine``)
 
 
 @dataclass
@@ -91,6 +92,7 @@ class _Pass:
             self.last_ts,
             closed,
             changed,
+            tuple(self.combined_weights),
         )
 
 

@@ -80,13 +80,14 @@ def match_plates(
     at: datetime,
 ) -> list[PlateOutcome]:
     """Each read joins a pass; the read, its next-best readings and the pass reading are matched
-    against the entries valid ``at`` (``entries_at``)."""
+    against the entries valid ``at`` (``entries_at``), the pass reading by the vote's confidence in
+    each of its characters."""
     out: list[PlateOutcome] = []
     for read in reads:
         update = grouper.observe(ctx.camera_id, captured_at, read)
         found = _read_found(read, ctx, matcher, at)
         if update.combined_text and update.combined_text != read.text:  # a reading of its own
-            found += _found(update.combined_text, [], ctx, matcher, at)
+            found += _found(update.combined_text, [], ctx, matcher, at, update.combined_confidences)
         out.append(PlateOutcome(read, update, _best_per_entry(found, ctx)))
     return out
 

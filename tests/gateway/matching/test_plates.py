@@ -84,12 +84,31 @@ def test_best_rule_per_entry_and_order() -> None:
         PlateEntryRef("wild", "w1", "AA12??BB"),
         PlateEntryRef("fuzzy", "w1", "AA1234B8"),
     )
-    hits = m.match("AA1234BB", now=NOW)
+    hits = m.match("AA1234BE", candidates=["AA1234BB"], now=NOW)
     assert [(h.entry_id, h.rule) for h in hits] == [
         ("exact", "exact"),
         ("wild", "wildcard"),
         ("fuzzy", "fuzzy"),
     ]
+    assert [h.matched_text for h in hits] == ["AA1234BB", "AA1234BB", "AA1234BE"]
+
+
+def test_a_reading_that_is_an_entrys_plate_matches_no_other_entry_fuzzily() -> None:
+    # read off a rendered diplomatic plate CDP087 approaching a camera: exactly its plate, its 0 unsure
+    unsure = [0.99, 0.92, 1.0, 0.75, 0.45, 0.98]
+    own, other = PlateEntryRef("own", "w1", "CDP087"), PlateEntryRef("other", "w2", "CDP187")
+    wild, twin = PlateEntryRef("wild", "w1", "CDP0??"), PlateEntryRef("twin", "w2", "CDP087")
+    m = _m(own, other, wild, twin)
+    found = _rules(m.match("CDP087", now=NOW, char_confidences=unsure))
+    assert found == {"own": "exact", "twin": "exact", "wild": "wildcard"}  # the plate on two lists: both
+    # without an entry of its plate, the same reading is a misreading of the other one
+    assert _rules(_m(other).match("CDP087", now=NOW, char_confidences=unsure)) == {"other": "fuzzy"}
+    assert _rules(_m(other).match("CDP087", now=NOW)) == {"other": "fuzzy"}
+    # a wildcard hit is not a plate read: fuzzy hits stay
+    assert _rules(_m(other, wild).match("CDP087", now=NOW)) == {"other": "fuzzy", "wild": "wildcard"}
+    # a likely next-best reading that is another entry's plate still matches it exactly
+    found = _rules(m.match("CDP087", candidates=["CDP187"], now=NOW, char_confidences=unsure))
+    assert found == {"own": "exact", "twin": "exact", "wild": "wildcard", "other": "exact"}
 
 
 def test_candidates_are_matched_and_primary_reading_wins_ties() -> None:
@@ -215,6 +234,8 @@ def test_index_agrees_with_brute_force_scan(threshold: float) -> None:
             for i, p in enumerate(plates)
             if plate_distance(q, p, assume_normalized=True) <= fuzzy_limit(threshold, q, p) + 1e-9
         }
+        if q in plates:  # a reading that is an entry's plate matches no other one fuzzily
+            want = {f"e{plates.index(q)}"}
         got = {h.entry_id for h in m.match(q, now=NOW)}
         assert got == want, q
 

@@ -78,6 +78,32 @@ def test_a_likely_next_best_reading_and_the_pass_reading_still_alert(world: Any)
     assert [(h.entry_id, h.matched_text) for h in hits] == [(ids["AA1234BO"], "AA1234BO")]
 
 
+def test_a_pass_reading_is_judged_by_the_votes_confidence_in_each_character(world: Any) -> None:
+    ids = world.plate_list("CDP192", "AA1234BO")
+    # a pass read CDP182 surely twice, then lost a character: its reading CDP182 is matched on its own,
+    # and the vote is sure of the 8 where the wanted CDP192 has a 9: another car
+    world.recognizers.plates_script = [
+        [world.plate("CDP182", conf=0.99, x=300)],
+        [world.plate("CDP182", conf=0.99, x=305)],
+        [world.plate("CDP18", conf=0.6, x=310)],
+    ]
+    for i in range(3):
+        out = asyncio.run(world.submit(f"c{i}", world.T0 + timedelta(seconds=1 + i / 2)))
+        assert out.plates[0].hits == [] and out.alerts == []
+    assert out.plates[0].pass_text == "CDP182"
+    # frames that disagree leave the vote unsure: AA1234B0 once surely, AA1284B0 twice unsure
+    world.recognizers.plates_script = [
+        [world.plate("AA1284BO", conf=0.5, x=500)],
+        [world.plate("AA1234BO", conf=0.99, x=505)],
+        [world.plate("AA1284BO", conf=0.5, x=510)],
+        [world.plate("AA128BO", conf=0.5, x=515)],
+    ]
+    for i in range(4):
+        out = asyncio.run(world.submit(f"d{i}", world.T0 + timedelta(seconds=20 + i / 2)))
+    assert out.plates[0].pass_text == "AA1284BO"
+    assert [(h.entry_id, h.rule) for h in out.plates[0].hits] == [(ids["AA1234BO"], "fuzzy")]
+
+
 def test_a_plate_entry_is_judged_at_the_frames_capture_time(world: Any) -> None:
     # frames the camera's agent spooled through an outage arrive an hour late, after the entry expired
     ids = world.plate_list("AA1234BO", until=world.T0 + timedelta(minutes=10))
