@@ -12,12 +12,14 @@ threshold, ``gateway.config.MatchSettings``) holds every drawn plate of a set on
   a decoy), as a share of the frames.
 
 One frame each: the gateway also matches a vehicle pass's reading combined over its frames, which a
-single frame cannot show. The gateway is imported here only, when the figure is measured."""
+single frame cannot show (``recognizers.bench.passes`` measures passes). The gateway is imported here
+only, when the figure is measured."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,41 +30,58 @@ DECOY_SEED = 11
 LIST_ID = 1
 
 
-def alert_figures(
-    truths: Sequence[str], reads: Sequence[Sequence[PlateRead]], decoys: int = DECOYS
-) -> tuple[dict[str, Any], list[bool]]:
-    """The figures above, and per frame whether its plate raised a hit."""
+@dataclass(frozen=True)
+class Watchlist:
+    """The gateway's matcher holding the wanted plates and the decoys, and a camera that checks it."""
+
+    matcher: Any
+    ctx: Any
+    entry_of: dict[str, int]  # a wanted plate's entry id
+    entries: int
+
+
+def watchlist(truths: Sequence[str], decoys: int = DECOYS) -> Watchlist:
+    """Every plate of ``truths`` (a plate given twice is one entry) and ``decoys`` random plates of the
+    current format on one list, matched by the gateway's default threshold."""
     from gateway.bench_match import random_plate
     from gateway.config import MatchSettings
     from gateway.matching.plates import PlateEntryRef, PlateMatcher
     from gateway.pipeline.context import CameraContext, WatchlistInfo
-    from gateway.pipeline.match import read_hits
 
     defaults = MatchSettings()
     matcher = PlateMatcher(defaults.plate_fuzzy_threshold if defaults.plate_fuzzy_enabled else 0.0)
     rng = random.Random(DECOY_SEED)
-    wanted = list(dict.fromkeys(truths))  # a plate drawn twice is one entry
+    wanted = list(dict.fromkeys(truths))
     texts = wanted + [random_plate(rng) for _ in range(decoys)]
     matcher.rebuild(PlateEntryRef(str(i), str(LIST_ID), text) for i, text in enumerate(texts))
     plate_list = WatchlistInfo(LIST_ID, "plates", 1, "bench", None)
     ctx = CameraContext("bench", True, True, False, None, plate_lists={LIST_ID: plate_list})
-    entry_of = {text: i for i, text in enumerate(wanted)}
+    return Watchlist(matcher, ctx, {text: i for i, text in enumerate(wanted)}, len(texts))
+
+
+def alert_figures(
+    truths: Sequence[str], reads: Sequence[Sequence[PlateRead]], decoys: int = DECOYS
+) -> tuple[dict[str, Any], list[bool]]:
+    """The figures above, and per frame whether its plate raised a hit."""
+    from gateway.pipeline.match import read_hits
+
+    wl = watchlist(truths, decoys)
     now = datetime.now(UTC)
     raised: list[bool] = []
     exact: list[bool] = []
     false_frames = 0
     for truth, frame_reads in zip(truths, reads, strict=True):
-        hits = [h for r in frame_reads for h in read_hits(r, ctx, matcher, now)]
-        own = [h for h in hits if h.entry_id == entry_of[truth]]
+        hits = [h for r in frame_reads for h in read_hits(r, wl.ctx, wl.matcher, now)]
+        own = [h for h in hits if h.entry_id == wl.entry_of[truth]]
         raised.append(bool(own))
         exact.append(any(h.rule == "exact" for h in own))
-        false_frames += any(h.entry_id != entry_of[truth] for h in hits)
+        false_frames += any(h.entry_id != wl.entry_of[truth] for h in hits)
     n = max(1, len(reads))
     figures = {
         "alert_rate": round(sum(raised) / n, 4),
         "alert_rate_exact_rule": round(sum(exact) / n, 4),
         "false_alert_frames": round(false_frames / n, 4),
-        "watchlist_entries": len(texts),
-        "fuzzy_threshold": matcher.fuzzy_threshold,
+        "watchlist_entries": wl.entries,
+        "fuzzy_threshold": wl.matcher.fuzzy_threshold,
     }
     return figures, raised

@@ -333,10 +333,13 @@ def photo_figures(read: Reader) -> dict[str, Any]:
 
 
 def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for name, lo, hi in HEIGHT_BUCKETS:
-        out[name] = _rate(h for s, h in zip(rendered, hits, strict=True) if lo <= s.plate_height_px < hi)
-    return out
+    return rate_by_height([s.plate_height_px for s in rendered], hits)
+
+
+def rate_by_height(heights: list[int], hits: list[bool]) -> dict[str, float | None]:
+    """The rate of ``hits`` in each of ``HEIGHT_BUCKETS`` by the plate's box height in pixels."""
+    pairs = list(zip(heights, hits, strict=True))
+    return {name: _rate(hit for h, hit in pairs if lo <= h < hi) for name, lo, hi in HEIGHT_BUCKETS}
 
 
 def scale_px(s: SynthPlate) -> int:
@@ -384,6 +387,22 @@ def camera_frame_speed(recognizer: PlateRecognizer, frames: list[np.ndarray]) ->
     default, with it."""
     speeds = frame_speeds(varta_reader(recognizer, finer_look=False), frames, SPEED_ROUNDS)
     return {"finer_look": False} | {name: {k: s[k] for k in ("median", "p95")} for name, s in speeds.items()}
+
+
+def vehicle_pass_figures(recognizer: PlateRecognizer, backgrounds: list[np.ndarray]) -> dict[str, Any]:
+    """Vehicles seen on several frames as they approach, read as the gateway reads a camera's frames
+    (without the finer look) and grouped into passes by the gateway's own code
+    (``recognizers.bench.passes``)."""
+    from recognizers.bench.passes import HELDOUT_PASS_SEEDS, PASS_SEEDS, pass_figures
+
+    def read(img: np.ndarray) -> list[PlateRead]:
+        return recognizer.recognize(img, finer_look=False)
+
+    figures = pass_figures(read, PASS_SEEDS, backgrounds)
+    heldout = pass_figures(read, HELDOUT_PASS_SEEDS, backgrounds)
+    seeds = {"seeds": f"{PASS_SEEDS.start}-{PASS_SEEDS.stop - 1}"}
+    heldout_seeds = {"seeds": f"{HELDOUT_PASS_SEEDS.start}-{HELDOUT_PASS_SEEDS.stop - 1}"}
+    return {"finer_look": False, **seeds, **figures, "heldout": heldout_seeds | heldout}
 
 
 def peer_text(text: str) -> str:
@@ -465,6 +484,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     # the development set's plates, at the same pixel heights, in the frames of a 1080p camera
     full_hd = iter_dataset(n_rendered, SEED, size=FULL_HD, backgrounds=backgrounds)
     plates["ua_rendered_1080p"] = {"seed": SEED, "frame": "1920x1080", **rendered_figures(read, full_hd)}
+    plates["ua_rendered_passes"] = vehicle_pass_figures(recognizer, backgrounds)
     plates["ua_rendered_rolled"] = rolled_figures(read)
     plates["ua_rendered_fittings"] = fitting_figures(read)
     plates["ua_plate_photos"] = photo_figures(read)

@@ -217,6 +217,7 @@ def render_plate(
     screws: bool = False,
     holder: bool = False,
     dirt: bool = False,
+    centre: tuple[float, float] | None = None,
 ) -> SynthPlate:
     """One plate in one scene, fully determined by ``seed`` (and the typeface, a key of ``FONTS``).
 
@@ -224,8 +225,10 @@ def render_plate(
     the seed decides (``NIGHT_IR_SHARE`` of the frames). ``roll_deg`` forces the plate's roll (by
     default drawn from N(0, 3) degrees); ``screws`` draws a screw head in each gap of a one-line plate;
     ``holder`` puts the plate in a dealer's holder with a text band under it, and ``dirt`` spatters it
-    with mud (``fittings``; their draws come from a stream of their own). Every other draw stays as the
-    seed makes it (a holder makes the patch larger, so the plate's place in the frame moves a little)."""
+    with mud (``fittings``; their draws come from a stream of their own); ``centre`` puts the plate's
+    centre there, as shares of the frame's width and height (kept inside the frame). Every other draw
+    stays as the seed makes it (a holder makes the patch larger, so the plate's place in the frame moves
+    a little)."""
     rng = np.random.default_rng(seed)
     layout, text, groups, below, style = _plate_of(seed, layout)
     style = replace(style, font=font, screws=screws)
@@ -252,6 +255,9 @@ def render_plate(
     width, height = size
     x = int(rng.integers(0, max(1, width - pw)))
     y = int(rng.integers(height // 4, max(height // 4 + 1, height - ph)))
+    if centre is not None:  # drawn all the same, so every later draw stays the seed's
+        x = min(max(0, round(centre[0] * width - pw / 2)), max(0, width - pw))
+        y = min(max(0, round(centre[1] * height - ph / 2)), max(0, height - ph))
     _car_panel(scene, rng, x, y, pw, ph)
     alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
     roi = scene[y : y + ph, x : x + pw].astype(np.float32)
@@ -265,6 +271,11 @@ def render_plate(
     xs, ys = corners[:, 0] + x, corners[:, 1] + y
     bbox = BBox(x=int(xs.min()), y=int(ys.min()), w=int(xs.max() - xs.min()), h=int(ys.max() - ys.min()))
     return SynthPlate(image, text, layout_format(layout).value, bbox.h, bbox, cond, lines)
+
+
+def drawn_text(seed: int) -> str:
+    """The text of the plate ``render_plate(seed)`` draws, without drawing it."""
+    return _plate_of(seed)[1]
 
 
 def _plate_of(seed: int, layout: str | None = None) -> tuple[str, str, list[str], list[list[str]], Style]:

@@ -222,3 +222,73 @@ def test_rendered_figures_add_alert_rates_by_height_when_asked() -> None:
     assert alerts["alert_rate"] == 0.5 and alerts["alert_rate_exact_rule"] == 0.0
     assert alerts["alert_rate_by_height"]["<16"] == 1.0 and alerts["alert_rate_by_height"]["24-31"] == 0.0
     assert "ua_rendered_alerts" not in rendered_figures(read, plates)
+
+
+def test_a_vehicle_approaches_on_frames_that_grow_along_a_path() -> None:
+    from recognizers.bench.passes import APPROACH, render_vehicle
+    from recognizers.synth.render import drawn_text
+
+    for seed in (12_000, 12_001, 12_002):
+        v = render_vehicle(seed)
+        assert len(v.frames) == len(APPROACH) and v.text == drawn_text(seed)
+        assert {f.text for f in v.frames} == {v.text} and len({f.conditions["font"] for f in v.frames}) == 1
+        heights = [f.plate_height_px for f in v.frames]
+        assert heights == sorted(heights) and heights[-1] == v.closest_px and heights[0] < heights[-1]
+        centres = [f.bbox.y + f.bbox.h / 2 for f in v.frames]
+        assert centres == sorted(centres)  # nearer, lower in the frame
+        assert render_vehicle(seed).frames[1].image_bgr.tobytes() == v.frames[1].image_bgr.tobytes()
+
+
+def test_pass_figures_group_each_vehicles_frames_as_the_gateway_does() -> None:
+    from recognizers.bench.passes import APPROACH, pass_figures
+    from recognizers.synth.render import drawn_text
+
+    seeds = [12_000, 12_001, 12_002, 12_003]
+    a, _, _, d = (drawn_text(s) for s in seeds)
+    unsure_last = [0.99] * (len(d) - 1) + [0.5]
+    wrong_d = d[:-1] + ("A" if d[-1] != "A" else "B")
+    far: list[list[Any]] = [[]] * (len(APPROACH) - 1)
+    per_vehicle: list[list[list[Any]]] = [
+        [*far, [_plate_read(a)]],  # read on its closest frame only
+        [*far, []],  # never read
+        [*far, [_plate_read(a)]],  # reads the first vehicle's plate: an alert on a plate not its own
+        [[_plate_read(wrong_d, unsure_last)]] * len(APPROACH),  # misread, unsure where it is wrong
+    ]
+    calls = iter([reads for frames in per_vehicle for reads in frames])
+
+    def read(img: np.ndarray) -> list[Any]:
+        assert img.shape == (720, 1280, 3)
+        return next(calls)
+
+    out = pass_figures(read, seeds, decoys=100)
+    assert next(calls, None) is None  # every frame read once
+    assert out["vehicles"] == 4 and out["frames_per_vehicle"] == len(APPROACH)
+    assert out["alert_rate"] == 0.5  # the first vehicle exactly, the last fuzzily
+    assert out["sighting_read_rate"] == 0.25 and out["closest_frame_exact_read"] == 0.25
+    assert out["frame_exact_read"] == round(1 / (4 * len(APPROACH)), 4)
+    assert out["false_alert_vehicles"] == 0.25
+    assert out["passes_per_vehicle"] == 0.75  # the unread vehicle left none
+    assert out["watchlist_entries"] == 104
+    assert sum(v is not None for v in out["alert_rate_by_closest_height"].values()) >= 1
+
+
+def test_vehicle_passes_are_read_as_the_gateway_reads_camera_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    import recognizers.bench.passes as passes
+    from recognizers.bench.plates import vehicle_pass_figures
+
+    monkeypatch.setattr(passes, "PASS_SEEDS", range(12_000, 12_002))
+    monkeypatch.setattr(passes, "HELDOUT_PASS_SEEDS", range(13_000, 13_001))
+
+    class Recognizer:
+        def __init__(self) -> None:
+            self.finer: list[bool] = []
+
+        def recognize(self, img: np.ndarray, finer_look: bool = True) -> list[Any]:
+            self.finer.append(finer_look)
+            return []
+
+    rec = Recognizer()
+    out = vehicle_pass_figures(rec, [])  # type: ignore[arg-type]
+    assert rec.finer == [False] * 3 * len(passes.APPROACH)
+    assert (out["seeds"], out["vehicles"], out["alert_rate"]) == ("12000-12001", 2, 0.0)
+    assert (out["heldout"]["seeds"], out["heldout"]["vehicles"]) == ("13000-13000", 1)

@@ -217,3 +217,17 @@ def test_a_current_plate_on_more_lines_is_drawn_in_each_layout_seen_on_the_road(
     # the layout comes from the plate's own text: the same text, the same lines
     again = random.Random(3)
     assert [plate_text(again, "current_two_line")[:3] for _ in range(60)] == [d[:3] for d in drawn]
+
+
+def test_a_plate_placed_at_a_centre_is_the_same_plate_in_the_same_conditions() -> None:
+    from recognizers.synth.render import drawn_text
+
+    for seed in range(20):
+        drawn = render_plate(seed)
+        placed = render_plate(seed, centre=(0.3, 0.6))
+        assert placed.text == drawn.text == drawn_text(seed)
+        assert placed.conditions == drawn.conditions and placed.plate_height_px == drawn.plate_height_px
+        b = placed.bbox
+        assert abs(b.x + b.w / 2 - 0.3 * 1280) <= 3 and abs(b.y + b.h / 2 - 0.6 * 720) <= 3
+    edge = render_plate(3, centre=(1.0, 1.0), height_range=(90, 90)).bbox  # kept inside the frame
+    assert edge.x + edge.w <= 1280 and edge.y + edge.h <= 720 and edge.x + edge.w >= 1270
