@@ -19,8 +19,10 @@ letters-only reads dropped unless wanted, then ``match_plates`` with one ``PassG
 (``alerts.watchlist``). Figures:
 - ``alert_rate``: vehicles whose plate raised an alert on any of its frames (the frame's reading, a
   likely next-best reading or the pass's combined reading);
-- ``sighting_read_rate``: vehicles with a pass whose final combined reading is the plate (what a search
-  for the plate finds as the sighting's text);
+- ``sighting_read_rate``: vehicles with a pass whose final combined reading is the plate (the
+  sighting's text);
+- ``search_found_rate``: vehicles a sightings search for the plate finds: by the sighting's text or by
+  one frame's read (``found_by_read``);
 - ``closest_frame_exact_read`` and ``frame_exact_read``: the single-frame exact-read rate on the closest
   frame and on every frame, for comparison;
 - ``false_alert_vehicles``: vehicles that raised an alert on a plate not theirs;
@@ -120,6 +122,7 @@ def pass_figures(
     closest_px: list[int] = []
     alerted: list[bool] = []
     sighted: list[bool] = []
+    searchable: list[bool] = []
     closest_read: list[bool] = []
     frame_hits: list[bool] = []
     false_vehicles = passes = 0
@@ -127,11 +130,12 @@ def pass_figures(
         vehicle = render_vehicle(seed, backgrounds)
         own = wl.entry_of[vehicle.text]
         final: dict[str, str] = {}  # pass id -> its combined reading after the vehicle's last frame
-        hit = wrong = False
+        hit = wrong = read_once = False
         for k, frame in enumerate(vehicle.frames):
             ts = start + timedelta(seconds=i * VEHICLE_GAP_S + k * FRAME_GAP_S)
             reads = list(read(frame.image_bgr))
             frame_hits.append(any(r.text == vehicle.text for r in reads))
+            read_once |= frame_hits[-1]
             moving = [r for r in reads if not static.is_static(CAMERA, ts, r)]
             kept = drop_unmatched_letters(moving, wl.ctx, wl.matcher, ts)
             for outcome in match_plates(kept, wl.ctx, grouper, wl.matcher, ts, ts):
@@ -142,6 +146,7 @@ def pass_figures(
         closest_read.append(frame_hits[-1])
         alerted.append(hit)
         sighted.append(vehicle.text in final.values())
+        searchable.append(sighted[-1] or read_once)
         false_vehicles += wrong
         passes += len(final)
     n = max(1, len(alerted))
@@ -151,6 +156,7 @@ def pass_figures(
         "approach_scales": list(APPROACH),
         "alert_rate": _share(alerted),
         "sighting_read_rate": _share(sighted),
+        "search_found_rate": _share(searchable),
         "closest_frame_exact_read": _share(closest_read),
         "frame_exact_read": _share(frame_hits),
         "false_alert_vehicles": round(false_vehicles / n, 4),

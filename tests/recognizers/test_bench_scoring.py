@@ -252,7 +252,8 @@ def test_pass_figures_group_each_vehicles_frames_as_the_gateway_does() -> None:
         [*far, [_plate_read(a)]],  # read on its closest frame only
         [*far, []],  # never read
         [*far, [_plate_read(a)]],  # reads the first vehicle's plate: an alert on a plate not its own
-        [[_plate_read(wrong_d, unsure_last)]] * len(APPROACH),  # misread, unsure where it is wrong
+        # misread, unsure where it is wrong, then read right once: the pass's vote keeps the misreading
+        [*[[_plate_read(wrong_d, unsure_last)]] * (len(APPROACH) - 1), [_plate_read(d, [0.6] * len(d))]],
     ]
     calls = iter([reads for frames in per_vehicle for reads in frames])
 
@@ -263,9 +264,10 @@ def test_pass_figures_group_each_vehicles_frames_as_the_gateway_does() -> None:
     out = pass_figures(read, seeds, decoys=100)
     assert next(calls, None) is None  # every frame read once
     assert out["vehicles"] == 4 and out["frames_per_vehicle"] == len(APPROACH)
-    assert out["alert_rate"] == 0.5  # the first vehicle exactly, the last fuzzily
-    assert out["sighting_read_rate"] == 0.25 and out["closest_frame_exact_read"] == 0.25
-    assert out["frame_exact_read"] == round(1 / (4 * len(APPROACH)), 4)
+    assert out["alert_rate"] == 0.5  # the first vehicle and the last
+    assert out["sighting_read_rate"] == 0.25 and out["closest_frame_exact_read"] == 0.5
+    assert out["search_found_rate"] == 0.5  # the last one's sighting is found by its frame's read
+    assert out["frame_exact_read"] == round(2 / (4 * len(APPROACH)), 4)
     assert out["false_alert_vehicles"] == 0.25
     assert out["passes_per_vehicle"] == 0.75  # the unread vehicle left none
     assert out["watchlist_entries"] == 104
