@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that must never protect a real deployment (refused unless environment == "dev").
@@ -60,6 +60,10 @@ class EnrolmentSettings(BaseModel):
     min_quality: float = Field(default=0.35, ge=0.0, le=1.0, description="minimum FaceQuality.score")
 
 
+FinerLook = Literal["off", "when_idle", "on"]
+_SWITCH = {"true": "on", "1": "on", "yes": "on", "false": "off", "0": "off", "no": "off"}
+
+
 class PipelineSettings(BaseModel):
     """The frame pipeline's own bounds."""
 
@@ -89,14 +93,26 @@ class PipelineSettings(BaseModel):
     static_text_forget_s: float = Field(
         default=600.0, gt=0, le=86_400, description="static text not read for this long is forgotten"
     )
-    # off: a camera's stream shows an approaching car's plate growing from frame to frame, and a second
-    # detector run on every frame with no plate read (most motion frames) halves what two cores carry
-    plates_finer_look: bool = Field(
-        default=False,
+    # a second detector run on every frame with no plate read (most motion frames) halves what two cores
+    # carry, so by default only while the recognizers have time to spare (gateway.pipeline.load)
+    plates_finer_look: FinerLook = Field(
+        default="when_idle",
         description="a camera frame with no plate found is detected again at a finer scale (the plate "
         "recognizer's finer_look_scale); it reads small plates better and costs a second detector run "
-        "on every such frame",
+        "on every such frame: on, off, or when_idle (while the recognizers were busy less than half "
+        "of the last 10 s); true and false mean on and off",
     )
+
+    @field_validator("plates_finer_look", mode="before")
+    @classmethod
+    def _finer_look_switch(cls, value: object) -> object:
+        """``true`` / ``false`` (the setting's earlier form) mean ``on`` / ``off``."""
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            return _SWITCH.get(value.strip().lower(), value.strip().lower())
+        return value
+
     keep_letters_only_reads: bool = Field(
         default=False,
         description="store a read of letters only and of no Ukrainian format (a lorry's SCANIA, a van's "

@@ -90,6 +90,11 @@ class GatewayMetrics:
         self.in_flight = Gauge(
             "varta_gateway_frames_in_flight", "Frames in the works (admitted, not yet answered)", registry=r
         )
+        self.finer_looks = Counter(
+            "varta_gateway_plate_finer_looks",
+            "Frames for which the plate recognizer was asked for its finer look (PLATES_FINER_LOOK)",
+            registry=r,
+        )
         self.watchlist_entries = Gauge(
             "varta_gateway_watchlist_entries", "Watchlist entries stored, by kind", ["kind"], registry=r
         )

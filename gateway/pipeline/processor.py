@@ -33,6 +33,7 @@ from gateway.evidence import EvidenceFile, EvidenceStore
 from gateway.matching import StaticText
 from gateway.pipeline.context import CameraContext, load_context
 from gateway.pipeline.crops import crop_jpeg
+from gateway.pipeline.load import BusyMeter
 from gateway.pipeline.match import drop_unmatched_letters, entries_at, match_faces, match_plates
 from gateway.pipeline.persist import FramePlan, drop_expired_face_hits, evidence_names, persist
 from gateway.pipeline.recognize import Recognition, recognize, skip_code
@@ -116,7 +117,16 @@ class FrameProcessor:
             bounds.static_text_min_frames, bounds.static_text_min_span_s, bounds.static_text_forget_s
         )
         self.evidence = evidence or EvidenceStore(app.settings.evidence_root)
+        self.busy = BusyMeter()
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def _finer_look(self) -> bool:
+        """Ask the plate recognizer for its finer look at a frame with no plate (``plates_finer_look``)?"""
+        mode = self.app.settings.pipeline.plates_finer_look
+        finer = mode == "on" or (mode == "when_idle" and self.busy.idle())
+        if finer:
+            self.app.metrics.finer_looks.inc()
+        return finer
 
     async def process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
         if self.in_flight >= self.max_in_flight:
@@ -173,8 +183,9 @@ class FrameProcessor:
         array = await anyio.to_thread.run_sync(decode_image, sub.data, limits)
         image = FrameImage(sub.data, array)
         watch.lap("decode")
-        finer = self.app.settings.pipeline.plates_finer_look
-        recognition = await recognize(self.app.recognizers, image, ctx, finer)
+        started = time.perf_counter()
+        recognition = await recognize(self.app.recognizers, image, ctx, self._finer_look())
+        self.busy.record(time.perf_counter() - started)
         watch.lap("recognize")
         watch.laps.update(recognition.timings_ms)  # plates, faces: each recognizer's own time
         lock = self._locks.setdefault(sub.camera_id, asyncio.Lock())

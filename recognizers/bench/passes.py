@@ -12,8 +12,9 @@ moving down the frame as it comes nearer. The closest frame's scale is drawn log
 rendered sets' range (``HEIGHT_RANGE``), and the figures by height are by the plate's box height on the
 closest frame: a plate that reaches this height at its closest.
 
-Each frame is read as the gateway reads a camera's frames (without the finer look), and its reads go
-through the gateway's own steps in its order: static text (``StaticText``, default settings),
+Each frame is read by the reader given (the bench reads them as the gateway does while its recognizers
+are idle, with the finer look, and as it does under load, without), and its reads go through the
+gateway's own steps in its order: static text (``StaticText``, default settings),
 letters-only reads dropped unless wanted, then ``match_plates`` with one ``PassGrouper`` for the camera
 (vehicles a minute apart), against every drawn plate beside ``alerts.DECOYS`` random plates
 (``alerts.watchlist``). Figures:

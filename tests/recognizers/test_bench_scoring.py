@@ -274,7 +274,9 @@ def test_pass_figures_group_each_vehicles_frames_as_the_gateway_does() -> None:
     assert sum(v is not None for v in out["alert_rate_by_closest_height"].values()) >= 1
 
 
-def test_vehicle_passes_are_read_as_the_gateway_reads_camera_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vehicle_passes_are_read_as_the_gateway_reads_camera_frames_idle_and_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import recognizers.bench.passes as passes
     from recognizers.bench.plates import vehicle_pass_figures
 
@@ -291,6 +293,9 @@ def test_vehicle_passes_are_read_as_the_gateway_reads_camera_frames(monkeypatch:
 
     rec = Recognizer()
     out = vehicle_pass_figures(rec, [])  # type: ignore[arg-type]
-    assert rec.finer == [False] * 3 * len(passes.APPROACH)
+    # both sets as the gateway reads frames while idle (the finer look), then the first under load
+    n = len(passes.APPROACH)
+    assert rec.finer == [True] * 3 * n + [False] * 2 * n
     assert (out["seeds"], out["vehicles"], out["alert_rate"]) == ("12000-12001", 2, 0.0)
     assert (out["heldout"]["seeds"], out["heldout"]["vehicles"]) == ("13000-13000", 1)
+    assert out["finer_look"] is True and out["first_look_only"]["alert_rate"] == 0.0

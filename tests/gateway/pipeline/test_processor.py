@@ -347,16 +347,67 @@ def test_letters_only_text_is_stored_when_the_site_keeps_it(world: Any) -> None:
     assert count(world, Sighting) == 1
 
 
-def test_camera_frames_leave_out_the_finer_plate_look_unless_set(world: Any) -> None:
-    """A camera's stream sees a car's plate grow from frame to frame; the second detector run a frame
-    with no plate would cost is asked for only when ``VARTA_PIPELINE__PLATES_FINER_LOOK`` is set."""
-    world.recognizers.plates_script = [[], []]
-    asyncio.run(world.submit("plain"))
-    assert ("plates", False) in world.recognizers.calls
-    world.settings.pipeline.plates_finer_look = True
-    world.recognizers.calls.clear()
-    asyncio.run(world.submit("finer", world.T0 + timedelta(seconds=1)))
-    assert ("plates", True) in world.recognizers.calls
+def test_camera_frames_get_the_finer_plate_look_as_set_and_by_default_while_idle(world: Any) -> None:
+    """A second detector run on every frame with no plate halves what two cores carry: by default
+    (``when_idle``) it is asked for only while the recognizers were busy less than half of the last
+    10 s; ``on`` and ``off`` ask always and never."""
+    from gateway.pipeline.load import BusyMeter
+
+    now = [1000.0]
+    world.processor.busy = BusyMeter(clock=lambda: now[0])
+    assert world.settings.pipeline.plates_finer_look == "when_idle"
+
+    def finer(key: str, second: int) -> bool:
+        world.recognizers.plates_script = [[]]
+        world.recognizers.calls.clear()
+        asyncio.run(world.submit(key, world.T0 + timedelta(seconds=second)))
+        return ("plates", True) in world.recognizers.calls
+
+    assert finer("idle", 1)
+    world.processor.busy.record(6.0)  # 6 s of the last 10 spent recognizing
+    assert not finer("busy", 2)
+    now[0] += 11  # ... all of it more than 10 s ago
+    assert finer("idle-again", 3)
+    world.settings.pipeline.plates_finer_look = "off"
+    assert not finer("off", 4)
+    world.settings.pipeline.plates_finer_look = "on"
+    world.processor.busy.record(9.0)
+    assert finer("on", 5)
+
+
+@pytest.mark.parametrize(
+    ("value", "mode"),
+    [(True, "on"), ("true", "on"), ("1", "on"), (False, "off"), ("false", "off"), ("WHEN_IDLE", "when_idle")],
+)
+def test_the_finer_look_setting_takes_its_earlier_true_and_false(value: Any, mode: str) -> None:
+    from gateway.config import PipelineSettings
+
+    assert PipelineSettings(plates_finer_look=value).plates_finer_look == mode
+
+
+def test_the_finer_look_setting_refuses_other_values() -> None:
+    from pydantic import ValidationError
+
+    from gateway.config import PipelineSettings
+
+    with pytest.raises(ValidationError, match="when_idle"):
+        PipelineSettings(plates_finer_look="sometimes")
+
+
+def test_the_busy_meter_counts_recognizer_time_within_its_window() -> None:
+    from gateway.pipeline.load import BusyMeter
+
+    now = [0.0]
+    meter = BusyMeter(window_s=10.0, clock=lambda: now[0])
+    assert meter.share() == 0.0 and meter.idle()
+    meter.record(2.0)
+    now[0] = 4.0
+    meter.record(3.5)  # two frames side by side count twice
+    assert meter.share() == pytest.approx(0.55) and not meter.idle()
+    now[0] = 10.5  # the first run ended more than 10 s ago
+    assert meter.share() == pytest.approx(0.35) and meter.idle()
+    now[0] = 30.0
+    assert meter.share() == 0.0
 
 
 def test_a_pass_is_found_by_the_plate_one_of_its_frames_read(world: Any) -> None:
