@@ -21,9 +21,13 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.schemas import PlateRead
+
+if TYPE_CHECKING:  # the gateway is imported when a figure is measured, not with this module
+    from gateway.matching.plates import PlateMatcher
+    from gateway.pipeline.context import CameraContext
 
 DECOYS = 10_000
 DECOY_SEED = 11
@@ -34,8 +38,8 @@ LIST_ID = 1
 class Watchlist:
     """The gateway's matcher holding the wanted plates and the decoys, and a camera that checks it."""
 
-    matcher: Any
-    ctx: Any
+    matcher: PlateMatcher
+    ctx: CameraContext
     entry_of: dict[str, int]  # a wanted plate's entry id
     entries: int
 
