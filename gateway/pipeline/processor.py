@@ -120,11 +120,11 @@ class FrameProcessor:
         self.busy = BusyMeter()
         self._locks: dict[str, asyncio.Lock] = {}
 
-    def _finer_look(self) -> bool:
+    def _finer_look(self, ctx: CameraContext) -> bool:
         """Ask the plate recognizer for its finer look at a frame with no plate (``plates_finer_look``)?"""
         mode = self.app.settings.pipeline.plates_finer_look
         finer = mode == "on" or (mode == "when_idle" and self.busy.idle())
-        if finer:
+        if finer and ctx.plates_enabled:
             self.app.metrics.finer_looks.inc()
         return finer
 
@@ -184,7 +184,7 @@ class FrameProcessor:
         image = FrameImage(sub.data, array)
         watch.lap("decode")
         started = time.perf_counter()
-        recognition = await recognize(self.app.recognizers, image, ctx, self._finer_look())
+        recognition = await recognize(self.app.recognizers, image, ctx, self._finer_look(ctx))
         self.busy.record(time.perf_counter() - started)
         watch.lap("recognize")
         watch.laps.update(recognition.timings_ms)  # plates, faces: each recognizer's own time

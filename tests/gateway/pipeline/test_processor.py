@@ -351,6 +351,7 @@ def test_camera_frames_get_the_finer_plate_look_as_set_and_by_default_while_idle
     """A second detector run on every frame with no plate halves what two cores carry: by default
     (``when_idle``) it is asked for only while the recognizers were busy less than half of the last
     10 s; ``on`` and ``off`` ask always and never."""
+    from gateway.db.models import Camera
     from gateway.pipeline.load import BusyMeter
 
     now = [1000.0]
@@ -374,6 +375,18 @@ def test_camera_frames_get_the_finer_plate_look_as_set_and_by_default_while_idle
     world.processor.busy.record(9.0)
     assert finer("on", 5)
 
+    def looks() -> float | None:
+        return world.ctx.metrics.registry.get_sample_value("varta_gateway_plate_finer_looks_total")
+
+    assert looks() == 3  # idle, idle-again, on
+    # a camera whose plates are off asks the plate recognizer for nothing, so none is counted
+    with world.ctx.sessions() as s, s.begin():
+        s.get(Camera, "cam1").plates_enabled = False
+    world.recognizers.calls.clear()
+    asyncio.run(world.submit("no-plates", world.T0 + timedelta(seconds=6)))
+    assert not any(kind == "plates" for kind, _ in world.recognizers.calls)
+    assert looks() == 3
+
 
 @pytest.mark.parametrize(
     ("value", "mode"),
@@ -391,7 +404,7 @@ def test_the_finer_look_setting_refuses_other_values() -> None:
     from gateway.config import PipelineSettings
 
     with pytest.raises(ValidationError, match="when_idle"):
-        PipelineSettings(plates_finer_look="sometimes")
+        PipelineSettings(plates_finer_look="sometimes")  # type: ignore[arg-type]
 
 
 def test_the_busy_meter_counts_recognizer_time_within_its_window() -> None:
