@@ -110,7 +110,8 @@ class PipelineSettings(BaseModel):
         if isinstance(value, bool):
             return "on" if value else "off"
         if isinstance(value, str):
-            return _SWITCH.get(value.strip().lower(), value.strip().lower())
+            word = value.strip().lower()
+            return _SWITCH.get(word, word)
         return value
 
     keep_letters_only_reads: bool = Field(

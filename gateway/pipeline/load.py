@@ -31,19 +31,17 @@ class BusyMeter:
         self.window_s = float(window_s)
         self._clock = clock
         self._runs: deque[tuple[float, float]] = deque()  # (ended at, seconds)
-        self._busy = 0.0
 
     def record(self, seconds: float) -> None:
         """A recognizer run of ``seconds`` wall time has just ended."""
         self._runs.append((self._clock(), max(0.0, float(seconds))))
-        self._busy += max(0.0, float(seconds))
 
     def share(self) -> float:
         """The recognizers' wall time within the last window, as a share of it."""
         start = self._clock() - self.window_s
         while self._runs and self._runs[0][0] < start:
-            self._busy -= self._runs.popleft()[1]
-        return max(0.0, self._busy) / self.window_s
+            self._runs.popleft()
+        return sum(seconds for _, seconds in self._runs) / self.window_s
 
     def idle(self, share: float = IDLE_SHARE) -> bool:
         return self.share() < share

@@ -111,7 +111,7 @@ def pass_figures(
     from gateway.matching.static_text import StaticText
     from gateway.pipeline.match import drop_unmatched_letters, match_plates
     from recognizers.bench.alerts import DECOYS, watchlist
-    from recognizers.bench.plates import rate_by_height
+    from recognizers.bench.plates import _rate, rate_by_height
 
     wl = watchlist([drawn_text(seed) for seed in seeds], DECOYS if decoys is None else decoys)
     bounds = PipelineSettings()
@@ -155,18 +155,14 @@ def pass_figures(
         "vehicles": len(alerted),
         "frames_per_vehicle": len(APPROACH),
         "approach_scales": list(APPROACH),
-        "alert_rate": _share(alerted),
-        "sighting_read_rate": _share(sighted),
-        "search_found_rate": _share(searchable),
-        "closest_frame_exact_read": _share(closest_read),
-        "frame_exact_read": _share(frame_hits),
+        "alert_rate": _rate(alerted),
+        "sighting_read_rate": _rate(sighted),
+        "search_found_rate": _rate(searchable),
+        "closest_frame_exact_read": _rate(closest_read),
+        "frame_exact_read": _rate(frame_hits),
         "false_alert_vehicles": round(false_vehicles / n, 4),
         "passes_per_vehicle": round(passes / n, 3),
         "alert_rate_by_closest_height": rate_by_height(closest_px, alerted),
         "closest_frame_exact_read_by_height": rate_by_height(closest_px, closest_read),
         "watchlist_entries": wl.entries,
     }
-
-
-def _share(hits: list[bool]) -> float | None:
-    return round(sum(hits) / len(hits), 4) if hits else None
