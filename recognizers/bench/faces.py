@@ -17,7 +17,6 @@ import csv
 import logging
 import os
 import random
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ import cv2
 import numpy as np
 
 from recognizers.bench import face_conditions
+from recognizers.bench.scoring import ms_stats
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,6 @@ def tar_at_far(scores: np.ndarray, same: np.ndarray, far: float = 1e-3) -> float
     allowed = int(np.floor(far * len(imp)))  # impostors that may be accepted
     thr = imp[allowed] if allowed < len(imp) else -np.inf
     return float(np.mean(scores[same] > thr))
-
-
-def _pct(values: list[float]) -> dict[str, float]:
-    return {"median": round(statistics.median(values), 2), "p95": round(float(np.percentile(values, 95)), 2)}
 
 
 def _time_each(fn: Callable[..., Any], items: list[tuple[Any, ...]]) -> list[float]:
@@ -168,13 +164,13 @@ def _varta(shared: Path, pairs: list[dict[str, str]], files: list[str]) -> dict[
     frames = _frames(shared, files, 1.0, N_FRAMES, seed=11)
     default.analyze(frames[0][0])
     cpu0 = time.process_time()
-    out["ms_per_frame_1080p"] = _pct(_time_each(default.analyze, [(fr,) for fr, _ in frames]))
+    out["ms_per_frame_1080p"] = ms_stats(_time_each(default.analyze, [(fr,) for fr, _ in frames]), 2)
     # CPU time of this process per frame (both threads summed): a check on wall times taken while
     # other work shares the cores; wall ~ cpu / 1.7 on an idle 2-core machine
     out["cpu_ms_per_frame_1080p"] = round((time.process_time() - cpu0) * 1000 / len(frames), 1)
     out["loadavg_1m_during_run"] = round(os.getloadavg()[0], 2)
-    out["ms_per_face_embedding"] = _pct(
-        _time_each(lambda img, lm: default.embed_aligned(norm_crop(img, lm)), crops)
+    out["ms_per_face_embedding"] = ms_stats(
+        _time_each(lambda img, lm: default.embed_aligned(norm_crop(img, lm)), crops), 2
     )
     out["small_faces_30px_1080p"] = _small_faces(default, shared, files)
     out["pack"], out["det_max_side"] = default.pack_name, default.settings.det_max_side
@@ -202,7 +198,7 @@ def _small_faces(rec: Any, shared: Path, files: list[str]) -> dict[str, Any]:
         embedded += bool(hits and hits[0].embedding is not None)
         if hits:
             log.debug("small face: %s", hits[0].quality)
-    return {"frames": len(frames), "found": found, "embedded": embedded, "ms_per_frame": _pct(ms)}
+    return {"frames": len(frames), "found": found, "embedded": embedded, "ms_per_frame": ms_stats(ms, 2)}
 
 
 def _all_pairs_tar(emb: dict[str, np.ndarray | None]) -> dict[str, Any]:
@@ -271,9 +267,9 @@ def _dlib(shared: Path, pairs: list[dict[str, str]], files: list[str]) -> dict[s
         face_recognition.face_encodings(rgb, face_recognition.face_locations(rgb))
 
     frames = _frames(shared, files, 1.0, N_PEER_FRAMES, seed=11)
-    out["ms_per_frame_1080p"] = _pct(_time_each(frame_once, [(fr,) for fr, _ in frames]))
-    out["ms_per_face_embedding"] = _pct(
-        _time_each(lambda rgb, loc: face_recognition.face_encodings(rgb, [loc]), located)
+    out["ms_per_frame_1080p"] = ms_stats(_time_each(frame_once, [(fr,) for fr, _ in frames]), 2)
+    out["ms_per_face_embedding"] = ms_stats(
+        _time_each(lambda rgb, loc: face_recognition.face_encodings(rgb, [loc]), located), 2
     )
     out["settings"] = "face_locations(model='hog', number_of_times_to_upsample=1), face_encodings defaults"
     return out

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from recognizers.bench.alerts import DECOYS, watchlist
+from recognizers.bench.scoring import rate, rate_by_height
 from recognizers.synth import SynthPlate, render_plate
 from recognizers.synth.plate import FONTS
 from recognizers.synth.render import HEIGHT_RANGE, drawn_text
@@ -110,8 +112,6 @@ def pass_figures(
     from gateway.matching import PassGrouper
     from gateway.matching.static_text import StaticText
     from gateway.pipeline.match import drop_unmatched_letters, match_plates
-    from recognizers.bench.alerts import DECOYS, watchlist
-    from recognizers.bench.plates import _rate, rate_by_height
 
     wl = watchlist([drawn_text(seed) for seed in seeds], DECOYS if decoys is None else decoys)
     bounds = PipelineSettings()
@@ -155,11 +155,11 @@ def pass_figures(
         "vehicles": len(alerted),
         "frames_per_vehicle": len(APPROACH),
         "approach_scales": list(APPROACH),
-        "alert_rate": _rate(alerted),
-        "sighting_read_rate": _rate(sighted),
-        "search_found_rate": _rate(searchable),
-        "closest_frame_exact_read": _rate(closest_read),
-        "frame_exact_read": _rate(frame_hits),
+        "alert_rate": rate(alerted),
+        "sighting_read_rate": rate(sighted),
+        "search_found_rate": rate(searchable),
+        "closest_frame_exact_read": rate(closest_read),
+        "frame_exact_read": rate(frame_hits),
         "false_alert_vehicles": round(false_vehicles / n, 4),
         "passes_per_vehicle": round(passes / n, 3),
         "alert_rate_by_closest_height": rate_by_height(closest_px, alerted),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import logging
 import os
-import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -24,6 +23,9 @@ from typing import Any, NamedTuple, TypedDict
 import cv2
 import numpy as np
 
+from recognizers.bench import passes
+from recognizers.bench.alerts import alert_figures as score_alerts
+from recognizers.bench.scoring import ms_stats, rate, rate_by_height, rate_per
 from recognizers.plates import PlateRecognizer, PlateSettings
 from recognizers.synth import SynthPlate, iter_dataset, render_dataset, render_plate
 from recognizers.synth.plate import FONTS
@@ -35,14 +37,6 @@ log = logging.getLogger(__name__)
 EU_DIR = "plates_eu_openalpr"
 CLIPS_DIR = "video_clips"
 BACKGROUND_CLIPS = ("bgslibrary_video.avi", "bgslibrary_video03.avi", "opencv_vtest.avi")
-HEIGHT_BUCKETS: tuple[tuple[str, int, int], ...] = (
-    ("<16", 0, 16),
-    ("16-23", 16, 24),
-    ("24-31", 24, 32),
-    ("32-47", 32, 48),
-    ("48-63", 48, 64),
-    ("64+", 64, 10_000),
-)
 #: camera scale (the height a one-line plate would have) from which the figure "at a legible size" counts:
 #: 24 px high is a one-line plate about 110 px wide, characters about 12 px high
 LEGIBLE_SCALE_PX = 24
@@ -156,19 +150,6 @@ def _stray(reads: list[Read], box: BBox) -> bool:
     )
 
 
-def _rate(hits: Iterable[bool]) -> float | None:
-    values = list(hits)
-    return round(sum(values) / len(values), 4) if values else None
-
-
-def _ms_stats(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"median": None, "p95": None}
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median": round(statistics.median(ordered), 1), "p95": round(p95, 1)}
-
-
 EuSet = list[tuple[np.ndarray, str, BBox]]
 
 
@@ -194,7 +175,7 @@ def time_reader(
             t0 = time.perf_counter()
             read(frame)
             wall.append((time.perf_counter() - t0) * 1000)
-    stats: dict[str, Any] = _ms_stats(wall)
+    stats: dict[str, Any] = ms_stats(wall)
     stats["cpu_ms"] = round((time.process_time() - cpu0) * 1000 / max(1, len(wall)), 1)
     stats["n"] = len(wall)
     return stats
@@ -210,8 +191,8 @@ def evaluate(
 ) -> dict[str, Any]:
     eu_scores = [_score(read(img), label, box) for img, label, box in eu]
     out: dict[str, Any] = {
-        "eu_exact_read": _rate(e for e, _ in eu_scores),
-        "eu_detected": _rate(d for _, d in eu_scores),
+        "eu_exact_read": rate(e for e, _ in eu_scores),
+        "eu_detected": rate(d for _, d in eu_scores),
         "eu_n": len(eu),
         "eu_exact_read_count": sum(e for e, _ in eu_scores),
         **rendered_figures(read, rendered, alerts),
@@ -245,10 +226,10 @@ def rendered_figures(read: Reader, plates: Iterable[SynthPlate], alerts: bool = 
             reads.append(frame_reads)
     extra = {"ua_rendered_alerts": alert_figures(rendered, reads)} if alerts else {}
     return {
-        "ua_rendered_exact_read": _rate(ua_hits),
+        "ua_rendered_exact_read": rate(ua_hits),
         "ua_rendered_n": len(rendered),
         "read_rate_by_height": by_height(rendered, ua_hits),
-        f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up": _rate(
+        f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up": rate(
             h for s, h in zip(rendered, ua_hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
         ),
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
@@ -260,10 +241,8 @@ def rendered_figures(read: Reader, plates: Iterable[SynthPlate], alerts: bool = 
 
 def alert_figures(rendered: list[SynthPlate], reads: list[list[Read]]) -> dict[str, Any]:
     """``recognizers.bench.alerts.alert_figures``, with its rates by plate height too."""
-    from recognizers.bench.alerts import alert_figures as figures
-
     plates = [[r.plate for r in frame if r.plate is not None] for frame in reads]
-    out, raised = figures([s.text for s in rendered], plates)
+    out, raised = score_alerts([s.text for s in rendered], plates)
     out["alert_rate_by_height"] = by_height(rendered, raised)
     return out
 
@@ -282,7 +261,7 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
         "roll_deg": ROLL_DEG,
         "n": len(hits["level"]),
         "n_two_line": len(hits["two_line_level"]),
-        **{f"exact_read_{k}": _rate(v) for k, v in hits.items()},
+        **{f"exact_read_{k}": rate(v) for k, v in hits.items()},
     }
 
 
@@ -309,7 +288,7 @@ def _fitting_reads(read: Reader, heights: tuple[int, int], fittings: dict[str, F
             strays[name] += _stray(reads, s.bbox)
     return {
         "n": len(hits["plain"]),
-        **{f"exact_read_{k}": _rate(v) for k, v in hits.items()},
+        **{f"exact_read_{k}": rate(v) for k, v in hits.items()},
         **{f"stray_read_frames_{k}": v for k, v in strays.items()},
     }
 
@@ -327,8 +306,8 @@ def photo_figures(read: Reader) -> dict[str, Any]:
             hits[width].append(_score(read(s.image_bgr), s.text, None)[0])
     return {
         "n": len(PHOTO_SEEDS),
-        "exact_read": _rate(h for v in hits.values() for h in v),
-        "exact_read_by_width": {str(w): _rate(v) for w, v in hits.items()},
+        "exact_read": rate(h for v in hits.values() for h in v),
+        "exact_read_by_width": {str(w): rate(v) for w, v in hits.items()},
     }
 
 
@@ -336,20 +315,9 @@ def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float |
     return rate_by_height([s.plate_height_px for s in rendered], hits)
 
 
-def rate_by_height(heights: list[int], hits: list[bool]) -> dict[str, float | None]:
-    """The rate of ``hits`` in each of ``HEIGHT_BUCKETS`` by the plate's box height in pixels."""
-    pairs = list(zip(heights, hits, strict=True))
-    return {name: _rate(hit for h, hit in pairs if lo <= h < hi) for name, lo, hi in HEIGHT_BUCKETS}
-
-
 def scale_px(s: SynthPlate) -> int:
     """The camera scale a plate was rendered at: the height a one-line plate would have there."""
     return int(s.conditions.get("scale_one_line_px", s.plate_height_px))
-
-
-def rate_per(values: list[str], hits: list[bool]) -> dict[str, float | None]:
-    """Exact-read rate per distinct value (a layout, a typeface, a light), values sorted."""
-    return {v: _rate(h for x, h in zip(values, hits, strict=True) if x == v) for v in sorted(set(values))}
 
 
 def by_format(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
@@ -396,7 +364,6 @@ def vehicle_pass_figures(recognizer: PlateRecognizer, backgrounds: list[np.ndarr
     its recognizers have time to spare (with the finer look at a frame with no plate:
     ``VARTA_PIPELINE__PLATES_FINER_LOOK=when_idle``, the default) and, for the first set, under load
     (``first_look_only``)."""
-    from recognizers.bench.passes import HELDOUT_PASS_SEEDS, PASS_SEEDS, pass_figures
 
     def idle(img: np.ndarray) -> list[PlateRead]:
         return recognizer.recognize(img, finer_look=True)
@@ -404,15 +371,15 @@ def vehicle_pass_figures(recognizer: PlateRecognizer, backgrounds: list[np.ndarr
     def loaded(img: np.ndarray) -> list[PlateRead]:
         return recognizer.recognize(img, finer_look=False)
 
-    figures = pass_figures(idle, PASS_SEEDS, backgrounds)
-    heldout = pass_figures(idle, HELDOUT_PASS_SEEDS, backgrounds)
-    first_look = pass_figures(loaded, PASS_SEEDS, backgrounds)
+    figures = passes.pass_figures(idle, passes.PASS_SEEDS, backgrounds)
+    heldout = passes.pass_figures(idle, passes.HELDOUT_PASS_SEEDS, backgrounds)
+    first_look = passes.pass_figures(loaded, passes.PASS_SEEDS, backgrounds)
     kept = ("alert_rate", "sighting_read_rate", "search_found_rate", "false_alert_vehicles")
     return {
         "finer_look": True,
-        "seeds": _seed_range(PASS_SEEDS),
+        "seeds": _seed_range(passes.PASS_SEEDS),
         **figures,
-        "heldout": {"seeds": _seed_range(HELDOUT_PASS_SEEDS), **heldout},
+        "heldout": {"seeds": _seed_range(passes.HELDOUT_PASS_SEEDS), **heldout},
         "first_look_only": {k: first_look[k] for k in (*kept, "alert_rate_by_closest_height")},
     }
 

@@ -299,3 +299,21 @@ def test_vehicle_passes_are_read_as_the_gateway_reads_camera_frames_idle_and_loa
     assert (out["seeds"], out["vehicles"], out["alert_rate"]) == ("12000-12001", 2, 0.0)
     assert (out["heldout"]["seeds"], out["heldout"]["vehicles"]) == ("13000-13000", 1)
     assert out["finer_look"] is True and out["first_look_only"]["alert_rate"] == 0.0
+
+
+def test_rates_are_shares_to_four_places_and_none_when_nothing_was_counted() -> None:
+    from recognizers.bench.scoring import rate, rate_by_height, rate_per
+
+    assert rate([True, False, False]) == 0.3333 and rate([]) is None
+    by_height = rate_by_height([15, 16, 23, 24, 64, 200], [True, False, True, True, False, True])
+    assert by_height == {"<16": 1.0, "16-23": 0.5, "24-31": 1.0, "32-47": None, "48-63": None, "64+": 0.5}
+    assert rate_per(["night", "day", "night"], [True, True, False]) == {"day": 1.0, "night": 0.5}
+
+
+def test_ms_stats_p95_is_a_measured_time_not_one_between_two() -> None:
+    from recognizers.bench.scoring import ms_stats
+
+    times = [10.0] * 18 + [100.0, 120.0]  # two slow frames in twenty (interpolated: 101)
+    assert ms_stats(times) == {"median": 10.0, "p95": 100.0}
+    assert ms_stats([1.234, 2.5], 2) == {"median": 1.87, "p95": 2.5}
+    assert ms_stats([]) == {"median": None, "p95": None}
