@@ -23,8 +23,8 @@ OTHER = 1.0
 # DIN-like plate fonts, not by keyboard or phonetics: round (O 0 D Q), stroke
 # (I 1 L), the closed-bowl pairs (B 8), and the classic digit/letter twins of
 # licence-plate OCR (S 5, Z 2, G 6, A 4, T 7), plus letter pairs that differ by
-# one stroke (E F, C G, P R, H N, K X). Cyrillic З/Б stay Cyrillic after
-# normalisation and look like 3/6.
+# one stroke (E F, C G, P R, H N, K X) and M N, whose strokes run together on a
+# small plate. Cyrillic З/Б stay Cyrillic after normalisation and look like 3/6.
 _PAIRS: tuple[tuple[str, str, float], ...] = (
     ("O", "0", STRONG),
     ("D", "0", STRONG),
@@ -45,6 +45,7 @@ _PAIRS: tuple[tuple[str, str, float], ...] = (
     ("C", "G", MEDIUM),
     ("P", "R", MEDIUM),
     ("H", "N", MEDIUM),
+    ("M", "N", MEDIUM),
     ("K", "X", MEDIUM),
 )
 

@@ -281,6 +281,7 @@ def test_every_confusion_pair_is_cheaper_than_other_substitution(a: str, b: str)
         ("ABC", "CBA", 2.0),
         ("AA1234BB", "AA1234ВВ", 0.0),  # Cyrillic in one of them
         ("AA12S4BB", "AA1254BB", 0.5),
+        ("MM5326XC", "NN5326XC", 1.0),  # M/N, alike on a small plate (two: 0.5 each)
     ],
 )
 def test_known_distances(a: str, b: str, expected: float) -> None:

@@ -10,14 +10,16 @@ from shared.schemas import BBox, PlateRead
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
-def _read(text: str, conf: float = 0.9, chars: list[float] | None = None, x: int = 100) -> PlateRead:
+def _read(
+    text: str, conf: float = 0.9, chars: list[float] | None = None, x: int = 100, h: int = 30
+) -> PlateRead:
     return PlateRead(
         text=text,
         raw_text=text,
         format="ua_2015",
         confidence=conf,
         char_confidences=chars if chars is not None else [conf] * len(text),
-        bbox=BBox(x=x, y=400, w=120, h=30),
+        bbox=BBox(x=x, y=400, w=4 * h, h=h),
     )
 
 
@@ -43,6 +45,19 @@ def test_vote_is_weighted_by_per_character_confidence() -> None:
     g.observe("c", _at(0.4), _read("AA1234BX", chars=low))
     u = g.observe("c", _at(0.8), _read("AA1234BB", chars=[0.95] * 8))
     assert u.combined_text == "AA1234BB"  # one confident read beats two unsure ones at that position
+
+
+def test_a_near_plate_outvotes_a_far_one_read_as_surely() -> None:
+    g = PassGrouper()
+    # an approaching car: its plate read 48 px wide, then 120 px wide (M and N blur into one another)
+    g.observe("c", _at(0), _read("NN5326XC", conf=0.93, h=12))
+    u = g.observe("c", _at(0.5), _read("MM5326XC", conf=0.9, h=30, x=110))
+    assert not u.is_new and u.combined_text == "MM5326XC"
+    assert u.combined_confidences[0] == 0.45  # the recognizer's confidence, shared between the two reads
+    g = PassGrouper()
+    g.observe("c", _at(0), _read("MM5326XC", conf=0.9, h=60))
+    u = g.observe("c", _at(0.5), _read("NN5326XC", conf=0.93, h=40, x=110))  # both near: as sure wins
+    assert u.combined_text == "NN5326XC"
 
 
 def test_reads_of_another_length_count_but_do_not_vote() -> None:
