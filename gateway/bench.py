@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 import numpy as np
 
+from gateway.bench_stats import pct
 from recognizers.common.procfs import cpu_identity, peak_rss_mb
 
 
@@ -397,13 +398,6 @@ async def run_load(
     return [s for r in results for s in r]
 
 
-def _pct(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"p50": None, "p95": None}
-    a = np.asarray(values) * 1e3
-    return {"p50": round(float(np.percentile(a, 50)), 1), "p95": round(float(np.percentile(a, 95)), 1)}
-
-
 def summarise(samples: list[Sample]) -> dict[str, Any]:
     ok = [s for s in samples if s.status == 200]
     # throughput: answered frames per second over the span of their answers (n-1 intervals); a
@@ -413,8 +407,8 @@ def summarise(samples: list[Sample]) -> dict[str, Any]:
     kinds = [k for s in ok for k in s.kinds]
     return {
         "frames_per_s": round((len(done) - 1) / span, 2) if span > 0 else 0.0,
-        "frame_to_alert_ms": _pct([s.latency_s for s in ok if s.new_alerts]),
-        "frame_ms": _pct([s.latency_s for s in ok]),
+        "frame_to_alert_ms": pct([s.latency_s for s in ok if s.new_alerts], 1),
+        "frame_ms": pct([s.latency_s for s in ok], 1),
         "frames_ok": len(ok),
         "frames_failed": len(samples) - len(ok),
         "alerts": {"plate": kinds.count("plate"), "face": kinds.count("face")},

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gateway.bench_stats import pct
 from gateway.faceindex.base import FacePoint
 from gateway.faceindex.edge import EdgeFaceIndex
 from gateway.matching.plates import PlateEntryRef, PlateMatcher
@@ -25,11 +26,6 @@ from gateway.matching.plates import PlateEntryRef, PlateMatcher
 LETTERS = "ABCEHIKMOPTX"
 CONFUSIONS = {"0": "O", "O": "0", "B": "8", "8": "B", "I": "1", "1": "I", "A": "4", "S": "5"}
 WATCHLISTS = ("wl0", "wl1", "wl2")
-
-
-def pct(lat: list[float]) -> dict[str, float]:
-    a = np.asarray(lat) * 1e3
-    return {"p50": round(float(np.percentile(a, 50)), 3), "p95": round(float(np.percentile(a, 95)), 3)}
 
 
 def face_like(n: int, dim: int, identities: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

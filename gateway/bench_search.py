@@ -22,7 +22,8 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal
-from gateway.bench_match import pct, random_plate, wildcard_of
+from gateway.bench_match import random_plate, wildcard_of
+from gateway.bench_stats import pct
 from gateway.db.events import PlateReadRow, Sighting
 from gateway.db.migrate import upgrade_head
 from gateway.db.session import make_engine

@@ -53,3 +53,10 @@ def test_alerts_are_counted_against_the_frames_that_raised_them() -> None:
     attach_alerts(samples, [{"frame_id": "f1", "kind": "plate"}, {"frame_id": "f1", "kind": "face"}])
     assert [(s.new_alerts, s.kinds) for s in samples] == [(2, ("plate", "face")), (0, ()), (0, ())]
     assert summarise(samples)["frame_to_alert_ms"] == {"p50": 200.0, "p95": 200.0}
+
+
+def test_percentiles_are_milliseconds_of_seconds_and_none_when_nothing_was_timed() -> None:
+    from gateway.bench_stats import pct
+
+    assert pct([0.010, 0.020, 0.030], 1) == {"p50": 20.0, "p95": 29.0}
+    assert pct([]) == {"p50": None, "p95": None}
