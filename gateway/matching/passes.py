@@ -120,18 +120,19 @@ def combine(reads: list[_Read]) -> tuple[str, float, list[float]]:
     each character's (the winners' confidence times their share of the voters). The length and each
     character are chosen by confidence times the read's say (``_say``: a near plate's read outvotes a
     far one's); the confidences reported are the recognizer's, not scaled by it."""
+    says = [_say(r) for r in reads]
     by_len: dict[int, float] = {}
-    for r in reads:
-        by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence * _say(r) + 1e-6
+    for r, say in zip(reads, says, strict=True):
+        by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence * say + 1e-6
     length = max(by_len, key=lambda n: (by_len[n], n))
-    voters = [r for r in reads if len(r.text) == length]
+    voters = [(r, say) for r, say in zip(reads, says, strict=True) if len(r.text) == length]
     chars: list[str] = []
     confs: list[float] = []
     for i in range(length):
         score: dict[str, float] = {}
         support: dict[str, float] = {}
-        for r in voters:
-            score[r.text[i]] = score.get(r.text[i], 0.0) + r.weights[i] * _say(r)
+        for r, say in voters:
+            score[r.text[i]] = score.get(r.text[i], 0.0) + r.weights[i] * say
             support[r.text[i]] = support.get(r.text[i], 0.0) + r.weights[i]
         ch = max(score, key=lambda c: (score[c], c))
         chars.append(ch)
