@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,20 @@ def test_no_compose_service_runs_as_root_or_keeps_a_capability() -> None:
     for name in ("gateway", "plates", "faces"):  # their images switch to their own user (uid 10001)
         text = (ROOT / {"gateway": "gateway"}.get(name, f"recognizers/{name}") / "Dockerfile").read_text()
         assert "--uid 10001" in text and "\nUSER varta" in text, name
+
+
+def test_every_image_copies_the_files_its_package_build_reads() -> None:
+    """``pip install .`` in an image reads the README and the licence file pyproject names: a Dockerfile
+    that copies only the sources fails at build time, which no engine here would show."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    needed = {"pyproject.toml", project["readme"], *project["license-files"]}
+    dockerfiles = sorted(ROOT.glob("*/Dockerfile")) + sorted(ROOT.glob("*/*/Dockerfile"))
+    assert dockerfiles
+    for path in dockerfiles:
+        lines = path.read_text().splitlines()
+        install = next(i for i, line in enumerate(lines) if "pip install ." in line)
+        copied = {word for line in lines[:install] if line.startswith("COPY ") for word in line.split()[1:-1]}
+        assert needed <= copied, f"{path.relative_to(ROOT)} does not copy {sorted(needed - copied)}"
 
 
 @pytest.mark.parametrize("missing", sorted(SECRETS))
