@@ -54,6 +54,11 @@ ROLL_SEEDS = range(7000, 7200)
 ROLL_HEIGHTS = (28, 64)
 
 
+#: current plates of the online-registration series (DI, PD, ED, DC: a Latin D in the prefix) and, for a
+#: baseline, the same seeds drawn with the regions' prefixes: the sets' heights, typefaces and light
+ONLINE_SEEDS = range(9000, 9200)
+
+
 class Fitting(TypedDict, total=False):
     """What a rendered plate wears (``render_plate``'s switches)."""
 
@@ -265,6 +270,24 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
     }
 
 
+def online_series_figures(read: Reader, backgrounds: list[np.ndarray]) -> dict[str, Any]:
+    """Exact-read rates of current plates of the online-registration series (``current_online``, drawn
+    in no other set) beside the same seeds' plates with a region's prefix: what the series' D costs."""
+    fonts = list(FONTS)
+    out: dict[str, Any] = {"n": len(ONLINE_SEEDS)}
+    for name, layout in (("online", "current_online"), ("regional", "current")):
+        plates = [
+            render_plate(seed, backgrounds=backgrounds, layout=layout, font=fonts[i % len(fonts)])
+            for i, seed in enumerate(ONLINE_SEEDS)
+        ]
+        hits = [_score(read(s.image_bgr), s.text, None)[0] for s in plates]
+        out[f"exact_read_{name}"] = rate(hits)
+        out[f"exact_read_{name}_scale_{LEGIBLE_SCALE_PX}px_up"] = rate(
+            h for s, h in zip(plates, hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
+        )
+    return out
+
+
 def fitting_figures(read: Reader) -> dict[str, Any]:
     """Exact-read rates of the same legible one-line plates drawn plain and with each of ``FITTINGS``
     (the other rendered sets carry none of them), and how many frames had text outside the plate read
@@ -470,6 +493,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     plates["ua_rendered_passes"] = vehicle_pass_figures(recognizer, backgrounds)
     plates["ua_rendered_rolled"] = rolled_figures(read)
     plates["ua_rendered_fittings"] = fitting_figures(read)
+    plates["ua_rendered_online_series"] = online_series_figures(read, backgrounds)
     plates["ua_plate_photos"] = photo_figures(read)
     plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
     plates["det_long_side"] = recognizer.settings.det_long_side

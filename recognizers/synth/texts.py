@@ -6,6 +6,7 @@ import random
 
 from recognizers.synth.plate import BLACK, GREEN, RED, WHITE, YELLOW, Style
 from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, parse
+from shared.plate_grammar.regions import E_SERIES
 
 LETTERS = "ABCEHIKMOPTX"
 DIGITS = "0123456789"
@@ -21,6 +22,11 @@ LAYOUTS: tuple[tuple[str, float], ...] = (
     ("military", 0.08),
     ("personalised", 0.10),
 )
+#: layouts drawn only when asked for, never in a set's mix (so the seeded sets stay as they were): a
+#: current plate of a nationwide online-registration series (``DI``, ``PD``, ``ED``, ``DC``, since 2023)
+ON_REQUEST: tuple[str, ...] = ("current_online",)
+#: a current plate's prefix: the regions' letters (and II), not the online series (``current_online``)
+_REGIONAL = sorted(code for code in REGIONS if code not in E_SERIES)
 
 
 #: (lines, weight) of a current plate on more than one line, as photographed on Ukrainian roads: the
@@ -56,8 +62,9 @@ def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[li
 
 
 def layout_format(layout: str) -> PlateFormat:
-    """The plate format a layout draws ("current_two_line" is a current plate on two or three lines)."""
-    return PlateFormat(layout.removesuffix("_two_line"))
+    """The plate format a layout draws ("current_two_line" is a current plate on two or three lines,
+    "current_online" one of an online-registration series)."""
+    return PlateFormat(layout.removesuffix("_two_line").removesuffix("_online"))
 
 
 def plate_style(text: str, fmt: PlateFormat) -> Style:
@@ -81,15 +88,15 @@ def _draw(rng: random.Random, layout: str) -> tuple[str, list[str], list[list[st
 
 
 def _draw_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[list[str]]]:
-    if layout in ("current", "current_two_line"):
-        prefix = rng.choice(sorted(REGIONS))
+    if layout in ("current", "current_two_line", "current_online"):
+        prefix = rng.choice(sorted(E_SERIES) if layout == "current_online" else _REGIONAL)
         digits, suffix = _pick(rng, DIGITS, 4), _pick(rng, LETTERS, 2)
         text = prefix + digits + suffix
         if layout == "current_two_line":
             return text, *_stacked(text, prefix, digits, suffix)
         return text, [prefix, digits, suffix], []
     if layout == "electric":  # series Y (Z before May 2022); an electric taxi's is TV, TW, TY or TZ
-        prefix, digits = rng.choice(sorted(REGIONS)), _pick(rng, DIGITS, 4)
+        prefix, digits = rng.choice(_REGIONAL), _pick(rng, DIGITS, 4)
         taxi = rng.random() < 0.2
         suffix = "T" + rng.choice("VWYZ") if taxi else rng.choice("YYYZ") + rng.choice(LETTERS)
         return prefix + digits + suffix, [prefix, digits, suffix], []

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .formats import TEMPLATES, ParsedPlate, PlateFormat, fits, fix_budget, fixes, parse
 from .normalize import normalize
+from .regions import E_SERIES_LETTERS
 
 _MIN_P = 1e-6
 # With OCR alternatives the costs are in nats (-ln p / p_best). A fix the OCR did
@@ -67,10 +68,14 @@ def _align(
 def _options(slot: str, cands: list[tuple[str, float]], read: str, fix_weight: float) -> list[_Option]:
     best: dict[str, _Option] = {}
     for c, cost in cands:
-        if fits(c, slot):
-            opts = [(c, cost, 0, int(c != read))]
+        if not fits(c, slot):
+            alike = fixes(c, slot)
+        elif slot == "R":  # a prefix's D and O both fit, but only the pair names a region (AD: AO, OI: DI)
+            alike = tuple((t, fix) for t, fix in fixes(c, slot) if E_SERIES_LETTERS & {c, t})
         else:
-            opts = [(t, cost + fix * fix_weight, 1, int(t != read)) for t, fix in fixes(c, slot)]
+            alike = ()
+        opts = [(c, cost, 0, int(c != read))] if fits(c, slot) else []
+        opts += [(t, cost + fix * fix_weight, 1, int(t != read)) for t, fix in alike]
         for opt in opts:
             if opt[0] not in best or opt[1] < best[opt[0]][1]:
                 best[opt[0]] = opt

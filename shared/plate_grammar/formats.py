@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from .distance import CONFUSABLE
 from .normalize import DIGITS, LETTER_CLASS, PLATE_LETTERS, normalize
-from .regions import Region, region_for_number, region_for_prefix
+from .regions import E_SERIES_LETTERS, Region, region_for_number, region_for_prefix
 
 
 class PlateFormat(StrEnum):
@@ -65,10 +65,13 @@ FORMAT_PRIOR: dict[PlateFormat, float] = {
 
 
 _L = LETTER_CLASS
+#: letters of a current plate's prefix: the 12 look-alikes and the D of the online series (DI, PD, ED, DC)
+PREFIX_LETTERS = PLATE_LETTERS | E_SERIES_LETTERS
+_R = f"[{''.join(sorted(PREFIX_LETTERS))}]"
 _ANY_LETTER = f"{_L[:-1]}А-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capital (military plates): [...А-ЯҐЄІЇ]
 
-_CURRENT = re.compile(rf"({_L}{{2}})(\d{{4}})({_L}{{2}})")
-_ELECTRIC = re.compile(rf"({_L}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
+_CURRENT = re.compile(rf"({_R}{{2}})(\d{{4}})({_L}{{2}})")
+_ELECTRIC = re.compile(rf"({_R}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
 _TRANSIT = re.compile(rf"(\d{{2}})({_L}{{2}})(\d{{4}})")
 _DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
@@ -80,12 +83,13 @@ _UA_LETTERS = frozenset("БГҐДЄЖЗИЙЛПУФЦЧШЩЬЮЯ")
 
 
 # Slot kinds per position: "L" plate letter, "D" digit, "A" plate letter or Cyrillic, "=X" literal X,
+# "R" a letter of a current plate's prefix (``PREFIX_LETTERS``; the region table decides the pair),
 # "E" the first letter of an electric series (Y, Z), "W" the second letter of an electric taxi's (V W Y Z).
 _D6 = ("D",) * 6
 TEMPLATES: tuple[tuple[PlateFormat, tuple[str, ...]], ...] = (
-    (PlateFormat.CURRENT, ("L", "L", "D", "D", "D", "D", "L", "L")),
-    (PlateFormat.ELECTRIC, ("L", "L", "D", "D", "D", "D", "E", "L")),
-    (PlateFormat.ELECTRIC, ("L", "L", "D", "D", "D", "D", "=T", "W")),
+    (PlateFormat.CURRENT, ("R", "R", "D", "D", "D", "D", "L", "L")),
+    (PlateFormat.ELECTRIC, ("R", "R", "D", "D", "D", "D", "E", "L")),
+    (PlateFormat.ELECTRIC, ("R", "R", "D", "D", "D", "D", "=T", "W")),
     (PlateFormat.TRANSIT, ("D", "D", "L", "L", "D", "D", "D", "D")),
     (PlateFormat.LEGACY_1995, ("D",) * 5 + ("L", "L")),
     (PlateFormat.LEGACY_1995, ("D",) * 7 + ("L", "L")),
@@ -102,6 +106,8 @@ def fits(c: str, slot: str) -> bool:
     """Does character ``c`` belong in a template slot?"""
     if slot == "L":
         return c in PLATE_LETTERS
+    if slot == "R":
+        return c in PREFIX_LETTERS
     if slot == "D":
         return c in DIGITS
     if slot == "A":

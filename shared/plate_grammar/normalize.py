@@ -40,7 +40,8 @@ LETTER_CLASS = f"[{''.join(sorted(PLATE_LETTERS))}]"
 
 
 def _typed_ev_series(letter: str, digit: str, taxi_t: str) -> re.Pattern[str]:
-    return re.compile(rf"{letter}{{2}}{digit}{{4}}(?:У{letter}|{taxi_t}У)")
+    prefix = letter[:-1] + "D]"  # a region's letters or an online series' (DI, PD, ED, DC)
+    return re.compile(rf"{prefix}{{2}}{digit}{{4}}(?:У{letter}|{taxi_t}У)")
 
 
 # An electric vehicle's series starts with a Latin Y, which the MVS calls "У, for Україна": people type
@@ -53,11 +54,28 @@ _EV_TYPED_CYRILLIC = {
 }
 
 
+def _typed_e_series(letter: str, digit: str) -> re.Pattern[str]:
+    series = letter[:-1] + "У]"  # an electric series' Y typed as У too
+    return re.compile(rf"(?:ДI|PД|EД|ДC){digit}{{4}}{series}{{2}}")
+
+
+# The nationwide series of vehicles registered online (DI, PD, ED, DC since 2023) print a Latin D, which
+# people may type as the Cyrillic Д. Only there, as the D of one of those four prefixes of a current
+# plate's shape, does Д become D (``regions.E_SERIES``).
+_E_SERIES_TYPED_CYRILLIC = {
+    False: _typed_e_series(LETTER_CLASS, r"\d"),
+    True: _typed_e_series(LETTER_CLASS[:-1] + "?]", "[0-9?]"),
+}
+
+
 def latin_ev_series(text: str, wildcards: bool = False) -> str:
     """``text`` (normalised but for this) with the Cyrillic У of an electric series as the Latin Y,
-    when it has that shape; ``wildcards``: ``?`` may stand in any place of it."""
+    and the Cyrillic Д of an online-registration series (``ДІ 1234 АА``) as the Latin D, when it has
+    that shape; ``wildcards``: ``?`` may stand in any place of it but the series' letters."""
+    if _E_SERIES_TYPED_CYRILLIC[wildcards].fullmatch(text):
+        text = text[:2].replace("Д", "D") + text[2:]
     if _EV_TYPED_CYRILLIC[wildcards].fullmatch(text):
-        return text[:6] + text[6:].replace("У", "Y")
+        text = text[:6] + text[6:].replace("У", "Y")
     return text
 
 

@@ -55,6 +55,18 @@ _TABLE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 _NATIONWIDE = Region("II", "Загальнодержавна серія", "Nationwide series")
+_DIIA = ("Загальнодержавна серія: реєстрація через «Дію»", "Nationwide series: registered through Diia")
+_E_CABINET = (
+    "Загальнодержавна серія: електронний кабінет водія",
+    "Nationwide series: driver's electronic cabinet",
+)
+#: the nationwide series of vehicles registered online (since 2023), tied to no region
+E_SERIES: dict[str, Region] = {
+    code: Region(code, *names)
+    for code, names in (("DI", _DIIA), ("PD", _DIIA), ("ED", _E_CABINET), ("DC", _E_CABINET))
+}
+#: letters a current plate's prefix may hold beyond the 12 look-alikes: the Latin D of ``E_SERIES``
+E_SERIES_LETTERS = frozenset("D")
 
 
 def _build() -> tuple[dict[str, Region], dict[str, Region]]:
@@ -67,12 +79,13 @@ def _build() -> tuple[dict[str, Region], dict[str, Region]]:
                 raise ValueError(f"duplicate region prefix {code}")
             letters[code] = Region(code, name_uk, name_en)
     letters[_NATIONWIDE.code] = _NATIONWIDE
+    letters.update(E_SERIES)
     return letters, numeric
 
 
 _LETTERS, _NUMERIC = _build()
 
-#: Letter prefix (Latin look-alike form) -> Region, every prefix of the table.
+#: Letter prefix (Latin look-alike form) -> Region: every prefix of the table, II and ``E_SERIES``.
 REGIONS: dict[str, Region] = _LETTERS
 #: 1995-2004 two-digit region code ("01".."27") -> Region.
 REGIONS_1995: dict[str, Region] = _NUMERIC

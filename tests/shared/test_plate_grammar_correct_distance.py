@@ -106,6 +106,24 @@ def test_every_prefix_survives_a_digit_confusion(code: str) -> None:
     assert best(f"{code}12O4KX") == (f"{code}1204KX", F.CURRENT, True)
 
 
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("0I1234AA", "DI1234AA"),  # the online series' D read as a zero or an O
+        ("OI1234AA", "DI1234AA"),
+        ("P01234AA", "PD1234AA"),
+        ("0C1234AA", "DC1234AA"),
+    ],
+)
+def test_online_series_d_read_as_a_round_glyph(read: str, fixed: str) -> None:
+    assert best(read) == (fixed, F.CURRENT, True)
+
+
+def test_a_d_where_no_online_series_has_one_is_an_o() -> None:
+    assert best("AD1234BB") == ("AO1234BB", F.CURRENT, True)  # Zakarpattia's AO
+    assert [p.text for p in correct("EO1234AA")][:2] == ["EO1234AA", "ED1234AA"]  # both exist: as read first
+
+
 # --- what must NOT happen ----------------------------------------------------------------------
 
 

@@ -81,7 +81,9 @@ def test_valid_formats(text: str, fmt: PlateFormat, region_en: str | None) -> No
     [
         ("HP 1234 BB", F.CURRENT),  # no such region prefix (excluded in 2013)
         ("IC 1234 BB", F.CURRENT),
-        ("AD 1234 BB", F.UNKNOWN),  # D is no plate letter
+        ("AD 1234 BB", F.CURRENT),  # D only in the online series' prefixes (DI, PD, ED, DC)
+        ("DD 1234 BB", F.CURRENT),
+        ("AA 1234 BD", F.UNKNOWN),  # ... never in the series
         ("AA 12345 BB", F.UNKNOWN),  # five digits
         ("AA 123 BB", F.UNKNOWN),  # three digits
         ("AA 1234 B", F.UNKNOWN),  # series cut

@@ -6,7 +6,9 @@ import pytest
 
 from shared.plate_grammar import REGIONS, REGIONS_1995, PlateFormat, Region, normalize, parse
 from shared.plate_grammar.normalize import PLATE_LETTERS
+from shared.plate_grammar.regions import E_SERIES
 
+ONLINE_EN, ONLINE_UK = "Nationwide series: ", "Загальнодержавна серія: "
 CYR = "АВСЕНІКМОРТХ"
 LAT = "ABCEHIKMOPTX"
 
@@ -66,16 +68,45 @@ def test_every_region_has_four_prefixes_and_nationwide() -> None:
         assert region.code == code
         by_name.setdefault(region.name_en, []).append(code)
     assert len(REGIONS_1995) == 27
-    assert len(by_name) == 28  # 24 oblasts, Crimea, Kyiv, Sevastopol + nationwide II
+    # 24 oblasts, Crimea, Kyiv, Sevastopol + nationwide II + the two online series' pairs
+    assert len(by_name) == 30
     for name, codes in by_name.items():
-        assert len(codes) == (1 if name == "Nationwide series" else 4), name
-    assert len(REGIONS) == 27 * 4 + 1
+        nationwide = name.startswith("Nationwide series")
+        assert len(codes) == ((2 if ":" in name else 1) if nationwide else 4), name
+    assert len(REGIONS) == 27 * 4 + 1 + 4
 
 
-def test_prefixes_use_only_plate_letters() -> None:
+def test_prefixes_use_only_plate_letters_but_the_online_series_d() -> None:
     for code in REGIONS:
         assert len(code) == 2
-        assert set(code) <= PLATE_LETTERS, code
+        if code in E_SERIES:
+            assert "D" in code and set(code) <= PLATE_LETTERS | {"D"}, code
+        else:
+            assert set(code) <= PLATE_LETTERS, code
+    assert sorted(E_SERIES) == ["DC", "DI", "ED", "PD"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "series"),
+    [
+        ("DI 1234 AA", "DI1234AA", "Diia"),
+        ("ДІ 1234 АА", "DI1234AA", "Diia"),  # the D typed in Cyrillic
+        ("рд 0001 вн", "PD0001BH", "Diia"),
+        ("ЕД-5555-ЕК", "ED5555EK", "electronic cabinet"),
+        ("DC 7777 XX", "DC7777XX", "electronic cabinet"),
+        ("ДІ 1234 УА", "DI1234YA", "Diia"),  # an electric vehicle's: both typed in Cyrillic
+    ],
+)
+def test_online_registration_series(typed: str, text: str, series: str) -> None:
+    p = parse(typed)
+    assert p.text == text and p.valid and p.region is not None
+    assert p.format in (PlateFormat.CURRENT, PlateFormat.ELECTRIC)
+    assert series in p.region.name_en and p.region.name_uk.startswith("Загальнодержавна серія")
+
+
+@pytest.mark.parametrize("typed", ["АД1234АА", "Д1234АА", "ДІМА", "ДЕ1234АА"])
+def test_cyrillic_d_stays_cyrillic_outside_an_online_series_prefix(typed: str) -> None:
+    assert "Д" in normalize(typed)
 
 
 @pytest.mark.parametrize(
@@ -109,13 +140,17 @@ def test_prefixes_use_only_plate_letters() -> None:
         ("CB", "Chernihiv Oblast", "Чернігівська область"),
         ("CA", "Cherkasy Oblast", "Черкаська область"),
         ("II", "Nationwide series", "Загальнодержавна серія"),
+        ("DI", f"{ONLINE_EN}registered through Diia", f"{ONLINE_UK}реєстрація через «Дію»"),
+        ("PD", f"{ONLINE_EN}registered through Diia", f"{ONLINE_UK}реєстрація через «Дію»"),
+        ("ED", f"{ONLINE_EN}driver's electronic cabinet", f"{ONLINE_UK}електронний кабінет водія"),
+        ("DC", f"{ONLINE_EN}driver's electronic cabinet", f"{ONLINE_UK}електронний кабінет водія"),
     ],
 )
 def test_known_prefixes(code: str, name_en: str, name_uk: str) -> None:
     assert REGIONS[code] == Region(code, name_uk, name_en)
 
 
-@pytest.mark.parametrize("code", ["HP", "IC", "AD", "ZZ", "OI", "XB", "KK7"])
+@pytest.mark.parametrize("code", ["HP", "IC", "AD", "ZZ", "OI", "XB", "KK7", "DD", "DA", "ID", "CD"])
 def test_not_region_prefixes(code: str) -> None:
     assert code not in REGIONS
 

@@ -61,6 +61,23 @@ def test_an_electric_series_typed_in_cyrillic_matches_as_a_wildcard(gateway: Any
     assert [(a["entry_id"], a["rule"]) for a in alerts_of(gateway, camera)] == [(r.json()["id"], "wildcard")]
 
 
+def test_an_online_series_plate_typed_in_cyrillic_raises_its_alert(gateway: Any, drv: GatewayDriver) -> None:
+    """A plate of the online-registration series (`DI 1234 AA`, since 2023) prints a Latin D; a person on a
+    Ukrainian keyboard types `ДІ 1234 АА`. The entry, a wildcard of it and the camera's read must meet."""
+    camera, cam_key = new_camera(drv)
+    wl = drv.watchlist(council(gateway), "plates", f"online {camera}", camera_ids=[camera])
+    auth, url = {"Authorization": f"Bearer {council(gateway)}"}, f"/v1/watchlists/{wl}/plates"
+    whole = drv.http.post(url, json={"plate": "ДІ 4817 ВН", "reason": "stolen"}, headers=auth)
+    assert whole.status_code == 201, whole.text
+    wild = drv.http.post(url, json={"plate": "ед 48?? ка", "reason": "wanted"}, headers=auth)
+    assert wild.status_code == 201, wild.text
+    assert wild.json()["pattern"] == "ED48??KA"
+    assert post(drv, camera, cam_key, "f1", frame_of("DI 4817 BH")).status_code == 200
+    assert post(drv, camera, cam_key, "f2", frame_of("ED 4890 KA")).status_code == 200
+    got = {(a["entry_id"], a["rule"]) for a in alerts_of(gateway, camera)}
+    assert got == {(whole.json()["id"], "exact"), (wild.json()["id"], "wildcard")}
+
+
 def test_an_idempotency_key_reused_for_another_frame_is_refused(gateway: Any, drv: GatewayDriver) -> None:
     """A retry sends the same bytes; another frame under a used key (an agent whose counter restarted) must
     not be answered as the old frame's duplicate and dropped unread: a wanted car on it raised nothing."""

@@ -42,9 +42,10 @@ def test_satisfies_protocol(recognizer: PlateRecognizer) -> None:
     assert proto.recognize(np.zeros((64, 64, 3), np.uint8)) == []
 
 
-@pytest.mark.parametrize(
-    "layout", ["current", "electric", "legacy_1995", "transit", "diplomatic", "military", "personalised"]
-)
+FORMATS = ("current", "current_online", "electric", "legacy_1995", "transit", "diplomatic", "military")
+
+
+@pytest.mark.parametrize("layout", [*FORMATS, "personalised"])
 def test_rendered_plates_of_each_format_read_exactly(recognizer: PlateRecognizer, layout: str) -> None:
     samples = [render_plate(500 + i, layout=layout, height_range=MILD) for i in range(4)]
     reads = [_texts(recognizer.recognize(s.image_bgr)) for s in samples]

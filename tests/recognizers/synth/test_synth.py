@@ -20,18 +20,20 @@ from recognizers.synth.plate import (
     font_path,
 )
 from recognizers.synth.render import PHOTO_BORDER, clutter_scene, plate_photo
-from recognizers.synth.texts import LAYOUTS, STACKED, plate_text
+from recognizers.synth.texts import LAYOUTS, ON_REQUEST, STACKED, layout_format, plate_text
 from shared.plate_grammar import parse
+from shared.plate_grammar.regions import E_SERIES
 
 
-@pytest.mark.parametrize("layout", [name for name, _ in LAYOUTS])
+@pytest.mark.parametrize("layout", [name for name, _ in LAYOUTS] + list(ON_REQUEST))
 def test_texts_are_valid_for_their_format(layout: str) -> None:
     rng = random.Random(3)
     for _ in range(40):
         text, groups, below, _style = plate_text(rng, layout)
         parsed = parse(text)
         assert parsed.valid and parsed.text == text
-        assert parsed.format.value == layout.removesuffix("_two_line")
+        assert parsed.format is layout_format(layout)
+        assert (text[:2] in E_SERIES) is (layout == "current_online")  # drawn only when asked for
         printed = ("".join(groups) + "".join("".join(g) for g in below)).replace("-", "")
         square = text[:2] + text[6:] + text[2:6]  # a square plate's letters over its number
         assert printed == text or (layout == "current_two_line" and printed == square)
