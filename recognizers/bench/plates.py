@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -52,6 +53,10 @@ N_SPEED_FRAMES = 20
 ROLL_DEG = 22.0
 ROLL_SEEDS = range(7000, 7200)
 ROLL_HEIGHTS = (28, 64)
+#: ... and drawn level and then sheared, their baseline slanted while their characters stay upright (a
+#: plate seen from the side and above), at the same legible scale; seeds of their own
+SHEAR_DEG = 35.0
+SHEAR_SEEDS = range(7200, 7400)
 
 
 #: current plates of the online-registration series (DI, PD, ED, DC: a Latin D in the prefix) and, for a
@@ -268,6 +273,27 @@ def rolled_figures(read: Reader) -> dict[str, Any]:
         "n_two_line": len(hits["two_line_level"]),
         **{f"exact_read_{k}": rate(v) for k, v in hits.items()},
     }
+
+
+def sheared_figures(read: Reader) -> dict[str, Any]:
+    """Exact-read rates of the same plates drawn level and sheared ``SHEAR_DEG`` about their centre."""
+    hits: dict[str, list[bool]] = {"level": [], "sheared": []}
+    for seed in SHEAR_SEEDS:
+        s = render_plate(seed, height_range=ROLL_HEIGHTS, roll_deg=0.0)
+        hits["level"].append(_score(read(s.image_bgr), s.text, None)[0])
+        hits["sheared"].append(_score(read(sheared(s, SHEAR_DEG)), s.text, None)[0])
+    rates = {f"exact_read_{k}": rate(v) for k, v in hits.items()}
+    return {"shear_deg": SHEAR_DEG, "n": len(SHEAR_SEEDS), **rates}
+
+
+def sheared(s: SynthPlate, deg: float) -> np.ndarray:
+    """The frame sheared vertically about the plate's centre: its baseline slants ``deg`` degrees, its
+    characters' upright strokes stay upright."""
+    h, w = s.image_bgr.shape[:2]
+    k = math.tan(math.radians(deg))
+    m = np.array([[1, 0, 0], [k, 1, -k * (s.bbox.x + s.bbox.w / 2)]], np.float32)
+    out = cv2.warpAffine(s.image_bgr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(out, np.uint8)
 
 
 def online_series_figures(read: Reader, backgrounds: list[np.ndarray]) -> dict[str, Any]:
@@ -492,6 +518,7 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     plates["ua_rendered_1080p"] = {"seed": SEED, "frame": "1920x1080", **rendered_figures(read, full_hd)}
     plates["ua_rendered_passes"] = vehicle_pass_figures(recognizer, backgrounds)
     plates["ua_rendered_rolled"] = rolled_figures(read)
+    plates["ua_rendered_sheared"] = sheared_figures(read)
     plates["ua_rendered_fittings"] = fitting_figures(read)
     plates["ua_rendered_online_series"] = online_series_figures(read, backgrounds)
     plates["ua_plate_photos"] = photo_figures(read)

@@ -34,7 +34,7 @@ from recognizers.plates.detector import (
     rect_area,
     squarish,
 )
-from recognizers.plates.reader import TextRead, TextReader, expand_box
+from recognizers.plates.reader import TextRead, TextReader, expand_box, upright_box
 from recognizers.plates.settings import PlateSettings
 from shared.plate_grammar import can_start
 from shared.schemas import BBox, PlateCandidate, PlateRead, RegionInfo
@@ -56,6 +56,9 @@ _FILLS = 0.6  # a line re-detected at least this high in a squarish box is the b
 #: (a plate's line, tight, reads 1.6-2.5: eight characters in a box 3.5-5 times as wide as high) ...
 _LOOSE_DENSITY = 1.0
 _LOOSE_CONF = 0.75  # ... or reads them with a mean confidence under this
+#: a line whose text runs this many degrees from the horizontal is read again with upright sides
+_UPRIGHT_DEG = (10.0, 60.0)
+_UPRIGHT_PAD = (0.1, 0.0)  # ... its crop widened by this times its height on each side
 _SURE_LEAD = 0.9  # a line's first two letters read at least this sure are kept when it is read again
 
 
@@ -141,6 +144,7 @@ class PlateRecognizer:
         lines = self._read(image_bgr, [p + offset for p in points + inner + halves], parts)
         lines += self._look_inside(image_bgr, region, offset, lines)
         lines += self._top_lines(image_bgr, region, offset, lines, budget)
+        self._read_upright(image_bgr, lines)
         self._read_again(image_bgr, lines)
         return assemble(lines, s.max_candidates)
 
@@ -253,6 +257,27 @@ class PlateRecognizer:
         for ln, pts, read in zip(near, wide, reads, strict=True):
             again = best_reading(read, pts, 1, 0) if read.text else None
             # every character read is used: the new crop recovered a lost one, nothing was dropped
+            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
+                ln.read, ln.points = read, pts
+
+    def _read_upright(self, image: np.ndarray, lines: list[Line]) -> None:
+        """Lines slanted ``_UPRIGHT_DEG`` that read as no structured Ukrainian plate are read again from a
+        crop whose sides stand upright in the image (``upright_box``: a plate seen from the side and
+        above, its baseline slanted, its characters upright). The new read replaces the old one only
+        when all of it makes a structured plate."""
+        assert self.reader is not None
+        slanted = [
+            (ln, box)
+            for ln in lines
+            if ln.part is Part.WHOLE and (box := upright_box(ln.points, *_UPRIGHT_DEG)) is not None
+        ]
+        slanted = [(ln, box) for ln, box in slanted if not _structured(ln)][:_MAX_REREADS]
+        if not slanted:
+            return
+        boxes = [expand_box(box, *_UPRIGHT_PAD) for _, box in slanted]
+        reads = self.reader.read([self.reader.crop(image, b) for b in boxes])
+        for (ln, _), pts, read in zip(slanted, boxes, reads, strict=True):
+            again = best_reading(read, pts, 1, 0) if read.text else None
             if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
                 ln.read, ln.points = read, pts
 

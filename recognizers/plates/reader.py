@@ -12,6 +12,7 @@ a letter; every emitted character carries its confidence and the top-k alternati
 from __future__ import annotations
 
 import logging
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,6 +232,25 @@ class TextReader:
         chars = row[1 : len(ALPHABET) + 1]
         top = np.argsort(-chars)[: self.top_k]
         return [(ALPHABET[i], float(chars[i])) for i in top]
+
+
+def upright_box(points: np.ndarray, min_deg: float, max_deg: float) -> np.ndarray | None:
+    """The (tl, tr, br, bl) box of a line whose text runs at ``min_deg``-``max_deg`` degrees from the
+    horizontal, with its left and right sides upright in the image instead of square to the text: a
+    plate seen from the side and above slants its baseline while its characters' strokes stay upright,
+    and a crop square to the baseline leans every character. The same centre, width along the text and
+    height; None for a line closer to level or steeper."""
+    tl, tr, br, bl = points.astype(np.float64)
+    along = (tr - tl) + (br - bl)
+    along /= max(float(np.linalg.norm(along)), 1e-6)
+    slant = abs(math.degrees(math.atan2(along[1], along[0])))
+    if not min_deg <= slant <= max_deg:
+        return None
+    down = np.array([0.0, 1.0 if ((bl - tl) + (br - tr))[1] >= 0 else -1.0])
+    half_w = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 4
+    half_h = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 4
+    c, a, b = points.mean(axis=0), along * half_w, down * half_h
+    return np.stack([c - a - b, c + a - b, c + a + b, c - a + b]).astype(np.float32)
 
 
 def expand_box(points: np.ndarray, pad_x: float, pad_y: float) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from plate_helpers import rect, rotated, text_read
 
+from recognizers.bench.plates import sheared
 from recognizers.plates import PlateRecognizer
 from recognizers.plates.assemble import Line, assemble, extent, side_by_side, stacked, text_axes
 from recognizers.synth import render_plate
@@ -62,3 +63,11 @@ def test_rolled_two_line_plates_are_read(recognizer: PlateRecognizer, read_count
     samples = [s for s in rendered if s.lines > 1]
     assert sorted(s.lines for s in samples) == [2] * 17 + [3] * 16
     assert read_count(recognizer, samples, None) >= 29
+
+
+@pytest.mark.slow
+def test_a_plate_seen_from_the_side_is_read_from_an_upright_crop(recognizer: PlateRecognizer) -> None:
+    """Sheared 35 degrees (its baseline slanted, its characters upright), this plate's crop square to the
+    baseline leans every character and reads as no plate; the crop with upright sides reads it."""
+    s = render_plate(7330, height_range=(28, 64), roll_deg=0.0)
+    assert s.text in [p.text for p in recognizer.recognize(sheared(s, 35.0))]

@@ -27,6 +27,7 @@ from recognizers.plates.reader import (
     fold_table,
     mark_table,
     multi_table,
+    upright_box,
 )
 from recognizers.plates.settings import PlateSettings
 
@@ -131,6 +132,24 @@ def test_colons_and_slashes_between_characters_are_kept_as_marks() -> None:
 def test_expand_box_grows_along_its_axes() -> None:
     grown = expand_box(rect(10, 10, 50, 20), 0.5, 0.0)
     assert grown[:, 0].min() == pytest.approx(5) and grown[:, 0].max() == pytest.approx(55)
+
+
+@pytest.mark.parametrize("degrees", [-40.0, -20.0, 20.0, 40.0])
+def test_upright_box_keeps_centre_and_size_with_upright_sides(degrees: float) -> None:
+    box = rotated(rect(80, 110, 180, 150), degrees)  # 100 x 40, centre (130, 130)
+    up = upright_box(box, 10.0, 60.0)
+    assert up is not None
+    tl, tr, br, bl = up
+    assert tl[0] == pytest.approx(bl[0], abs=1e-3) and tr[0] == pytest.approx(br[0], abs=1e-3)  # upright
+    assert up.mean(axis=0) == pytest.approx((130.0, 130.0), abs=1e-3)
+    assert float(np.linalg.norm(tr - tl)) == pytest.approx(100.0, abs=1e-3)  # along the text, as before
+    assert float(np.linalg.norm(bl - tl)) == pytest.approx(40.0, abs=1e-3)
+    assert bl[1] > tl[1] and tr[0] > tl[0]  # still (tl, tr, br, bl)
+
+
+@pytest.mark.parametrize("degrees", [0.0, 5.0, -9.0, 70.0])
+def test_upright_box_leaves_level_and_steep_lines_alone(degrees: float) -> None:
+    assert upright_box(rotated(rect(80, 110, 180, 150), degrees), 10.0, 60.0) is None
 
 
 def test_current_plate_is_parsed_with_region() -> None:
