@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from shared.plate_grammar import normalize
-from shared.plate_grammar.normalize import latin_ev_series
+from shared.plate_grammar.normalize import latin_typed_series
 
 WILDCARDS = "?*"
 MAX_LEN = 16
@@ -27,7 +27,7 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
     pattern = re.sub(r"\*+", "*", pattern)
     # ``normalize`` saw the pieces between wildcards; in a pattern of an electric series' shape
     # (``АА 12?? УА``) a Cyrillic У is the same Latin Y, since no read holds a Cyrillic У
-    pattern = latin_ev_series(pattern, wildcards=True)
+    pattern = latin_typed_series(pattern, wildcards=True)
     literal = sum(1 for c in pattern if c not in WILDCARDS)
     if not pattern:
         raise PatternError("the plate is empty", "номер порожній")

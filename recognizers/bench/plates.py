@@ -239,9 +239,7 @@ def rendered_figures(read: Reader, plates: Iterable[SynthPlate], alerts: bool = 
         "ua_rendered_exact_read": rate(ua_hits),
         "ua_rendered_n": len(rendered),
         "read_rate_by_height": by_height(rendered, ua_hits),
-        f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up": rate(
-            h for s, h in zip(rendered, ua_hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
-        ),
+        f"ua_rendered_exact_read_scale_{LEGIBLE_SCALE_PX}px_up": legible_rate(rendered, ua_hits),
         "ua_rendered_exact_read_by_format": by_format(rendered, ua_hits),
         "ua_rendered_exact_read_by_font": by_condition(rendered, ua_hits, "font"),
         "ua_rendered_exact_read_by_light": by_light(rendered, ua_hits),
@@ -308,9 +306,7 @@ def online_series_figures(read: Reader, backgrounds: list[np.ndarray]) -> dict[s
         ]
         hits = [_score(read(s.image_bgr), s.text, None)[0] for s in plates]
         out[f"exact_read_{name}"] = rate(hits)
-        out[f"exact_read_{name}_scale_{LEGIBLE_SCALE_PX}px_up"] = rate(
-            h for s, h in zip(plates, hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX
-        )
+        out[f"exact_read_{name}_scale_{LEGIBLE_SCALE_PX}px_up"] = legible_rate(plates, hits)
     return out
 
 
@@ -362,6 +358,11 @@ def photo_figures(read: Reader) -> dict[str, Any]:
 
 def by_height(rendered: list[SynthPlate], hits: list[bool]) -> dict[str, float | None]:
     return rate_by_height([s.plate_height_px for s in rendered], hits)
+
+
+def legible_rate(plates: list[SynthPlate], hits: list[bool]) -> float | None:
+    """The rate of ``hits`` among the plates drawn at a legible scale (``LEGIBLE_SCALE_PX`` and up)."""
+    return rate(h for s, h in zip(plates, hits, strict=True) if scale_px(s) >= LEGIBLE_SCALE_PX)
 
 
 def scale_px(s: SynthPlate) -> int:

@@ -253,12 +253,7 @@ class PlateRecognizer:
         wide = [expand_box(ln.points, *_REREAD_PAD) for ln in near]
         factors = [_SMALL_STRETCH if ln.height < _SMALL_LINE_PX else _REREAD_STRETCH for ln in near]
         crops = [_stretch(self.reader.crop(image, p), f) for p, f in zip(wide, factors, strict=True)]
-        reads = self.reader.read(crops)
-        for ln, pts, read in zip(near, wide, reads, strict=True):
-            again = best_reading(read, pts, 1, 0) if read.text else None
-            # every character read is used: the new crop recovered a lost one, nothing was dropped
-            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
-                ln.read, ln.points = read, pts
+        _take_whole_plates(near, wide, self.reader.read(crops))
 
     def _read_upright(self, image: np.ndarray, lines: list[Line]) -> None:
         """Lines slanted ``_UPRIGHT_DEG`` that read as no structured Ukrainian plate are read again from a
@@ -276,15 +271,21 @@ class PlateRecognizer:
             return
         boxes = [expand_box(box, *_UPRIGHT_PAD) for _, box in slanted]
         reads = self.reader.read([self.reader.crop(image, b) for b in boxes])
-        for (ln, _), pts, read in zip(slanted, boxes, reads, strict=True):
-            again = best_reading(read, pts, 1, 0) if read.text else None
-            if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
-                ln.read, ln.points = read, pts
+        _take_whole_plates([ln for ln, _ in slanted], boxes, reads)
 
     def _plate_shaped(self, boxes: list[TextBox]) -> list[TextBox]:
         keep = [b for b in boxes if b.height >= _MIN_TEXT_PX and aspect(b.points) <= MAX_LINE_ASPECT]
         keep.sort(key=lambda b: -b.score * b.height)
         return keep[: self.settings.max_text_boxes]
+
+
+def _take_whole_plates(lines: list[Line], boxes: list[np.ndarray], reads: list[TextRead]) -> None:
+    """Each line's read of its new box replaces its old one only when all of it makes a structured
+    Ukrainian plate: every character read is used (the new crop recovered a lost one, nothing dropped)."""
+    for ln, pts, read in zip(lines, boxes, reads, strict=True):
+        again = best_reading(read, pts, 1, 0) if read.text else None
+        if again and tier(again.parsed) == STRUCTURED_TIER and len(again.parsed.text) == len(read.text):
+            ln.read, ln.points = read, pts
 
 
 def _not_plate_text(read: TextRead) -> bool:

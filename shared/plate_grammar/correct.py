@@ -68,13 +68,14 @@ def _align(
 def _options(slot: str, cands: list[tuple[str, float]], read: str, fix_weight: float) -> list[_Option]:
     best: dict[str, _Option] = {}
     for c, cost in cands:
-        if not fits(c, slot):
+        fit = fits(c, slot)
+        if not fit:
             alike = fixes(c, slot)
         elif slot == "R":  # a prefix's D and O both fit, but only the pair names a region (AD: AO, OI: DI)
             alike = tuple((t, fix) for t, fix in fixes(c, slot) if E_SERIES_LETTERS & {c, t})
         else:
             alike = ()
-        opts = [(c, cost, 0, int(c != read))] if fits(c, slot) else []
+        opts = [(c, cost, 0, int(c != read))] if fit else []
         opts += [(t, cost + fix * fix_weight, 1, int(t != read)) for t, fix in alike]
         for opt in opts:
             if opt[0] not in best or opt[1] < best[opt[0]][1]:

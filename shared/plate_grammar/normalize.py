@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .regions import E_SERIES, E_SERIES_LETTERS
+
 #: The 12 letters of Ukrainian plates, in their Latin look-alike form.
 PLATE_LETTERS = frozenset("ABCEHIKMOPTX")
 DIGITS = frozenset("0123456789")
@@ -40,7 +42,7 @@ LETTER_CLASS = f"[{''.join(sorted(PLATE_LETTERS))}]"
 
 
 def _typed_ev_series(letter: str, digit: str, taxi_t: str) -> re.Pattern[str]:
-    prefix = letter[:-1] + "D]"  # a region's letters or an online series' (DI, PD, ED, DC)
+    prefix = letter[:-1] + "".join(sorted(E_SERIES_LETTERS)) + "]"  # a region's letters or an online series'
     return re.compile(rf"{prefix}{{2}}{digit}{{4}}(?:У{letter}|{taxi_t}У)")
 
 
@@ -55,8 +57,9 @@ _EV_TYPED_CYRILLIC = {
 
 
 def _typed_e_series(letter: str, digit: str) -> re.Pattern[str]:
+    typed = "|".join(sorted(code.replace("D", "Д") for code in E_SERIES))  # ДI|PД|EД|ДC
     series = letter[:-1] + "У]"  # an electric series' Y typed as У too
-    return re.compile(rf"(?:ДI|PД|EД|ДC){digit}{{4}}{series}{{2}}")
+    return re.compile(rf"(?:{typed}){digit}{{4}}{series}{{2}}")
 
 
 # The nationwide series of vehicles registered online (DI, PD, ED, DC since 2023) print a Latin D, which
@@ -68,7 +71,7 @@ _E_SERIES_TYPED_CYRILLIC = {
 }
 
 
-def latin_ev_series(text: str, wildcards: bool = False) -> str:
+def latin_typed_series(text: str, wildcards: bool = False) -> str:
     """``text`` (normalised but for this) with the Cyrillic У of an electric series as the Latin Y,
     and the Cyrillic Д of an online-registration series (``ДІ 1234 АА``) as the Latin D, when it has
     that shape; ``wildcards``: ``?`` may stand in any place of it but the series' letters."""
@@ -88,7 +91,7 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     folded = unicodedata.normalize("NFKC", text).upper().translate(_TRANSLATE)
-    return latin_ev_series("".join(ch for ch in folded if ch.isalnum()))
+    return latin_typed_series("".join(ch for ch in folded if ch.isalnum()))
 
 
 def shape(text: str) -> str:
