@@ -43,7 +43,8 @@ def list_sightings(
 ) -> SightingsPublic:
     """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count.
     `has_hit` counts only watchlists your organisation owns or that are shared with it. A plate finds
-    the passes that read as it, and those one of whose frames read it (`found_by_read`)."""
+    the passes that read as it, and those one of whose frames read it (`found_by_read`). A 1995 plate
+    is found with or without its two-digit region number (`84022PE` finds `0784022PE`)."""
     q = SightingQuery(plate, camera_id, since, until, limit, offset)
     rows = search_sightings(session, principal, q, ctx.settings.pipeline.keep_letters_only_reads)
     ctx.audit.record(principal, "sightings.search", q.describe(), ctx=audit_ctx, result_count=len(rows))

@@ -32,6 +32,10 @@ confidence in each character. Measured on 300 rendered vehicles approaching a ca
 (``recognizers.bench.passes``): vehicles alerting on a plate not theirs 4 -> 0, none of their own
 alerts lost; the single-frame figures above did not change.
 
+A 1995 plate is one plate with or without its two-digit region number (printed small beside it: a
+camera may miss it, a person may leave it out), so a reading of that format also matches, exactly or by
+a wildcard, the entries its other text matches (``shared.plate_grammar.same_plate_texts``).
+
 Readers never lock: they read one immutable snapshot. Writers build a new snapshot under a lock
 and swap it in (copy-on-write). Single ``add``/``remove`` calls go to a small overlay so they stay
 cheap at 100,000 entries; the overlay is folded into the base when it grows.
@@ -49,7 +53,7 @@ from typing import Literal
 
 from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
 from gateway.matching.passes import SURE_CHAR, sure_difference
-from shared.plate_grammar import normalize, plate_distance
+from shared.plate_grammar import normalize, plate_distance, same_plate_texts
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
 #: a plate shorter than this (a personalised plate such as ``BOSS``) matches fuzzily through look-alike
@@ -294,7 +298,7 @@ class PlateMatcher:
         for order, text in enumerate(texts):
             sure = _confidences_for(text, primary, char_confidences)
             fuzzy = text == primary or sure is not None
-            for entry, rule, dist in self._match_one(snap, text, fuzzy=fuzzy, sure=sure):
+            for entry, rule, dist in self._match_text(snap, text, fuzzy=fuzzy, sure=sure):
                 if allowed is not None and entry.ref.watchlist_id not in allowed:
                     continue
                 if (
@@ -309,6 +313,16 @@ class PlateMatcher:
         if any(h.rule == "exact" and h.matched_text == primary for _, h in best.values()):
             best = {eid: found for eid, found in best.items() if found[1].rule != "fuzzy"}
         return [h for _, h in sorted(best.values(), key=lambda x: (x[0], x[1].entry_id))]
+
+    def _match_text(
+        self, snap: _Snapshot, text: str, fuzzy: bool, sure: Sequence[float] | None
+    ) -> Iterable[tuple[_Entry, Rule, float]]:
+        """The entries ``text`` matches, and those one of its other texts of the same plate matches
+        exactly or by a wildcard (a 1995 plate read without its region number is the entry typed with
+        it, and the other way round: ``shared.plate_grammar.same_plate_texts``)."""
+        yield from self._match_one(snap, text, fuzzy=fuzzy, sure=sure)
+        for same in same_plate_texts(text):
+            yield from self._match_one(snap, same, fuzzy=False)
 
     def _match_one(
         self, snap: _Snapshot, text: str, fuzzy: bool = True, sure: Sequence[float] | None = None

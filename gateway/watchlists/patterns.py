@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-from shared.plate_grammar import normalize
+from shared.plate_grammar import normalize, same_plate_texts
 from shared.plate_grammar.normalize import latin_typed_series
 
 WILDCARDS = "?*"
 MAX_LEN = 16
+#: a 1995 plate's pattern with its region number (``07 840-?? PE``), or without it (``840-?? PE``)
+_LEGACY_WITH_REGION = re.compile(r"[\d?]{7}[A-Z?]{2}")
+_LEGACY_BODY = re.compile(r"[\d?]{5}[A-Z?]{2}")
 
 
 class PatternError(ValueError):
@@ -44,3 +47,18 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
     if not is_wildcard and literal < 2:
         raise PatternError("the plate is too short", "номер закороткий")
     return pattern, is_wildcard
+
+
+def same_plate_patterns(pattern: str) -> tuple[str, ...]:
+    """Other patterns (normalised) for the same plates as ``pattern``: a 1995 plate with or without its
+    two-digit region number (``shared.plate_grammar.same_plate_texts``). ``840??PE`` -> ``??840??PE``,
+    ``07840??PE`` -> ``840??PE``; a pattern with ``*`` already spans both."""
+    if not any(c in WILDCARDS for c in pattern):
+        return same_plate_texts(pattern)
+    if "*" in pattern:
+        return ()
+    if _LEGACY_WITH_REGION.fullmatch(pattern):
+        return (pattern[2:],)
+    if _LEGACY_BODY.fullmatch(pattern):
+        return ("??" + pattern,)
+    return ()

@@ -5,7 +5,15 @@ Pure Python, no I/O. See ``formats.PlateFormat`` for the formats recognised.
 
 from .correct import correct, prior_applies
 from .distance import CONFUSABLE, plate_distance
-from .formats import ParsedPlate, PlateFormat, can_start, format_display, is_plausible, parse
+from .formats import (
+    ParsedPlate,
+    PlateFormat,
+    can_start,
+    format_display,
+    is_plausible,
+    parse,
+    same_plate_texts,
+)
 from .normalize import PLATE_LETTERS, normalize
 from .regions import REGIONS, REGIONS_1995, Region
 
@@ -25,4 +33,5 @@ __all__ = [
     "parse",
     "plate_distance",
     "prior_applies",
+    "same_plate_texts",
 ]

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from .distance import CONFUSABLE
 from .normalize import DIGITS, LETTER_CLASS, PLATE_LETTERS, normalize
-from .regions import E_SERIES_LETTERS, Region, region_for_number, region_for_prefix
+from .regions import E_SERIES_LETTERS, REGIONS_1995, Region, region_for_number, region_for_prefix
 
 
 class PlateFormat(StrEnum):
@@ -208,6 +208,27 @@ def parse(text: str, lines: int | None = None) -> ParsedPlate:
     if n_lines != 1:
         parsed = ParsedPlate(parsed.text, parsed.format, parsed.region, parsed.valid, n_lines)
     return parsed
+
+
+def same_plate_texts(text: str) -> tuple[str, ...]:
+    """The other texts of the plate ``text`` (normalised): a 1995 plate is one plate with or without its
+    two-digit region number, which is printed small beside the number, so a camera may miss it and a
+    person may leave it out (its letter series already tells the region).
+
+    >>> same_plate_texts("0784022PE")
+    ('84022PE',)
+    >>> len(same_plate_texts("84022PE"))  # one per region number, "01".."27"
+    27
+    >>> same_plate_texts("AA1234BB")
+    ()
+    """
+    m = _LEGACY.fullmatch(text)
+    if m is None:
+        return ()
+    body = m.group(2) + m.group(3)
+    if m.group(1):
+        return (body,)
+    return tuple(code + body for code in sorted(REGIONS_1995))
 
 
 def format_display(parsed: ParsedPlate | str) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from shared.plate_grammar import (
     REGIONS,
+    REGIONS_1995,
     ParsedPlate,
     PlateFormat,
     can_start,
@@ -13,6 +14,7 @@ from shared.plate_grammar import (
     is_plausible,
     normalize,
     parse,
+    same_plate_texts,
 )
 
 F = PlateFormat
@@ -265,3 +267,13 @@ def test_heads_that_can_start_a_structured_plate(head: str) -> None:
 )  # fmt: skip
 def test_heads_that_start_no_structured_plate(head: str) -> None:
     assert not can_start(head)
+
+
+def test_a_1995_plate_is_the_same_plate_with_or_without_its_region_number() -> None:
+    assert same_plate_texts("0784022PE") == ("84022PE",)
+    assert same_plate_texts("9984022PE") == ("84022PE",)  # a misread number still leaves the plate
+    without = same_plate_texts("84022PE")
+    assert without == tuple(f"{code}84022PE" for code in sorted(REGIONS_1995)) and len(without) == 27
+    assert all(parse(t).format is F.LEGACY_1995 for t in without)
+    for other in ("AA1234BB", "1234AO", "12AB3456", "DP001123", "84022P", ""):
+        assert same_plate_texts(other) == ()

@@ -263,3 +263,25 @@ def test_readers_see_a_consistent_index_while_a_writer_rebuilds() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "read", "rule"),
+    [
+        ("07 840-22 РЕ", "84022PE", "exact"),  # the camera missed the small region number
+        ("840-22 РЕ", "0784022PE", "exact"),  # the person left it out
+        ("840??PE", "0784022PE", "wildcard"),
+        ("07840??PE", "84022PE", "wildcard"),
+        ("??84022PE", "84022PE", "wildcard"),
+    ],
+)
+def test_a_1995_plate_matches_with_or_without_its_region_number(entry: str, read: str, rule: str) -> None:
+    m = _m(PlateEntryRef("e1", "w", entry), PlateEntryRef("other", "w", "0784023PE"))
+    hits = m.match(read, now=NOW, char_confidences=[0.99] * len(read))
+    assert [(h.entry_id, h.rule, h.matched_text) for h in hits] == [("e1", rule, read)]
+
+
+def test_a_1995_plate_read_with_another_region_number_is_not_the_same_plate() -> None:
+    m = _m(PlateEntryRef("e1", "w", "0784022PE"))
+    assert m.match("0284022PE", now=NOW, char_confidences=[0.99] * 9) == []
+    assert [h.rule for h in m.match("0284022PE", now=NOW)] == ["fuzzy"]  # one edit, no confidences

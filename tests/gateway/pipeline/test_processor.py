@@ -452,3 +452,39 @@ def test_a_pass_is_found_by_the_plate_one_of_its_frames_read(world: Any) -> None
     assert found("AA123?BO") == [("AA1234BO", False)]
     assert found("AA1236BO") == []
     assert sorted(found(None)) == [("AA1234BO", False), ("KA7777XX", False)]
+
+
+def test_a_1995_plate_is_the_same_plate_with_or_without_its_region_number(world: Any) -> None:
+    """The region number of a 1995 plate is printed small beside it: one camera reads it, another misses
+    it, a person types it or leaves it out. Alerts and searches find the plate either way."""
+    from gateway.auth.keys import Principal
+    from gateway.pipeline.queries import SightingQuery, search_sightings
+
+    ids = world.plate_list("07 840-22 РЕ", "123-45 КА", "3000?CE")
+    world.recognizers.plates_script = [
+        [world.plate("84022PE", fmt="legacy_1995")],
+        [world.plate("2612345KA", fmt="legacy_1995", x=900)],
+        [world.plate("0230001CE", fmt="legacy_1995", x=500)],
+    ]
+    results = [asyncio.run(world.submit(f"k{i}", world.T0 + timedelta(seconds=30 * i))) for i in range(3)]
+    hits = [[(a.entry_id, a.rule) for a in r.alerts] for r in results]
+    assert hits == [
+        [(ids["07 840-22 РЕ"], "exact")],
+        [(ids["123-45 КА"], "exact")],
+        [(ids["3000?CE"], "wildcard")],
+    ]
+    police = Principal(1, "police", "police")
+
+    def found(plate: str) -> list[tuple[str, bool]]:
+        with world.ctx.sessions() as s:
+            return [
+                (r.sighting.plate_text, r.found_by_read)
+                for r in search_sightings(s, police, SightingQuery(plate))
+            ]
+
+    assert found("0784022PE") == found("84022PE") == found("840?2PE") == [("84022PE", False)]
+    assert found("12345KA") == found("2612345KA") == found("??123?5KA") == [("2612345KA", False)]
+    assert found("0184022PE") == [("84022PE", False)]  # read without a number: it may be this one
+    assert found("0112345KA") == []  # read with another region's number: another plate
+    assert found("30001CE") == [("0230001CE", False)]
+    assert found("AA1234BB") == []
