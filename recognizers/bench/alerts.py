@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from recognizers.bench.scoring import rate
 from shared.schemas import PlateRead
 
 if TYPE_CHECKING:  # the gateway is imported when a figure is measured, not with this module
@@ -73,18 +74,17 @@ def alert_figures(
     now = datetime.now(UTC)
     raised: list[bool] = []
     exact: list[bool] = []
-    false_frames = 0
+    false_frames: list[bool] = []
     for truth, frame_reads in zip(truths, reads, strict=True):
         hits = [h for r in frame_reads for h in read_hits(r, wl.ctx, wl.matcher, now)]
         own = [h for h in hits if h.entry_id == wl.entry_of[truth]]
         raised.append(bool(own))
         exact.append(any(h.rule == "exact" for h in own))
-        false_frames += any(h.entry_id != wl.entry_of[truth] for h in hits)
-    n = max(1, len(reads))
+        false_frames.append(any(h.entry_id != wl.entry_of[truth] for h in hits))
     figures = {
-        "alert_rate": round(sum(raised) / n, 4),
-        "alert_rate_exact_rule": round(sum(exact) / n, 4),
-        "false_alert_frames": round(false_frames / n, 4),
+        "alert_rate": rate(raised),
+        "alert_rate_exact_rule": rate(exact),
+        "false_alert_frames": rate(false_frames),
         "watchlist_entries": wl.entries,
         "fuzzy_threshold": wl.matcher.fuzzy_threshold,
     }

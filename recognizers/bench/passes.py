@@ -126,7 +126,8 @@ def pass_figures(
     searchable: list[bool] = []
     closest_read: list[bool] = []
     frame_hits: list[bool] = []
-    false_vehicles = passes = 0
+    false_vehicles: list[bool] = []
+    passes = 0
     for i, seed in enumerate(seeds):
         vehicle = render_vehicle(seed, backgrounds)
         own = wl.entry_of[vehicle.text]
@@ -148,9 +149,8 @@ def pass_figures(
         alerted.append(hit)
         sighted.append(vehicle.text in final.values())
         searchable.append(sighted[-1] or read_once)
-        false_vehicles += wrong
+        false_vehicles.append(wrong)
         passes += len(final)
-    n = max(1, len(alerted))
     return {
         "vehicles": len(alerted),
         "frames_per_vehicle": len(APPROACH),
@@ -160,8 +160,8 @@ def pass_figures(
         "search_found_rate": rate(searchable),
         "closest_frame_exact_read": rate(closest_read),
         "frame_exact_read": rate(frame_hits),
-        "false_alert_vehicles": round(false_vehicles / n, 4),
-        "passes_per_vehicle": round(passes / n, 3),
+        "false_alert_vehicles": rate(false_vehicles),
+        "passes_per_vehicle": round(passes / len(alerted), 3) if alerted else None,
         "alert_rate_by_closest_height": rate_by_height(closest_px, alerted),
         "closest_frame_exact_read_by_height": rate_by_height(closest_px, closest_read),
         "watchlist_entries": wl.entries,

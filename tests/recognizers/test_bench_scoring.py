@@ -207,6 +207,8 @@ def test_alert_figures_count_what_the_gateway_matching_would_raise() -> None:
     assert out["alert_rate"] == round(6 / 7, 4) and out["alert_rate_exact_rule"] == round(4 / 7, 4)
     assert out["false_alert_frames"] == round(1 / 7, 4)  # frame 3 read frame 0's plate too
     assert out["watchlist_entries"] == 207 and out["fuzzy_threshold"] == 1.0
+    empty, _ = alert_figures([], [], decoys=10)
+    assert empty["alert_rate"] is empty["false_alert_frames"] is None  # no frames: no rate, not 0 %
 
 
 def test_rendered_figures_add_alert_rates_by_height_when_asked() -> None:
