@@ -53,6 +53,7 @@ from typing import Literal
 
 from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
 from gateway.matching.passes import SURE_CHAR, sure_difference
+from gateway.matching.patterns import normal_form
 from shared.plate_grammar import normalize, plate_distance, same_plate_texts
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
@@ -62,7 +63,6 @@ SHORT_PLATE = 6
 _UNDER_ONE_EDIT = 0.99
 _RANK: dict[str, int] = {"exact": 0, "wildcard": 1, "fuzzy": 2}
 MIN_LITERALS = 2
-_WILDCARDS = re.compile(r"([?*])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +85,6 @@ class PlateHit:
     pattern: str
 
 
-def normalize_pattern(pattern: str) -> str:
-    """Normalise the literal parts of a pattern and keep its ``?``/``*``; raise ValueError if unusable.
-
-    >>> normalize_pattern("аа 12?? вв")
-    'AA12??BB'
-    """
-    parts = _WILDCARDS.split(pattern or "")
-    out = "".join(p if p in ("?", "*") else normalize(p) for p in parts)
-    out = re.sub(r"\*+", "*", out)
-    literals = sum(1 for c in out if c not in "?*")
-    if literals < MIN_LITERALS:
-        raise ValueError(f"plate pattern {pattern!r} needs at least {MIN_LITERALS} letters or digits")
-    return out
-
-
 def _epoch(ts: datetime | None) -> float | None:
     if ts is None:
         return None
@@ -119,10 +104,10 @@ class _Entry:
 
 
 def _compile(ref: PlateEntryRef) -> _Entry:
-    try:
-        pattern = normalize_pattern(ref.pattern)
-    except ValueError as exc:
-        raise ValueError(f"entry {ref.entry_id}: {exc}") from None
+    pattern = normal_form(ref.pattern)
+    if sum(1 for c in pattern if c not in "?*") < MIN_LITERALS:
+        need = f"needs at least {MIN_LITERALS} letters or digits"
+        raise ValueError(f"entry {ref.entry_id}: plate pattern {ref.pattern!r} {need}")
     until = _epoch(ref.valid_until)
     if "*" in pattern:
         regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))

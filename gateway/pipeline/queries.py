@@ -13,7 +13,7 @@ from gateway.auth.keys import Principal
 from gateway.db.events import Alert, PlateReadRow, Sighting
 from gateway.db.models import Watchlist, watchlist_shares
 from gateway.errors import InvalidInput, NotFound
-from gateway.watchlists.patterns import PatternError, normalize_pattern, same_plate_patterns
+from gateway.matching.patterns import PatternError, normalize_pattern, same_plate_patterns
 
 MAX_LIMIT = 500
 

@@ -11,6 +11,7 @@ from gateway.config import UploadLimits
 from gateway.db.models import PlateEntry, Watchlist
 from gateway.db.types import utcnow
 from gateway.errors import InvalidInput, RowError, UploadRejected
+from gateway.matching.patterns import PatternError, normalize_pattern
 from gateway.watchlists.csv_rows import (
     decode_utf8,
     formula_cell,
@@ -19,7 +20,6 @@ from gateway.watchlists.csv_rows import (
     row_error,
     too_many_cells,
 )
-from gateway.watchlists.patterns import PatternError, normalize_pattern
 from gateway.watchlists.schemas import UploadMode
 from gateway.watchlists.service import bump
 

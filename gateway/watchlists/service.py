@@ -13,8 +13,8 @@ from gateway.config import GatewaySettings
 from gateway.db.models import Camera, Organisation, PersonEntry, PersonPhoto, PlateEntry, Watchlist
 from gateway.db.types import utcnow
 from gateway.errors import Conflict, InvalidInput, NotFound
+from gateway.matching.patterns import PatternError, normalize_pattern
 from gateway.watchlists.access import get_editable, visible_query
-from gateway.watchlists.patterns import PatternError, normalize_pattern
 from gateway.watchlists.schemas import (
     PersonEntryCreate,
     PlateEntryCreate,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import PersonEntry, PlateEntry, Watchlist
-from gateway.watchlists.patterns import normalize_pattern
+from gateway.matching.patterns import normalize_pattern
 from gateway.watchlists.schemas import EntriesPublic, PersonEntryPublic, PlateEntryPublic
 from recognizers.common.image_header import image_format
 

@@ -1,10 +1,10 @@
-"""Plate entries and searches as people type them: ``gateway.watchlists.patterns``."""
+"""Plate entries and searches as people type them: ``gateway.matching.patterns``."""
 
 from __future__ import annotations
 
 import pytest
 
-from gateway.watchlists.patterns import PatternError, normalize_pattern, same_plate_patterns
+from gateway.matching.patterns import PatternError, normalize_pattern, same_plate_patterns
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, has_doubt, normalize_pattern
+from gateway.matching.plates import PlateEntryRef, PlateMatcher, fuzzy_limit, has_doubt
 from shared.plate_grammar import plate_distance
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -196,11 +196,18 @@ def test_add_replace_remove_through_overlay_and_compaction() -> None:
 
 
 def test_bad_patterns_are_refused_with_the_entry_id() -> None:
-    assert normalize_pattern("аа 12?? вв") == "AA12??BB"
     with pytest.raises(ValueError, match="e9"):
         PlateMatcher().rebuild([PlateEntryRef("e9", "w", "*")])
-    with pytest.raises(ValueError):
-        normalize_pattern("?-?")
+    with pytest.raises(ValueError, match=r"e8.*at least 2"):
+        PlateMatcher().add(PlateEntryRef("e8", "w", "?-?"))
+
+
+def test_entries_are_matched_in_the_normal_form_people_and_searches_get() -> None:
+    """The matcher and the API bring a typed entry to one form (``gateway.matching.patterns``): a
+    Cyrillic online-series prefix in a wildcard is the Latin one the camera reads."""
+    m = _m(PlateEntryRef("e1", "w", "аа 12?? вв"), PlateEntryRef("e2", "w", "ед 48?? ка"))
+    assert _rules(m.match("AA1234BB", now=NOW)) == {"e1": "wildcard"}
+    assert _rules(m.match("ED4812KA", now=NOW)) == {"e2": "wildcard"}
 
 
 def _rand_plate(rng: random.Random) -> str:

@@ -1,4 +1,4 @@
-"""Plate entries as typed by people: text or a wildcard pattern, brought to the grammar's normal form."""
+"""Plates and patterns as people type them (watchlist entries, searches), in the grammar's normal form."""
 
 from __future__ import annotations
 
@@ -20,17 +20,23 @@ class PatternError(ValueError):
         self.detail, self.detail_uk = detail, detail_uk
 
 
-def normalize_pattern(text: str) -> tuple[str, bool]:
-    """``"аа 12?? вв"`` -> ``("AA12??BB", True)``: look-alikes to Latin, separators dropped.
+def normal_form(text: str) -> str:
+    """``"аа 12?? вв"`` -> ``"AA12??BB"``: look-alikes to Latin, separators dropped, runs of ``*`` as one.
 
     ``?`` stands for exactly one character, ``*`` for any run (possibly empty).
     """
     pieces = re.split(r"([?*])", text.strip())
     pattern = "".join(p if p in WILDCARDS else normalize(p) for p in pieces if p)
     pattern = re.sub(r"\*+", "*", pattern)
-    # ``normalize`` saw the pieces between wildcards; in a pattern of an electric series' shape
-    # (``АА 12?? УА``) a Cyrillic У is the same Latin Y, since no read holds a Cyrillic У
-    pattern = latin_typed_series(pattern, wildcards=True)
+    # ``normalize`` saw the pieces between wildcards; in a pattern of an electric or online series'
+    # shape (``АА 12?? УА``, ``ед 48?? ка``) a Cyrillic У or Д is the Latin one, as no read holds them
+    return latin_typed_series(pattern, wildcards=True)
+
+
+def normalize_pattern(text: str) -> tuple[str, bool]:
+    """A plate or pattern as a person typed it, in ``normal_form``, and whether it has wildcards;
+    ``PatternError`` (in English and Ukrainian) when it is empty, too long or too vague."""
+    pattern = normal_form(text)
     literal = sum(1 for c in pattern if c not in WILDCARDS)
     if not pattern:
         raise PatternError("the plate is empty", "номер порожній")
