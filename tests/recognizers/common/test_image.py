@@ -237,3 +237,19 @@ def test_encode_jpeg_round_trip() -> None:
     data = encode_jpeg(scene(), quality=85)
     assert data[:3] == b"\xff\xd8\xff"
     assert decode_image(data).shape == (200, 320, 3)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(fmt: str) -> None:
+    """A phone stores a portrait photo as landscape pixels and an EXIF tag that says to turn them
+    (6: 90 degrees clockwise); a resident's or a police officer's photo must be read the right way up."""
+    pixels = np.zeros((100, 300, 3), np.uint8)
+    pixels[:, :50] = 255  # a white band along the stored image's left edge
+    photo = Image.fromarray(pixels)
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    photo.save(buf, fmt, exif=exif.tobytes(), **({"lossless": True} if fmt == "WEBP" else {}))
+    upright = decode_image(buf.getvalue())
+    assert upright.shape == (300, 100, 3)
+    assert upright[:40].mean() > 240 and upright[-40:].mean() < 15  # the band is now along the top
