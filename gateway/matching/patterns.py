@@ -58,7 +58,7 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
 def same_plate_patterns(pattern: str) -> tuple[str, ...]:
     """Other patterns (normalised) for the same plates as ``pattern``: a 1995 plate with or without its
     two-digit region number (``shared.plate_grammar.same_plate_texts``). ``840??PE`` -> ``??840??PE``,
-    ``07840??PE`` -> ``840??PE``; a pattern with ``*`` already spans both."""
+    ``07840??PE`` -> ``840??PE``. A pattern with ``*`` is searched as typed (``*840??PE`` spans both)."""
     if not any(c in WILDCARDS for c in pattern):
         return same_plate_texts(pattern)
     if "*" in pattern:
