@@ -68,9 +68,9 @@ class PlateSettings(BaseSettings):
         le=3,
         description="a frame with no plate found is detected again at this times the detection size (0: off)",
     )
-    # 960, the finer look of a 720p frame: a 1080p frame's at 960 instead of 1200 read 4 and 0 more of two
-    # sets of 500 (the map at 1200 and up floods large surfaces around small plates) at a fifth less p95;
-    # the EU photos and the real photos of Ukrainian cars read the same plates
+    # 960, the finer look of a 720p frame: a 1080p frame's at 960 instead of 1200 read 4 and 1 more of two
+    # sets of 500 at a fifth less p95 (a 1440p frame's map at 1280 flooded large surfaces around small
+    # plates); the EU photos and the real photos of Ukrainian cars read the same plates
     finer_look_max_side: int = Field(
         default=960, ge=160, le=4096, description="the finer look detects at this long side at most"
     )
