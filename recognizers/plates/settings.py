@@ -68,11 +68,15 @@ class PlateSettings(BaseSettings):
         le=3,
         description="a frame with no plate found is detected again at this times the detection size (0: off)",
     )
-    # 960, the finer look of a 720p frame: a 1080p frame's at 960 instead of 1200 read 4 and 1 more of two
-    # sets of 500 at a fifth less p95 (a 1440p frame's map at 1280 flooded large surfaces around small
-    # plates); the EU photos and the real photos of Ukrainian cars read the same plates
-    finer_look_max_side: int = Field(
-        default=960, ge=160, le=4096, description="the finer look detects at this long side at most"
+    # None: finer_look_scale times det_long_side (960 with the defaults, a 720p frame's finer look): a 1080p
+    # frame's at 960 instead of 1200 read 4 and 1 more of two sets of 500 at a fifth less p95 (a 1440p
+    # frame's map at 1280 flooded large surfaces around small plates); the EU photos and the real photos
+    # of Ukrainian cars read the same plates. The tiny detector at 800 px keeps its 1200.
+    finer_look_max_side: int | None = Field(
+        default=None,
+        ge=160,
+        le=4096,
+        description="largest long side of the finer look (None: finer_look_scale x det_long_side)",
     )
     rec_height: int = Field(default=48, description="input height of the recognizer")
     rec_batch: int = Field(default=8, ge=1, le=64)

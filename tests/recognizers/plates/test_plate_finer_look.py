@@ -1,5 +1,5 @@
 """A frame whose first look finds no plate is detected again at 1.5 times the size (``finer_look_scale``),
-at most 960 px (``finer_look_max_side``).
+at most 1.5 times ``det_long_side`` (960 px; ``finer_look_max_side``).
 
 On real photos of Ukrainian cars a plate whose characters are 10-12 px high on the detector's map, seen
 at an angle, often leaves no region at all at the frame's detection size; it costs a second detector
@@ -46,7 +46,7 @@ def test_an_unsure_reading_ends_nothing() -> None:
 
 def test_the_scale_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert PlateSettings().finer_look_scale == 1.5
-    assert PlateSettings().finer_look_max_side == 960
+    assert PlateSettings().finer_look_max_side is None  # finer_look_scale x det_long_side: 960
     monkeypatch.setenv("VARTA_PLATES__FINER_LOOK_SCALE", "0")
     assert PlateSettings().finer_look_scale == 0
     with pytest.raises(ValueError):
@@ -76,7 +76,7 @@ def test_only_a_frame_without_a_plate_gets_the_finer_look(recognizer: PlateRecog
     empty = np.random.default_rng(3).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
     assert map_sizes(recognizer, empty)[:2] == [640, 960]
     full_hd = np.random.default_rng(3).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
-    assert map_sizes(recognizer, full_hd)[:2] == [800, 960]  # finer_look_max_side
+    assert map_sizes(recognizer, full_hd)[:2] == [800, 960]  # at most 1.5 x det_long_side (640)
     with settings_of(recognizer, PlateSettings(finer_look_max_side=1200)):
         assert map_sizes(recognizer, full_hd)[:2] == [800, 1200]
     with settings_of(recognizer, PlateSettings(finer_look_max_side=800)):  # no larger than the first look
