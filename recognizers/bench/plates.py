@@ -526,6 +526,10 @@ def run(shared_data: Path | None, n_rendered: int = 500) -> dict[str, Any]:
     plates["models"] = {"det": recognizer.settings.det_model, "rec": recognizer.settings.rec_model}
     plates["det_long_side"] = recognizer.settings.det_long_side
     plates["det_max_long_side"] = recognizer.settings.det_max_long_side
+    plates["finer_look"] = {
+        "scale": recognizer.settings.finer_look_scale,
+        "max_side": recognizer.settings.finer_look_cap,
+    }
     plates["loadavg_1m"] = round(os.getloadavg()[0], 2)
     if shared is None:
         plates["note"] = "shared data absent: EU figures not measured; speed on rendered scenes"

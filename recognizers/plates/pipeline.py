@@ -117,8 +117,7 @@ class PlateRecognizer:
         side = detection_side(region.shape[0], region.shape[1], s.det_long_side, s.det_max_long_side)
         readings = self._pass(image_bgr, region, offset, side)
         # up to finer_look_max_side: larger maps (1280 px) flooded large surfaces around small plates
-        finer_cap = s.finer_look_max_side or round(s.det_long_side * s.finer_look_scale)
-        finer_side = min(round(side * s.finer_look_scale), finer_cap)
+        finer_side = min(round(side * s.finer_look_scale), s.finer_look_cap)
         if finer_look and finer_side > side and not any(settled(r, s.min_confidence) for r in readings):
             # no plate at the frame's detection size: its text may be too small there (a real plate's
             # characters 10-12 px high on the map, seen at an angle, often leave no region at all)

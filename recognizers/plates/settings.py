@@ -89,3 +89,9 @@ class PlateSettings(BaseSettings):
     top_k: int = Field(default=3, ge=1, le=10, description="alternatives kept per character position")
     max_candidates: int = Field(default=4, ge=0, le=20, description="next-best readings returned per plate")
     threads: int | None = Field(default=None, ge=1, description="onnxruntime intra-op threads (None: cores)")
+
+    @property
+    def finer_look_cap(self) -> int:
+        """The largest long side the finer look detects at: ``finer_look_max_side``, or by default
+        ``finer_look_scale`` times ``det_long_side`` (960 with the default detector)."""
+        return self.finer_look_max_side or round(self.det_long_side * self.finer_look_scale)

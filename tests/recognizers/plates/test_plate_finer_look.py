@@ -46,7 +46,9 @@ def test_an_unsure_reading_ends_nothing() -> None:
 
 def test_the_scale_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert PlateSettings().finer_look_scale == 1.5
-    assert PlateSettings().finer_look_max_side is None  # finer_look_scale x det_long_side: 960
+    assert PlateSettings().finer_look_max_side is None and PlateSettings().finer_look_cap == 960
+    assert PlateSettings(det_long_side=800).finer_look_cap == 1200  # the opt-in tiny detector's size
+    assert PlateSettings(finer_look_max_side=1024).finer_look_cap == 1024
     monkeypatch.setenv("VARTA_PLATES__FINER_LOOK_SCALE", "0")
     assert PlateSettings().finer_look_scale == 0
     with pytest.raises(ValueError):
