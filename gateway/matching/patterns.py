@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 
-from shared.plate_grammar import normalize, same_plate_texts
+from shared.plate_grammar import normalize
 from shared.plate_grammar.normalize import latin_typed_series
 
 WILDCARDS = "?*"
 MAX_LEN = 16
-#: a 1995 plate's pattern with its region number (``07 840-?? PE``), or without it (``840-?? PE``)
-_LEGACY_WITH_REGION = re.compile(r"[\d?]{7}[A-Z?]{2}")
-_LEGACY_BODY = re.compile(r"[\d?]{5}[A-Z?]{2}")
 
 
 class PatternError(ValueError):
@@ -33,11 +30,16 @@ def normal_form(text: str) -> str:
     return latin_typed_series(pattern, wildcards=True)
 
 
+def literals(pattern: str) -> int:
+    """How many characters of ``pattern`` are letters or digits, not wildcards."""
+    return sum(1 for c in pattern if c not in WILDCARDS)
+
+
 def normalize_pattern(text: str) -> tuple[str, bool]:
     """A plate or pattern as a person typed it, in ``normal_form``, and whether it has wildcards;
     ``PatternError`` (in English and Ukrainian) when it is empty, too long or too vague."""
     pattern = normal_form(text)
-    literal = sum(1 for c in pattern if c not in WILDCARDS)
+    literal = literals(pattern)
     if not pattern:
         raise PatternError("the plate is empty", "номер порожній")
     if len(pattern) > MAX_LEN:
@@ -53,18 +55,3 @@ def normalize_pattern(text: str) -> tuple[str, bool]:
     if not is_wildcard and literal < 2:
         raise PatternError("the plate is too short", "номер закороткий")
     return pattern, is_wildcard
-
-
-def same_plate_patterns(pattern: str) -> tuple[str, ...]:
-    """Other patterns (normalised) for the same plates as ``pattern``: a 1995 plate with or without its
-    two-digit region number (``shared.plate_grammar.same_plate_texts``). ``840??PE`` -> ``??840??PE``,
-    ``07840??PE`` -> ``840??PE``. A pattern with ``*`` is searched as typed (``*840??PE`` spans both)."""
-    if not any(c in WILDCARDS for c in pattern):
-        return same_plate_texts(pattern)
-    if "*" in pattern:
-        return ()
-    if _LEGACY_WITH_REGION.fullmatch(pattern):
-        return (pattern[2:],)
-    if _LEGACY_BODY.fullmatch(pattern):
-        return ("??" + pattern,)
-    return ()

@@ -53,7 +53,7 @@ from typing import Literal
 
 from gateway.matching.fuzzy_index import DeletionIndex, fold, max_plain_edits
 from gateway.matching.passes import SURE_CHAR, sure_difference
-from gateway.matching.patterns import WILDCARDS, normal_form
+from gateway.matching.patterns import literals, normal_form
 from shared.plate_grammar import normalize, plate_distance, same_plate_texts
 
 Rule = Literal["exact", "wildcard", "fuzzy"]
@@ -105,7 +105,7 @@ class _Entry:
 
 def _compile(ref: PlateEntryRef) -> _Entry:
     pattern = normal_form(ref.pattern)
-    if sum(1 for c in pattern if c not in WILDCARDS) < MIN_LITERALS:
+    if literals(pattern) < MIN_LITERALS:
         need = f"needs at least {MIN_LITERALS} letters or digits"
         raise ValueError(f"entry {ref.entry_id}: plate pattern {ref.pattern!r} {need}")
     until = _epoch(ref.valid_until)

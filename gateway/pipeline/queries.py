@@ -13,7 +13,8 @@ from gateway.auth.keys import Principal
 from gateway.db.events import Alert, PlateReadRow, Sighting
 from gateway.db.models import Watchlist, watchlist_shares
 from gateway.errors import InvalidInput, NotFound
-from gateway.matching.patterns import PatternError, normalize_pattern, same_plate_patterns
+from gateway.matching.patterns import PatternError, normalize_pattern
+from shared.plate_grammar import same_plate_texts
 
 MAX_LIMIT = 500
 
@@ -43,15 +44,15 @@ def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]
         pattern, wildcard = normalize_pattern(plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from None
-    # a 1995 plate is found with or without its region number (``same_plate_patterns``)
-    patterns = (pattern, *same_plate_patterns(pattern))
+    # a 1995 plate is found with or without its region number
+    patterns = (pattern, *same_plate_texts(pattern, wildcards=wildcard))
     # normalised plates hold only A-Z and 0-9, so no LIKE escaping is needed
     likes = [p.replace("?", "_").replace("*", "%") for p in patterns]
 
     def matches(column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
         if wildcard:
             return or_(*(column.like(like) for like in likes))
-        return column == pattern if len(patterns) == 1 else column.in_(patterns)
+        return column.in_(patterns)
 
     by_pass = matches(Sighting.plate_text)
     either = Sighting.id.in_(

@@ -74,6 +74,9 @@ _CURRENT = re.compile(rf"({_R}{{2}})(\d{{4}})({_L}{{2}})")
 _ELECTRIC = re.compile(rf"({_R}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
 _TRANSIT = re.compile(rf"(\d{{2}})({_L}{{2}})(\d{{4}})")
+#: the same in a search pattern, ``?`` for any one character and any Latin capital as a letter (a
+#: search may be for a read of no known format)
+_LEGACY_PATTERN = re.compile(r"([\d?]{2})?([\d?]{5})([A-Z?]{2})")
 _DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
 _MILITARY = re.compile(rf"(\d{{4}})({_ANY_LETTER}\d)")
 # A standard plate with a character missing, extra or misread: never personalised.
@@ -210,24 +213,30 @@ def parse(text: str, lines: int | None = None) -> ParsedPlate:
     return parsed
 
 
-def same_plate_texts(text: str) -> tuple[str, ...]:
+def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     """The other texts of the plate ``text`` (normalised): a 1995 plate is one plate with or without its
     two-digit region number, which is printed small beside the number, so a camera may miss it and a
-    person may leave it out (its letter series already tells the region).
+    person may leave it out (its letter series already tells the region). ``wildcards``: ``text`` may be
+    a search pattern, where ``?`` stands for any one character (``*`` spans both forms already).
 
     >>> same_plate_texts("0784022PE")
     ('84022PE',)
     >>> len(same_plate_texts("84022PE"))  # one per region number, "01".."27"
     27
+    >>> same_plate_texts("840??PE", wildcards=True), same_plate_texts("07840??PE", wildcards=True)
+    (('??840??PE',), ('840??PE',))
     >>> same_plate_texts("AA1234BB")
     ()
     """
-    m = _LEGACY.fullmatch(text)
+    pattern = wildcards and "?" in text
+    m = (_LEGACY_PATTERN if pattern else _LEGACY).fullmatch(text)
     if m is None:
         return ()
     body = m.group(2) + m.group(3)
     if m.group(1):
         return (body,)
+    if pattern:
+        return ("??" + body,)
     return tuple(code + body for code in sorted(REGIONS_1995))
 
 
