@@ -32,9 +32,10 @@ confidence in each character. Measured on 300 rendered vehicles approaching a ca
 (``recognizers.bench.passes``): vehicles alerting on a plate not theirs 4 -> 0, none of their own
 alerts lost; the single-frame figures above did not change.
 
-A 1995 plate is one plate with or without its two-digit region number (printed small beside it: a
-camera may miss it, a person may leave it out), so a reading of that format also matches, exactly or by
-a wildcard, the entries its other text matches (``shared.plate_grammar.same_plate_texts``).
+A 1995 plate is one plate with or without its two-digit region number, and a transit plate with or
+without its prefix (the region's number, or ``T`` and a digit); both are printed small: a camera may miss
+them, a person may leave them out. So a reading of those formats also matches, exactly or by a wildcard,
+the entries its other texts match (``shared.plate_grammar.same_plate_texts``).
 
 Readers never lock: they read one immutable snapshot. Writers build a new snapshot under a lock
 and swap it in (copy-on-write). Single ``add``/``remove`` calls go to a small overlay so they stay
@@ -304,7 +305,8 @@ class PlateMatcher:
     ) -> Iterable[tuple[_Entry, Rule, float]]:
         """The entries ``text`` matches, and those one of its other texts of the same plate matches
         exactly or by a wildcard (a 1995 plate read without its region number is the entry typed with
-        it, and the other way round: ``shared.plate_grammar.same_plate_texts``)."""
+        it, and the other way round; so is a transit plate's small prefix:
+        ``shared.plate_grammar.same_plate_texts``)."""
         yield from self._match_one(snap, text, fuzzy=fuzzy, sure=sure)
         for same in same_plate_texts(text):
             yield from self._match_one(snap, same, fuzzy=False)

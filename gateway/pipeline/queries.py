@@ -39,12 +39,13 @@ def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]
     (an unsure read of the next car one character off): a search finds the pass by that frame's read
     too. The ids come from a union of two indexed lookups: an ``OR`` of the two would make PostgreSQL
     scan every sighting (100k passes: 24 ms an exact search against 2 ms). A 1995 plate is found with
-    or without its two-digit region number, as a camera may have missed it or a person left it out."""
+    or without its two-digit region number, and a transit plate with or without its small prefix, as a
+    camera may have missed it or a person left it out."""
     try:
         pattern, wildcard = normalize_pattern(plate)
     except PatternError as exc:
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from None
-    # a 1995 plate is found with or without its region number
+    # a 1995 plate is found with or without its region number, a transit plate with or without its prefix
     patterns = (pattern, *same_plate_texts(pattern, wildcards=wildcard))
     # normalised plates hold only A-Z and 0-9, so no LIKE escaping is needed
     likes = [p.replace("?", "_").replace("*", "%") for p in patterns]

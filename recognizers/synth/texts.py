@@ -23,8 +23,9 @@ LAYOUTS: tuple[tuple[str, float], ...] = (
     ("personalised", 0.10),
 )
 #: layouts drawn only when asked for, never in a set's mix (so the seeded sets stay as they were): a
-#: current plate of a nationwide online-registration series (``DI``, ``PD``, ``ED``, ``DC``, since 2023)
-ON_REQUEST: tuple[str, ...] = ("current_online",)
+#: current plate of a nationwide online-registration series (``DI``, ``PD``, ``ED``, ``DC``, since 2023),
+#: and a transit plate of a kind of temporary registration, a letter and a digit before its letters (``T1``)
+ON_REQUEST: tuple[str, ...] = ("current_online", "transit_lettered")
 #: a current plate's prefix: the regions' letters (and II), not the online series (``current_online``)
 _REGIONAL = sorted(code for code in REGIONS if code not in E_SERIES)
 
@@ -63,8 +64,9 @@ def plate_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[li
 
 def layout_format(layout: str) -> PlateFormat:
     """The plate format a layout draws ("current_two_line" is a current plate on two or three lines,
-    "current_online" one of an online-registration series)."""
-    return PlateFormat(layout.removesuffix("_two_line").removesuffix("_online"))
+    "current_online" one of an online-registration series, "transit_lettered" a transit plate with
+    ``T`` and a digit instead of the region's number)."""
+    return PlateFormat(layout.removesuffix("_two_line").removesuffix("_online").removesuffix("_lettered"))
 
 
 def plate_style(text: str, fmt: PlateFormat) -> Style:
@@ -103,8 +105,8 @@ def _draw_text(rng: random.Random, layout: str) -> tuple[str, list[str], list[li
     if layout == "legacy_1995":
         body, suffix = _pick(rng, DIGITS, 5), _pick(rng, LETTERS, 2)
         return body + suffix, [f"{body[:3]}-{body[3:]}", suffix], []
-    if layout == "transit":
-        code = rng.choice(sorted(REGIONS_1995))
+    if layout in ("transit", "transit_lettered"):
+        code = "T" + rng.choice(DIGITS) if layout == "transit_lettered" else rng.choice(sorted(REGIONS_1995))
         letters, digits = _pick(rng, LETTERS, 2), _pick(rng, DIGITS, 4)
         return code + letters + digits, [code, letters, digits], []
     if layout == "diplomatic":

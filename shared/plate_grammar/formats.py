@@ -22,7 +22,9 @@ class PlateFormat(StrEnum):
     #: Y (since May 2022) or Z (2020-2022) and a plate letter, AA 1234 YA; electric taxis TV/TW/TY/TZ
     ELECTRIC = "electric"
     LEGACY_1995 = "legacy_1995"  # 1995-2004: [01] 123-45 AA
-    TRANSIT = "transit"  # red transit plate: 01 AA 1234 (small region number first)
+    #: red transit plate: two letters and four digits after a small prefix, the region's number
+    #: (``01 AA 1234``) or, by the kind of temporary registration, a letter and a digit (``т1 CP 5140``)
+    TRANSIT = "transit"
     DIPLOMATIC = "diplomatic"  # CDP 001, DP/CC/S/D 001 123
     MILITARY = "military"  # Armed Forces, black: 1234 A5 (the letter may be any Cyrillic one)
     PERSONALISED = "personalised"  # individual plate: 3-8 letters/digits of the plate alphabet
@@ -73,10 +75,12 @@ _ANY_LETTER = f"{_L[:-1]}А-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capit
 _CURRENT = re.compile(rf"({_R}{{2}})(\d{{4}})({_L}{{2}})")
 _ELECTRIC = re.compile(rf"({_R}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
-_TRANSIT = re.compile(rf"(\d{{2}})({_L}{{2}})(\d{{4}})")
+_TRANSIT = re.compile(rf"(\d{{2}}|T\d)({_L}{{2}})(\d{{4}})")
 #: the same in a search pattern, ``?`` for any one character and any Latin capital as a letter (a
 #: search may be for a read of no known format)
 _LEGACY_PATTERN = re.compile(r"([\d?]{2})?([\d?]{5})([A-Z?]{2})")
+_TRANSIT_BODY = re.compile(rf"(\d{{2}}|T\d)?({_L}{{2}}\d{{4}})")
+_TRANSIT_PATTERN = re.compile(r"([\d?]{2}|T[\d?])?([A-Z?]{2}[\d?]{4})")
 _DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
 _MILITARY = re.compile(rf"(\d{{4}})({_ANY_LETTER}\d)")
 # A standard plate with a character missing, extra or misread: never personalised.
@@ -94,6 +98,7 @@ TEMPLATES: tuple[tuple[PlateFormat, tuple[str, ...]], ...] = (
     (PlateFormat.ELECTRIC, ("R", "R", "D", "D", "D", "D", "E", "L")),
     (PlateFormat.ELECTRIC, ("R", "R", "D", "D", "D", "D", "=T", "W")),
     (PlateFormat.TRANSIT, ("D", "D", "L", "L", "D", "D", "D", "D")),
+    (PlateFormat.TRANSIT, ("=T", "D", "L", "L", "D", "D", "D", "D")),
     (PlateFormat.LEGACY_1995, ("D",) * 5 + ("L", "L")),
     (PlateFormat.LEGACY_1995, ("D",) * 7 + ("L", "L")),
     (PlateFormat.MILITARY, ("D", "D", "D", "D", "A", "D")),
@@ -171,8 +176,9 @@ def _structured(text: str) -> ParsedPlate | None:
         region = region_for_prefix(m.group(1))
         return ParsedPlate(text, PlateFormat.ELECTRIC, region, region is not None)
     if m := _TRANSIT.fullmatch(text):
-        region = region_for_number(m.group(1))
-        return ParsedPlate(text, PlateFormat.TRANSIT, region, region is not None)
+        lettered = m.group(1)[0] == "T"  # a kind of temporary registration, no region
+        region = None if lettered else region_for_number(m.group(1))
+        return ParsedPlate(text, PlateFormat.TRANSIT, region, lettered or region is not None)
     if m := _LEGACY.fullmatch(text):
         code = m.group(1)
         region = region_for_number(code) if code else None
@@ -214,30 +220,36 @@ def parse(text: str, lines: int | None = None) -> ParsedPlate:
 
 
 def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
-    """The other texts of the plate ``text`` (normalised): a 1995 plate is one plate with or without its
-    two-digit region number, which is printed small beside the number, so a camera may miss it and a
-    person may leave it out (its letter series already tells the region). ``wildcards``: ``text`` may be
-    a search pattern, where ``?`` stands for any one character (``*`` spans both forms already).
+    """The other texts of the plate ``text`` (normalised). A plate that prints a small prefix before its
+    number is one plate with or without it: a camera may miss the prefix and a person may leave it out.
+    A 1995 plate prints its two-digit region number so (its letter series already tells the region), a
+    transit plate its region's number or a letter and a digit (``T1``). ``wildcards``: ``text`` may be a
+    search pattern, where ``?`` stands for any one character (``*`` spans both forms already).
 
-    >>> same_plate_texts("0784022PE")
-    ('84022PE',)
+    >>> same_plate_texts("0784022PE"), same_plate_texts("T1CP5140")
+    (('84022PE',), ('CP5140',))
     >>> len(same_plate_texts("84022PE"))  # one per region number, "01".."27"
     27
+    >>> len(same_plate_texts("CP5140"))  # and a transit plate's "T0".."T9"
+    37
     >>> same_plate_texts("840??PE", wildcards=True), same_plate_texts("07840??PE", wildcards=True)
     (('??840??PE',), ('840??PE',))
     >>> same_plate_texts("AA1234BB")
     ()
     """
     pattern = wildcards and "?" in text
-    m = (_LEGACY_PATTERN if pattern else _LEGACY).fullmatch(text)
-    if m is None:
-        return ()
-    body = m.group(2) + m.group(3)
-    if m.group(1):
-        return (body,)
-    if pattern:
-        return ("??" + body,)
-    return tuple(code + body for code in sorted(REGIONS_1995))
+    numbers = tuple(sorted(REGIONS_1995))
+    for shape, prefixes in (
+        (_LEGACY_PATTERN if pattern else _LEGACY, numbers),
+        (_TRANSIT_PATTERN if pattern else _TRANSIT_BODY, numbers + tuple(f"T{d}" for d in "0123456789")),
+    ):
+        if (m := shape.fullmatch(text)) is None:
+            continue
+        body = text[len(m.group(1) or "") :]
+        if m.group(1):
+            return (body,)
+        return ("??" + body,) if pattern else tuple(prefix + body for prefix in prefixes)
+    return ()
 
 
 def format_display(parsed: ParsedPlate | str) -> str:

@@ -43,6 +43,9 @@ def test_unusable_plates_are_refused_in_both_languages(typed: str, says: str) ->
         ("AA1234BB", ()),
         ("*22PE", ()),  # a star already spans the number
         ("1234?O", ()),  # a military plate
+        ("T1CP51??", ("CP51??",)),  # a transit plate with or without its small prefix
+        ("??CP5140", ("CP5140",)),
+        ("CP51??", ("??CP51??",)),
     ],
 )
 def test_a_1995_plate_is_searched_with_and_without_its_region_number(
@@ -54,3 +57,8 @@ def test_a_1995_plate_is_searched_with_and_without_its_region_number(
 def test_a_1995_plate_typed_without_its_number_is_searched_under_every_region_number() -> None:
     same = same_plate_texts("84022PE", wildcards=True)
     assert len(same) == 27 and same[0] == "0184022PE" and all(s.endswith("84022PE") for s in same)
+
+
+def test_a_transit_plate_typed_without_its_prefix_is_searched_under_every_prefix() -> None:
+    same = same_plate_texts("CP5140", wildcards=True)
+    assert len(same) == 37 and same[0] == "01CP5140" and same[-1] == "T9CP5140"

@@ -82,6 +82,7 @@ def test_digit_positions(read: str, fixed: str) -> None:
         ("O1KA1234", "01KA1234", F.TRANSIT),
         ("11K41234", "11KA1234", F.TRANSIT),
         ("11KAI234", "11KA1234", F.TRANSIT),
+        ("TICP5140", "T1CP5140", F.TRANSIT),
         ("I2345KA", "12345KA", F.LEGACY_1995),
         ("1234SKA", "12345KA", F.LEGACY_1995),
         ("12345K4", "12345KA", F.LEGACY_1995),

@@ -51,6 +51,9 @@ F = PlateFormat
         ("11 KA 1234", F.TRANSIT, "Kyiv City"),
         ("27 ОН 0001", F.TRANSIT, "Sevastopol City"),
         ("02 AB 4567", F.TRANSIT, "Vinnytsia Oblast"),
+        # transit of a kind of temporary registration: a letter and a digit instead of the region number
+        ("т1 CP 5140", F.TRANSIT, None),
+        ("T3 АА 0001", F.TRANSIT, None),
         # diplomatic
         ("CDP 001", F.DIPLOMATIC, None),
         ("DP 002 123", F.DIPLOMATIC, None),
@@ -100,6 +103,7 @@ def test_valid_formats(text: str, fmt: PlateFormat, region_en: str | None) -> No
         ("123-45 KZ", F.UNKNOWN),
         ("00 KA 1234", F.TRANSIT),  # no region 00
         ("31 KA 1234", F.TRANSIT),
+        ("TT KA 1234", F.UNKNOWN),  # a transit plate's lettered prefix is T and a digit
         ("CDP 000", F.DIPLOMATIC),  # mission 000 does not exist
         ("DP 000 123", F.DIPLOMATIC),
         ("CDP 0011", F.UNKNOWN),
@@ -191,6 +195,7 @@ def test_enum_values() -> None:
         ("12345KA", "123-45 KA"),
         ("1112345KA", "11 123-45 KA"),
         ("11KA1234", "11 KA 1234"),
+        ("т1 ср 5140", "T1 CP 5140"),
         ("CDP001", "CDP 001"),
         ("DP002123", "DP 002 123"),
         ("S004456", "S 004 456"),
@@ -245,6 +250,7 @@ def test_every_region_prefix_can_start_a_plate(code: str) -> None:
         "",
         "1", "12", "123", "1234", "1234A", "1234Б",  # 1995, military (any Cyrillic letter)
         "12A", "01AA",  # transit: 12 AA 1234
+        "T1", "T1CP",  # transit: T1 CP 5140
         "CDP", "DP", "CC", "S1", "D1",  # diplomatic
         "аа", "ВН", "BH12",  # Cyrillic look-alikes; a longer head
         "TA",  # a newer Kyiv prefix
@@ -275,5 +281,16 @@ def test_a_1995_plate_is_the_same_plate_with_or_without_its_region_number() -> N
     without = same_plate_texts("84022PE")
     assert without == tuple(f"{code}84022PE" for code in sorted(REGIONS_1995)) and len(without) == 27
     assert all(parse(t).format is F.LEGACY_1995 for t in without)
-    for other in ("AA1234BB", "1234AO", "12AB3456", "DP001123", "84022P", ""):
+    for other in ("AA1234BB", "1234AO", "DP001123", "84022P", "AB345", "AB34567", "X1AB3456", ""):
         assert same_plate_texts(other) == ()
+
+
+def test_a_transit_plate_is_the_same_plate_with_or_without_its_small_prefix() -> None:
+    assert same_plate_texts("12AB3456") == same_plate_texts("T1AB3456") == ("AB3456",)
+    without = same_plate_texts("AB3456")
+    numbers = tuple(f"{code}AB3456" for code in sorted(REGIONS_1995))
+    assert without == numbers + tuple(f"T{d}AB3456" for d in range(10))
+    assert all(parse(t).format is F.TRANSIT and parse(t).valid for t in without)
+    assert same_plate_texts("AB34??", wildcards=True) == ("??AB34??",)
+    assert same_plate_texts("T?AB34??", wildcards=True) == same_plate_texts("12AB34??", wildcards=True)
+    assert same_plate_texts("T?AB34??", wildcards=True) == ("AB34??",)

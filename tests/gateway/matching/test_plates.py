@@ -288,6 +288,22 @@ def test_a_1995_plate_matches_with_or_without_its_region_number(entry: str, read
     assert [(h.entry_id, h.rule, h.matched_text) for h in hits] == [("e1", rule, read)]
 
 
+@pytest.mark.parametrize(
+    ("entry", "read", "rule"),
+    [
+        ("т1 CP 5140", "CP5140", "exact"),  # the camera missed the small prefix
+        ("CP 5140", "T1CP5140", "exact"),  # the person left it out
+        ("CP 5140", "14CP5140", "exact"),
+        ("CP51??", "T1CP5140", "wildcard"),
+        ("T?CP5140", "CP5140", "wildcard"),
+    ],
+)
+def test_a_transit_plate_matches_with_or_without_its_small_prefix(entry: str, read: str, rule: str) -> None:
+    m = _m(PlateEntryRef("e1", "w", entry), PlateEntryRef("other", "w", "T1CP5149"))
+    hits = m.match(read, now=NOW, char_confidences=[0.99] * len(read))
+    assert [(h.entry_id, h.rule, h.matched_text) for h in hits] == [("e1", rule, read)]
+
+
 def test_a_1995_plate_read_with_another_region_number_is_not_the_same_plate() -> None:
     m = _m(PlateEntryRef("e1", "w", "0784022PE"))
     assert m.match("0284022PE", now=NOW, char_confidences=[0.99] * 9) == []

@@ -488,3 +488,28 @@ def test_a_1995_plate_is_the_same_plate_with_or_without_its_region_number(world:
     assert found("0112345KA") == []  # read with another region's number: another plate
     assert found("30001CE") == [("0230001CE", False)]
     assert found("AA1234BB") == []
+
+
+def test_a_transit_plate_is_the_same_plate_with_or_without_its_small_prefix(world: Any) -> None:
+    """A transit plate prints its region's number, or a letter and a digit (``т1``), small before its
+    letters: a camera may miss it and a person may leave it out. Alerts and searches find it either way."""
+    from gateway.auth.keys import Principal
+    from gateway.pipeline.queries import SightingQuery, search_sightings
+
+    ids = world.plate_list("т1 CP 5140", "KA 1234")
+    world.recognizers.plates_script = [
+        [world.plate("CP5140", fmt="unknown")],
+        [world.plate("11KA1234", fmt="transit", x=900)],
+    ]
+    results = [asyncio.run(world.submit(f"k{i}", world.T0 + timedelta(seconds=30 * i))) for i in range(2)]
+    hits = [[(a.entry_id, a.rule) for a in r.alerts] for r in results]
+    assert hits == [[(ids["т1 CP 5140"], "exact")], [(ids["KA 1234"], "exact")]]
+    police = Principal(1, "police", "police")
+
+    def found(plate: str) -> list[str]:
+        with world.ctx.sessions() as s:
+            return [r.sighting.plate_text for r in search_sightings(s, police, SightingQuery(plate))]
+
+    assert found("T1CP5140") == found("CP5140") == found("T?CP51??") == ["CP5140"]
+    assert found("KA1234") == found("11KA1234") == found("??KA1234") == ["11KA1234"]
+    assert found("T1KA1234") == []  # read with a region's number: another prefix, another plate

@@ -42,7 +42,16 @@ def test_satisfies_protocol(recognizer: PlateRecognizer) -> None:
     assert proto.recognize(np.zeros((64, 64, 3), np.uint8)) == []
 
 
-FORMATS = ("current", "current_online", "electric", "legacy_1995", "transit", "diplomatic", "military")
+FORMATS = (
+    "current",
+    "current_online",
+    "electric",
+    "legacy_1995",
+    "transit",
+    "transit_lettered",
+    "diplomatic",
+    "military",
+)
 
 
 @pytest.mark.parametrize("layout", [*FORMATS, "personalised"])
