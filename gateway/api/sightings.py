@@ -44,7 +44,8 @@ def list_sightings(
     """Police must state `X-Purpose` and `X-Case-Number`; every search is audited with its result count.
     `has_hit` counts only watchlists your organisation owns or that are shared with it. A plate finds
     the passes that read as it, and those one of whose frames read it (`found_by_read`). A 1995 plate
-    is found with or without its two-digit region number (`84022PE` finds `0784022PE`)."""
+    is found with or without its two-digit region number (`84022PE` and `840*PE` find `0784022PE`), a
+    transit plate with or without its small prefix (`CP5140` finds `T1CP5140`)."""
     q = SightingQuery(plate, camera_id, since, until, limit, offset)
     rows = search_sightings(session, principal, q, ctx.settings.pipeline.keep_letters_only_reads)
     ctx.audit.record(principal, "sightings.search", q.describe(), ctx=audit_ctx, result_count=len(rows))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway.auth.keys import Principal
@@ -14,7 +14,7 @@ from gateway.db.events import Alert, PlateReadRow, Sighting
 from gateway.db.models import Watchlist, watchlist_shares
 from gateway.errors import InvalidInput, NotFound
 from gateway.matching.patterns import PatternError, normalize_pattern
-from shared.plate_grammar import same_plate_texts
+from shared.plate_grammar import same_plate_star_patterns, same_plate_texts
 
 MAX_LIMIT = 500
 
@@ -47,22 +47,30 @@ def _plate_clauses(plate: str) -> tuple[ColumnElement[bool], ColumnElement[bool]
         raise InvalidInput("plate", exc.detail, exc.detail_uk) from None
     # a 1995 plate is found with or without its region number, a transit plate with or without its prefix
     patterns = (pattern, *same_plate_texts(pattern, wildcards=wildcard))
-    # normalised plates hold only A-Z and 0-9, so no LIKE escaping is needed
-    likes = [p.replace("?", "_").replace("*", "%") for p in patterns]
+    # ... and for a * pattern, whose other form the stored text's format and length tell
+    others = same_plate_star_patterns(pattern)
 
-    def matches(column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
-        if wildcard:
-            return or_(*(column.like(like) for like in likes))
-        return column.in_(patterns)
+    def matches(column: InstrumentedAttribute[str], fmt: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+        if not wildcard:
+            return column.in_(patterns)
+        return or_(
+            *(column.like(_like(p)) for p in patterns),
+            *(and_(column.like(_like(p)), fmt == f.value, func.length(column) == n) for p, f, n in others),
+        )
 
-    by_pass = matches(Sighting.plate_text)
+    by_pass = matches(Sighting.plate_text, Sighting.plate_format)
     either = Sighting.id.in_(
         union(
             select(Sighting.id).where(by_pass),
-            select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text)),
+            select(PlateReadRow.sighting_id).where(matches(PlateReadRow.text, PlateReadRow.plate_format)),
         )
     )
     return by_pass, either
+
+
+def _like(pattern: str) -> str:
+    """A plate pattern as SQL LIKE: normalised plates hold only A-Z and 0-9, so nothing needs escaping."""
+    return pattern.replace("?", "_").replace("*", "%")
 
 
 def _letters_only() -> ColumnElement[bool]:

@@ -12,6 +12,7 @@ from .formats import (
     format_display,
     is_plausible,
     parse,
+    same_plate_star_patterns,
     same_plate_texts,
 )
 from .normalize import PLATE_LETTERS, normalize
@@ -33,5 +34,6 @@ __all__ = [
     "parse",
     "plate_distance",
     "prior_applies",
+    "same_plate_star_patterns",
     "same_plate_texts",
 ]

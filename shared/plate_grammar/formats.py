@@ -252,6 +252,55 @@ def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     return ()
 
 
+#: the slots of a 1995 plate's body and of a transit plate's (after their small prefix)
+_LEGACY_BODY, _TRANSIT_BODY_SLOTS = "DDDDDLL", "LLDDDD"
+
+
+def same_plate_star_patterns(pattern: str) -> tuple[tuple[str, PlateFormat, int], ...]:
+    """``same_plate_texts`` for a search pattern with ``*``, which may span any characters, so its other
+    form is told by the stored text's format and length: (pattern, format, length) for each.
+
+    A pattern that starts as a plate's body (``840*PE``) finds the plate printed with its small prefix:
+    ``??840*PE`` among 1995 plates of 9 characters. One that starts with a prefix (``07840*PE``, a
+    region's number or ``T`` and a digit) finds the plate read without it: ``840*PE`` among 1995 plates
+    of 7 characters and, for a transit plate, bodies of 6 characters (``CP5140``, which no format
+    claims). The stripped pattern keeps at least three fixed characters, as any wildcard pattern must;
+    a pattern that starts with ``*`` spans both forms.
+
+    >>> same_plate_star_patterns("840*PE")
+    (('??840*PE', <PlateFormat.LEGACY_1995: 'legacy_1995'>, 9),)
+    >>> same_plate_star_patterns("T1CP5*")
+    (('CP5*', <PlateFormat.UNKNOWN: 'unknown'>, 6),)
+    """
+    if "*" not in pattern or pattern.startswith("*"):
+        return ()
+    out: list[tuple[str, PlateFormat, int]] = []
+    if _begins(pattern, _LEGACY_BODY):
+        out.append(("??" + pattern, PlateFormat.LEGACY_1995, 9))
+    if _begins(pattern, _TRANSIT_BODY_SLOTS):
+        out.append(("??" + pattern, PlateFormat.TRANSIT, 8))
+    prefix, rest = pattern[:2], pattern[2:]
+    if not rest or sum(c not in "?*" for c in rest) < 3:
+        return tuple(out)
+    number = any(all(p in ("?", c) for p, c in zip(prefix, code, strict=True)) for code in REGIONS_1995)
+    lettered = prefix[0] == "T" and prefix[1] in "0123456789?"
+    if number and _begins(rest, _LEGACY_BODY):
+        out.append((rest, PlateFormat.LEGACY_1995, 7))
+    if (number or lettered) and _begins(rest, _TRANSIT_BODY_SLOTS):
+        out.append((rest, PlateFormat.UNKNOWN, 6))
+    return tuple(out)
+
+
+def _begins(pattern: str, slots: str) -> bool:
+    """Could a text of these slots (``D`` digit, ``L`` plate letter) begin as ``pattern`` does, up to its
+    first ``*``?"""
+    head = pattern.split("*", 1)[0]
+    return len(head) <= len(slots) and all(
+        c == "?" or (c in DIGITS if slot == "D" else c in PLATE_LETTERS)
+        for c, slot in zip(head, slots, strict=False)
+    )
+
+
 def format_display(parsed: ParsedPlate | str) -> str:
     """The plate as people write it: ``AA 1234 BB``, ``123-45 AA``, ``DP 001 123``."""
     if isinstance(parsed, str):

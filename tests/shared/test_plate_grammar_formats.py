@@ -14,6 +14,7 @@ from shared.plate_grammar import (
     is_plausible,
     normalize,
     parse,
+    same_plate_star_patterns,
     same_plate_texts,
 )
 
@@ -294,3 +295,24 @@ def test_a_transit_plate_is_the_same_plate_with_or_without_its_small_prefix() ->
     assert same_plate_texts("AB34??", wildcards=True) == ("??AB34??",)
     assert same_plate_texts("T?AB34??", wildcards=True) == same_plate_texts("12AB34??", wildcards=True)
     assert same_plate_texts("T?AB34??", wildcards=True) == ("AB34??",)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "others"),
+    [
+        ("840*PE", (("??840*PE", F.LEGACY_1995, 9),)),  # the body typed: the plate printed with its number
+        ("07840*PE", (("??07840*PE", F.LEGACY_1995, 9), ("840*PE", F.LEGACY_1995, 7))),
+        ("CP5*", (("??CP5*", F.TRANSIT, 8),)),
+        ("T1CP5*", (("CP5*", F.UNKNOWN, 6),)),  # a transit plate's body: no format claims it
+        ("?2CP*40", (("CP*40", F.UNKNOWN, 6),)),
+        ("11KA*", ()),  # KA* keeps two fixed characters: too vague; 11KA begins no body
+        ("31840*PE", (("??31840*PE", F.LEGACY_1995, 9),)),  # 31 is no region's number
+        ("0784*", (("??0784*", F.LEGACY_1995, 9),)),  # 84* keeps two fixed characters: too vague
+        ("*840??PE", ()),  # a leading star spans both forms
+        ("840??PE", ()),  # no star: same_plate_texts
+    ],
+)
+def test_a_star_pattern_finds_the_other_form_by_format_and_length(
+    pattern: str, others: tuple[tuple[str, PlateFormat, int], ...]
+) -> None:
+    assert same_plate_star_patterns(pattern) == others

@@ -488,6 +488,11 @@ def test_a_1995_plate_is_the_same_plate_with_or_without_its_region_number(world:
     assert found("0112345KA") == []  # read with another region's number: another plate
     assert found("30001CE") == [("0230001CE", False)]
     assert found("AA1234BB") == []
+    # a * pattern: the other form is told by the stored plate's format and length
+    assert found("840*PE") == found("07840*PE") == found("07840*") == [("84022PE", False)]
+    assert found("123*KA") == found("26123*") == found("123*") == [("2612345KA", False)]
+    assert found("01123*KA") == []  # another region's number
+    assert found("30*CE") == [("0230001CE", False)]
 
 
 def test_a_transit_plate_is_the_same_plate_with_or_without_its_small_prefix(world: Any) -> None:
@@ -513,3 +518,5 @@ def test_a_transit_plate_is_the_same_plate_with_or_without_its_small_prefix(worl
     assert found("T1CP5140") == found("CP5140") == found("T?CP51??") == ["CP5140"]
     assert found("KA1234") == found("11KA1234") == found("??KA1234") == ["11KA1234"]
     assert found("T1KA1234") == []  # read with a region's number: another prefix, another plate
+    assert found("CP5*") == found("T1CP5*") == found("T?CP*40") == ["CP5140"]
+    assert found("KA12*") == found("11KA*") == ["11KA1234"]
