@@ -75,11 +75,12 @@ _ANY_LETTER = f"{_L[:-1]}А-ЯҐЄІЇ]"  # a plate letter or any Cyrillic capit
 _CURRENT = re.compile(rf"({_R}{{2}})(\d{{4}})({_L}{{2}})")
 _ELECTRIC = re.compile(rf"({_R}{{2}})(\d{{4}})([YZ]{_L}|T[VWYZ])")
 _LEGACY = re.compile(rf"(\d{{2}})?(\d{{5}})({_L}{{2}})")
-_TRANSIT = re.compile(rf"(\d{{2}}|T\d)({_L}{{2}})(\d{{4}})")
+_TRANSIT_PREFIX = r"\d{2}|T\d"  # the region's number, or T and a digit
+_TRANSIT = re.compile(rf"({_TRANSIT_PREFIX})({_L}{{2}})(\d{{4}})")
 #: the same in a search pattern, ``?`` for any one character and any Latin capital as a letter (a
 #: search may be for a read of no known format)
 _LEGACY_PATTERN = re.compile(r"([\d?]{2})?([\d?]{5})([A-Z?]{2})")
-_TRANSIT_BODY = re.compile(rf"(\d{{2}}|T\d)?({_L}{{2}}\d{{4}})")
+_TRANSIT_BODY = re.compile(rf"({_TRANSIT_PREFIX})?({_L}{{2}}\d{{4}})")
 _TRANSIT_PATTERN = re.compile(r"([\d?]{2}|T[\d?])?([A-Z?]{2}[\d?]{4})")
 _DIPLOMATIC = re.compile(r"(CDP)(\d{3})|(DP|CC|S|D)(\d{3})(\d{3})")
 _MILITARY = re.compile(rf"(\d{{4}})({_ANY_LETTER}\d)")
@@ -224,7 +225,7 @@ def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     number is one plate with or without it: a camera may miss the prefix and a person may leave it out.
     A 1995 plate prints its two-digit region number so (its letter series already tells the region), a
     transit plate its region's number or a letter and a digit (``T1``). ``wildcards``: ``text`` may be a
-    search pattern, where ``?`` stands for any one character (``*`` spans both forms already).
+    search pattern, where ``?`` stands for any one character (for ``*``: ``same_plate_star_patterns``).
 
     >>> same_plate_texts("0784022PE"), same_plate_texts("T1CP5140")
     (('84022PE',), ('CP5140',))
@@ -252,8 +253,12 @@ def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     return ()
 
 
-#: the slots of a 1995 plate's body and of a transit plate's (after their small prefix)
-_LEGACY_BODY, _TRANSIT_BODY_SLOTS = "DDDDDLL", "LLDDDD"
+def _slots(fmt: PlateFormat, length: int) -> tuple[str, ...]:
+    return next(template for f, template in TEMPLATES if f is fmt and len(template) == length)
+
+
+#: the slots of a 1995 plate's body and of a transit plate's, after their small prefix
+_LEGACY_BODY, _TRANSIT_BODY_SLOTS = _slots(PlateFormat.LEGACY_1995, 7), _slots(PlateFormat.TRANSIT, 8)[2:]
 
 
 def same_plate_star_patterns(pattern: str) -> tuple[tuple[str, PlateFormat, int], ...]:
@@ -291,13 +296,11 @@ def same_plate_star_patterns(pattern: str) -> tuple[tuple[str, PlateFormat, int]
     return tuple(out)
 
 
-def _begins(pattern: str, slots: str) -> bool:
-    """Could a text of these slots (``D`` digit, ``L`` plate letter) begin as ``pattern`` does, up to its
-    first ``*``?"""
+def _begins(pattern: str, slots: tuple[str, ...]) -> bool:
+    """Could a text of these template slots begin as ``pattern`` does, up to its first ``*``?"""
     head = pattern.split("*", 1)[0]
     return len(head) <= len(slots) and all(
-        c == "?" or (c in DIGITS if slot == "D" else c in PLATE_LETTERS)
-        for c, slot in zip(head, slots, strict=False)
+        c == "?" or fits(c, slot) for c, slot in zip(head, slots, strict=False)
     )
 
 
