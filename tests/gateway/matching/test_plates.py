@@ -273,33 +273,26 @@ def test_readers_see_a_consistent_index_while_a_writer_rebuilds() -> None:
 
 
 @pytest.mark.parametrize(
-    ("entry", "read", "rule"),
+    ("entry", "read", "rule", "other"),
     [
-        ("07 840-22 РЕ", "84022PE", "exact"),  # the camera missed the small region number
-        ("840-22 РЕ", "0784022PE", "exact"),  # the person left it out
-        ("840??PE", "0784022PE", "wildcard"),
-        ("07840??PE", "84022PE", "wildcard"),
-        ("??84022PE", "84022PE", "wildcard"),
+        # a 1995 plate's region number
+        ("07 840-22 РЕ", "84022PE", "exact", "0784023PE"),  # the camera missed it
+        ("840-22 РЕ", "0784022PE", "exact", "0784023PE"),  # the person left it out
+        ("840??PE", "0784022PE", "wildcard", "0784023PE"),
+        ("07840??PE", "84022PE", "wildcard", "0784023PE"),
+        ("??84022PE", "84022PE", "wildcard", "0784023PE"),
+        # a transit plate's prefix: the region's number, or T and a digit
+        ("т1 CP 5140", "CP5140", "exact", "T1CP5149"),
+        ("CP 5140", "T1CP5140", "exact", "T1CP5149"),
+        ("CP 5140", "14CP5140", "exact", "T1CP5149"),
+        ("CP51??", "T1CP5140", "wildcard", "T1CP5149"),
+        ("T?CP5140", "CP5140", "wildcard", "T1CP5149"),
     ],
 )
-def test_a_1995_plate_matches_with_or_without_its_region_number(entry: str, read: str, rule: str) -> None:
-    m = _m(PlateEntryRef("e1", "w", entry), PlateEntryRef("other", "w", "0784023PE"))
-    hits = m.match(read, now=NOW, char_confidences=[0.99] * len(read))
-    assert [(h.entry_id, h.rule, h.matched_text) for h in hits] == [("e1", rule, read)]
-
-
-@pytest.mark.parametrize(
-    ("entry", "read", "rule"),
-    [
-        ("т1 CP 5140", "CP5140", "exact"),  # the camera missed the small prefix
-        ("CP 5140", "T1CP5140", "exact"),  # the person left it out
-        ("CP 5140", "14CP5140", "exact"),
-        ("CP51??", "T1CP5140", "wildcard"),
-        ("T?CP5140", "CP5140", "wildcard"),
-    ],
-)
-def test_a_transit_plate_matches_with_or_without_its_small_prefix(entry: str, read: str, rule: str) -> None:
-    m = _m(PlateEntryRef("e1", "w", entry), PlateEntryRef("other", "w", "T1CP5149"))
+def test_a_plate_matches_with_or_without_its_small_prefix(
+    entry: str, read: str, rule: str, other: str
+) -> None:
+    m = _m(PlateEntryRef("e1", "w", entry), PlateEntryRef("other", "w", other))
     hits = m.match(read, now=NOW, char_confidences=[0.99] * len(read))
     assert [(h.entry_id, h.rule, h.matched_text) for h in hits] == [("e1", rule, read)]
 
