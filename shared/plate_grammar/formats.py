@@ -220,6 +220,11 @@ def parse(text: str, lines: int | None = None) -> ParsedPlate:
     return parsed
 
 
+#: the small prefixes: a 1995 or transit plate's region number, and a lettered transit plate's
+_REGION_NUMBERS = tuple(sorted(REGIONS_1995))
+_LETTERED_PREFIXES = tuple(f"T{d}" for d in "0123456789")
+
+
 def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     """The other texts of the plate ``text`` (normalised). A plate that prints a small prefix before its
     number is one plate with or without it: a camera may miss the prefix and a person may leave it out.
@@ -239,10 +244,9 @@ def same_plate_texts(text: str, wildcards: bool = False) -> tuple[str, ...]:
     ()
     """
     pattern = wildcards and "?" in text
-    numbers = tuple(sorted(REGIONS_1995))
     for shape, prefixes in (
-        (_LEGACY_PATTERN if pattern else _LEGACY, numbers),
-        (_TRANSIT_PATTERN if pattern else _TRANSIT_BODY, numbers + tuple(f"T{d}" for d in "0123456789")),
+        (_LEGACY_PATTERN if pattern else _LEGACY, _REGION_NUMBERS),
+        (_TRANSIT_PATTERN if pattern else _TRANSIT_BODY, _REGION_NUMBERS + _LETTERED_PREFIXES),
     ):
         if (m := shape.fullmatch(text)) is None:
             continue
@@ -287,13 +291,17 @@ def same_plate_star_patterns(pattern: str) -> tuple[tuple[str, PlateFormat, int]
     prefix, rest = pattern[:2], pattern[2:]
     if not rest or sum(c not in "?*" for c in rest) < 3:
         return tuple(out)
-    number = any(all(p in ("?", c) for p, c in zip(prefix, code, strict=True)) for code in REGIONS_1995)
-    lettered = prefix[0] == "T" and prefix[1] in "0123456789?"
+    number = _may_be(prefix, _REGION_NUMBERS)
     if number and _begins(rest, _LEGACY_BODY):
         out.append((rest, PlateFormat.LEGACY_1995, 7))
-    if (number or lettered) and _begins(rest, _TRANSIT_BODY_SLOTS):
+    if (number or _may_be(prefix, _LETTERED_PREFIXES)) and _begins(rest, _TRANSIT_BODY_SLOTS):
         out.append((rest, PlateFormat.UNKNOWN, 6))
     return tuple(out)
+
+
+def _may_be(prefix: str, codes: tuple[str, ...]) -> bool:
+    """Could the pattern ``prefix`` (``?`` for any character) be one of ``codes``?"""
+    return any(all(p in ("?", c) for p, c in zip(prefix, code, strict=True)) for code in codes)
 
 
 def _begins(pattern: str, slots: tuple[str, ...]) -> bool:

@@ -48,9 +48,7 @@ def test_unusable_plates_are_refused_in_both_languages(typed: str, says: str) ->
         ("CP51??", ("??CP51??",)),
     ],
 )
-def test_a_1995_plate_is_searched_with_and_without_its_region_number(
-    pattern: str, same: tuple[str, ...]
-) -> None:
+def test_a_plate_is_searched_with_and_without_its_small_prefix(pattern: str, same: tuple[str, ...]) -> None:
     assert same_plate_texts(pattern, wildcards=True) == same
 
 
