@@ -8,6 +8,7 @@ box per face.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import numpy as np
 
 from recognizers.common.ort import create_session
 from recognizers.faces.base import PackError, RawFace
+
+log = logging.getLogger(__name__)
 
 
 def anchor_centres(height: int, width: int, stride: int, num_anchors: int) -> np.ndarray:
@@ -77,6 +80,13 @@ def decode(
     return b[idx], k[idx], s[idx]
 
 
+def _fixed_hw(shape: list[object]) -> tuple[int, int] | None:
+    """The input's (height, width) when the export fixes both (an int each), else None."""
+    if len(shape) == 4 and isinstance(shape[2], int) and isinstance(shape[3], int):
+        return int(shape[2]), int(shape[3])
+    return None
+
+
 class ScrfdDetector:
     def __init__(
         self, path: Path, max_side: int = 640, score_threshold: float = 0.5, nms_threshold: float = 0.4,
@@ -88,7 +98,18 @@ class ScrfdDetector:
         except Exception as exc:  # onnxruntime raises its own exception types
             raise PackError(f"SCRFD detector {path} could not be loaded by onnxruntime: {exc}") from exc
         layout(len(self._sess.get_outputs()))
-        self._input = self._sess.get_inputs()[0].name
+        inp = self._sess.get_inputs()[0]
+        self._input = inp.name
+        #: (height, width) of an export with a fixed input (``scrfd2onnx.py --shape 640``): frames are
+        #: scaled into it and padded, as InsightFace does; None when the export takes any size
+        self.fixed_hw = _fixed_hw(inp.shape)
+        if self.fixed_hw is not None and max(self.fixed_hw) < max_side:
+            log.warning(
+                "SCRFD export %s takes a fixed %dx%d input only, smaller than det_max_side %d: frames "
+                "are scaled down into it and small faces are lost (a 1080p frame's 30 px faces become "
+                "10 px); use an export with a dynamic input size, as InsightFace's packs are",
+                path.name, self.fixed_hw[1], self.fixed_hw[0], max_side,
+            )  # fmt: skip
         self.max_side = max_side
         self.score_threshold, self.nms_threshold = score_threshold, nms_threshold
         self._lock = threading.Lock()
@@ -96,8 +117,11 @@ class ScrfdDetector:
     def detect(self, image_bgr: np.ndarray) -> list[RawFace]:
         h, w = image_bgr.shape[:2]
         f = min(1.0, self.max_side / float(max(h, w)))
+        if self.fixed_hw is not None:
+            f = min(f, self.fixed_hw[0] / h, self.fixed_hw[1] / w)
         nh, nw = max(1, round(h * f)), max(1, round(w * f))
-        ph, pw = -(-nh // 32) * 32, -(-nw // 32) * 32
+        ph, pw = self.fixed_hw or (-(-nh // 32) * 32, -(-nw // 32) * 32)
+        nh, nw = min(nh, ph), min(nw, pw)
         canvas = np.zeros((ph, pw, 3), np.uint8)
         small = cv2.resize(image_bgr, (nw, nh), interpolation=cv2.INTER_AREA) if f < 1 else image_bgr
         canvas[:nh, :nw] = small

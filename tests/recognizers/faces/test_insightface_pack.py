@@ -23,7 +23,7 @@ def test_insightface_format_pack_loads_and_maps_back_to_frame_pixels(tmp_path: P
     scrfd_like(tmp_path / "det_10g.onnx")
     arcface_like(tmp_path / "w600k_r50.onnx")
     (tmp_path / "genderage.onnx").write_bytes(b"ignored member of buffalo_l")
-    # this fixed-size graph only takes H x W, so no 1080p warm-up; the real SCRFD takes any size
+    # the stand-in's constant outputs fit an H x W input only: no 1080p warm-up here
     settings = FaceSettings(pack="insightface", pack_dir=tmp_path, det_max_side=W, min_face_px=0,
                             min_quality=0.0, warmup=False)  # fmt: skip
     rec = FaceRecognizer(settings)
@@ -38,3 +38,24 @@ def test_insightface_format_pack_loads_and_maps_back_to_frame_pixels(tmp_path: P
     assert f.landmarks[0] == pytest.approx((40.0, 24.0)) and f.landmarks[2] == pytest.approx((48.0, 32.0))
     assert f.embedding is not None and len(f.embedding) == 512
     assert np.linalg.norm(f.embedding) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_an_export_with_a_fixed_input_size_takes_frames_of_any_shape(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SCRFD exported with a fixed input (``scrfd_500m_bnkps.onnx`` takes 640 x 640 only, and
+    onnxruntime refuses any other size): the frame is scaled to fit inside it and padded, and the
+    detections map back by that one scale, whatever the frame's aspect ratio."""
+    from recognizers.faces.detect_scrfd import ScrfdDetector
+
+    scrfd_like(tmp_path / "scrfd_fixed.onnx")  # declares a fixed 1 x 3 x H x W input
+    det = ScrfdDetector(tmp_path / "scrfd_fixed.onnx", max_side=1920)
+    assert det.fixed_hw == (H, W)
+    assert "fixed 288x192 input only" in caplog.text and "small faces are lost" in caplog.text
+    tall = np.full((H * 3, W * 2, 3), 90, np.uint8)  # scaled by min(H / 3H, W / 2W) = 1/3
+    (face,) = det.detect(tall)
+    assert face.box == pytest.approx((48.0, 24.0, 72.0, 96.0))  # (16, 8, 24, 32) at 1/3
+    assert face.landmarks[0] == pytest.approx((60.0, 36.0))
+    small = np.full((H // 2, W // 3, 3), 90, np.uint8)  # smaller than the input: padded, not enlarged
+    (face,) = det.detect(small)
+    assert face.box == pytest.approx((16.0, 8.0, 24.0, 32.0))
