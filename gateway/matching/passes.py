@@ -20,6 +20,13 @@ reading is a per-character vote weighted by per-character confidence and by the 
 box (up to ``FULL_SAY_WIDTH_PX``: an approaching car's plate read 50 px wide, however sure, does not
 outvote the same plate read 75 px wide), among the reads of the dominant length (reads of another
 length, e.g. a dropped character, still count as reads of the pass but do not vote).
+
+A far plate is often read in part first (``B20`` at 0.56, then ``BK1760XH`` on the next frame): a
+fragment, too far from the plate's text to join by it. A pass of only unsure reads (below
+``SURE_READ``) at least ``FRAGMENT_SHORTER`` characters shorter than a read whose box continues
+theirs, at most ``FRAGMENT_GAP_S`` later, is completed by that read, and an unsure read that much
+shorter than a pass whose box it continues joins it as soon; either way the fragments stay reads of
+the pass but have no say in its length, so they never outvote the whole plate.
 """
 
 from __future__ import annotations
@@ -40,6 +47,13 @@ SURE_CHAR = 0.95
 #: a read whose box is this wide in the frame (px) or wider has its full say in the pass's vote: a
 #: one-line plate 24 px high, the legible size (``docs/measurements.md``, exact reads by plate height)
 FULL_SAY_WIDTH_PX = 110.0
+#: an unsure read this many characters shorter than another whose box it continues is a fragment of
+#: that plate (a far plate read in part), not another vehicle's
+FRAGMENT_SHORTER = 2
+#: ... and at most this long after the pass's last read (three frames at the camera agent's default
+#: 2 frames/s): a fragment comes a frame or two before the whole plate, while another car at the same
+#: spot comes seconds later
+FRAGMENT_GAP_S = 1.5
 
 
 def sure_difference(read: str, other: str, confidence: float) -> bool:
@@ -70,6 +84,9 @@ class _Read:
     weights: list[float]
     confidence: float
     bbox: BBox
+    #: a part of the plate read from afar (``FRAGMENT_SHORTER``): a read of the pass with no say in
+    #: its length
+    fragment: bool = False
 
 
 @dataclass
@@ -122,8 +139,10 @@ def combine(reads: list[_Read]) -> tuple[str, float, list[float]]:
     far one's); the confidences reported are the recognizer's, not scaled by it."""
     says = [_say(r) for r in reads]
     by_len: dict[int, float] = {}
+    whole = not all(r.fragment for r in reads)
     for r, say in zip(reads, says, strict=True):
-        by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence * say + 1e-6
+        if not (whole and r.fragment):
+            by_len[len(r.text)] = by_len.get(len(r.text), 0.0) + r.confidence * say + 1e-6
     length = max(by_len, key=lambda n: (by_len[n], n))
     voters = [(r, say) for r, say in zip(reads, says, strict=True) if len(r.text) == length]
     chars: list[str] = []
@@ -154,6 +173,24 @@ def _another_plate(p: _Pass, r: _Read) -> bool:
     )
 
 
+def _completes(p: _Pass, r: _Read) -> bool:
+    """``r`` is the whole plate of a pass that holds only fragments of it: every read of the pass unsure
+    and ``FRAGMENT_SHORTER`` characters shorter, and ``r``'s box continues the last one's."""
+    return all(
+        q.confidence < SURE_READ and len(q.text) <= len(r.text) - FRAGMENT_SHORTER for q in p.reads
+    ) and _near(p.reads[-1].bbox, r.bbox)
+
+
+def _fragment_of(p: _Pass, r: _Read) -> bool:
+    """``r`` is an unsure part of the pass's plate: ``FRAGMENT_SHORTER`` characters shorter than its
+    reading, its box continuing the last one's."""
+    return (
+        r.confidence < SURE_READ
+        and len(r.text) <= len(p.combined_text) - FRAGMENT_SHORTER
+        and _near(p.reads[-1].bbox, r.bbox)
+    )
+
+
 def _near(a: BBox, b: BBox) -> bool:
     """Same object on the next frame: boxes overlap, or centres closer than two box widths."""
     ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
@@ -177,7 +214,8 @@ class PassGrouper:
     def observe(self, camera_id: str, ts: datetime, read: PlateRead) -> PassUpdate:
         r = _Read(read.text, _weights(read), float(read.confidence), read.bbox)
         passes = self._open.setdefault(camera_id, [])
-        target = self._find(passes, ts, r)
+        found = self._find(passes, ts, r)
+        target, how = found if found is not None else (None, "")
         if target is None:
             target = _Pass(uuid.uuid4().hex, camera_id, ts, ts)
             passes.append(target)
@@ -187,14 +225,21 @@ class PassGrouper:
         else:
             is_new = False
             target.last_ts = max(target.last_ts, ts)
+            if how == "completes":
+                for earlier in target.reads:
+                    earlier.fragment = True
+            elif how == "fragment":
+                r.fragment = True
         before = target.combined_text
         target.reads.append(r)
         target.frames.add(ts)
         target.combined_text, target.combined_confidence, target.combined_weights = combine(target.reads)
         return target.update(camera_id, is_new=is_new, changed=is_new or before != target.combined_text)
 
-    def _find(self, passes: list[_Pass], ts: datetime, r: _Read) -> _Pass | None:
-        best: tuple[float, _Pass] | None = None
+    def _find(self, passes: list[_Pass], ts: datetime, r: _Read) -> tuple[_Pass, str] | None:
+        """The open pass ``r`` joins, if any, and how: ``text`` (by its text or box trajectory),
+        ``completes`` (``r`` is the whole plate of a pass of fragments) or ``fragment``."""
+        best: tuple[float, _Pass, str] | None = None
         for p in passes:
             gap = (ts - p.last_ts).total_seconds()
             if gap > self.window_s or gap < -self.window_s:
@@ -204,12 +249,20 @@ class PassGrouper:
             if _another_plate(p, r):
                 continue
             d = self._text_distance(p, r.text)
+            how = "text"
             if d > self.max_distance and not self._continues(p, r, d):
-                continue
+                if abs(gap) > FRAGMENT_GAP_S:
+                    continue
+                if _completes(p, r):
+                    how = "completes"
+                elif _fragment_of(p, r):
+                    how = "fragment"
+                else:
+                    continue
             score = d + 0.01 * abs(gap)
             if best is None or score < best[0]:
-                best = (score, p)
-        return None if best is None else best[1]
+                best = (score, p, how)
+        return None if best is None else (best[1], best[2])
 
     def _continues(self, p: _Pass, r: _Read, d: float) -> bool:
         """Box trajectory continues and the text is only partly off (e.g. a character lost), where the

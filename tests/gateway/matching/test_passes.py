@@ -152,3 +152,37 @@ def test_sure_reads_apart_only_in_glyph_alikes_stay_one_pass() -> None:
     d = g.observe("c", _at(1.8), _read("HK6331MA", conf=0.98))
     assert b.pass_id == a[0].pass_id and b.combined_text == "CTOP"
     assert d.pass_id == c.pass_id
+
+
+def test_a_far_plate_read_in_part_first_is_completed_by_the_whole_plate() -> None:
+    """``B20`` at 0.56, then ``BK1760XH`` from the next frame (a rendered vehicle's approach): one pass
+    whose reading is the whole plate, although the fragment's box is wider and its read as sure."""
+    g = PassGrouper()
+    part = g.observe("c", _at(0), _read("B20", conf=0.56, x=100, h=30))
+    whole = g.observe("c", _at(0.5), _read("BK1760XH", conf=0.56, x=110, h=20))
+    assert whole.pass_id == part.pass_id and not whole.is_new
+    assert whole.combined_text == "BK1760XH" and whole.n_reads == 2
+    later = g.observe("c", _at(1.0), _read("BK1760XH", conf=0.99, x=120, h=34))
+    assert later.pass_id == part.pass_id and later.combined_text == "BK1760XH"
+
+
+def test_an_unsure_part_read_after_the_whole_plate_joins_its_pass_without_a_say() -> None:
+    g = PassGrouper()
+    whole = g.observe("c", _at(0), _read("PX4776MB", conf=0.6, x=100, h=20))
+    part = g.observe("c", _at(0.5), _read("4TES", conf=0.8, x=105, h=40))  # a wider box, read surer
+    assert part.pass_id == whole.pass_id and part.combined_text == "PX4776MB"
+    g = PassGrouper()
+    whole = g.observe("c", _at(0), _read("PX4776MB", conf=0.6, x=100, h=20))
+    late = g.observe("c", _at(2.0), _read("4TES", conf=0.8, x=105, h=40))  # two seconds on: a pass
+    assert late.pass_id != whole.pass_id
+
+
+def test_short_reads_that_are_sure_or_elsewhere_are_not_fragments() -> None:
+    g = PassGrouper()
+    short = g.observe("c", _at(0), _read("KIB0", conf=0.95, x=100))  # a sure personalised plate
+    car = g.observe("c", _at(0.5), _read("AA1234BB", conf=0.6, x=110))
+    assert car.pass_id != short.pass_id
+    g = PassGrouper()
+    far = g.observe("c", _at(0), _read("B20", conf=0.5, x=1500))  # the box elsewhere in the frame
+    car = g.observe("c", _at(0.5), _read("BK1760XH", conf=0.6, x=100))
+    assert car.pass_id != far.pass_id
