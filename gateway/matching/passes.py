@@ -191,6 +191,20 @@ def _fragment_of(p: _Pass, r: _Read) -> bool:
     )
 
 
+def _fragment_join(p: _Pass, r: _Read) -> str | None:
+    """How ``r`` joins ``p`` as a fragment or as the whole plate of its fragments, if it does."""
+    if _completes(p, r):
+        return "completes"
+    return "fragment" if _fragment_of(p, r) else None
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    """The boxes share at least half of the smaller one: one plate's box, not two plates'."""
+    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    return ix * iy >= 0.5 * max(1.0, min(a.w * a.h, b.w * b.h))
+
+
 def _near(a: BBox, b: BBox) -> bool:
     """Same object on the next frame: boxes overlap, or centres closer than two box widths."""
     ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
@@ -244,21 +258,20 @@ class PassGrouper:
             gap = (ts - p.last_ts).total_seconds()
             if gap > self.window_s or gap < -self.window_s:
                 continue
-            if ts in p.frames:  # two plates in one frame are two vehicles
+            # two plates in one frame are two vehicles, unless one is a part of the other read in a box
+            # over the other's (``_fragment_join`` decides below)
+            same_frame = ts in p.frames
+            if same_frame and not _overlap(p.reads[-1].bbox, r.bbox):
                 continue
             if _another_plate(p, r):
                 continue
             d = self._text_distance(p, r.text)
             how = "text"
-            if d > self.max_distance and not self._continues(p, r, d):
-                if abs(gap) > FRAGMENT_GAP_S:
+            if same_frame or (d > self.max_distance and not self._continues(p, r, d)):
+                joined = _fragment_join(p, r) if abs(gap) <= FRAGMENT_GAP_S else None
+                if joined is None:
                     continue
-                if _completes(p, r):
-                    how = "completes"
-                elif _fragment_of(p, r):
-                    how = "fragment"
-                else:
-                    continue
+                how = joined
             score = d + 0.01 * abs(gap)
             if best is None or score < best[0]:
                 best = (score, p, how)

@@ -186,3 +186,19 @@ def test_short_reads_that_are_sure_or_elsewhere_are_not_fragments() -> None:
     far = g.observe("c", _at(0), _read("B20", conf=0.5, x=1500))  # the box elsewhere in the frame
     car = g.observe("c", _at(0.5), _read("BK1760XH", conf=0.6, x=100))
     assert car.pass_id != far.pass_id
+
+
+def test_a_part_of_the_plate_read_in_a_box_over_it_in_the_same_frame_joins_its_pass() -> None:
+    """``OAC`` at 0.54 and ``K38008AC`` at 0.96 in one frame, the second box inside the first (a
+    rendered vehicle's frame): one plate, one pass. Two plates in one frame in boxes apart, however
+    alike their texts' lengths, stay two vehicles."""
+    g = PassGrouper()
+    part = g.observe("c", _at(0), _read("OAC", conf=0.54, x=100, h=40))
+    whole = g.observe("c", _at(0), _read("KI8008AC", conf=0.96, x=110, h=30))
+    assert whole.pass_id == part.pass_id and whole.combined_text == "KI8008AC"
+    g = PassGrouper()
+    whole = g.observe("c", _at(0), _read("KI8008AC", conf=0.96, x=100, h=30))
+    part = g.observe("c", _at(0), _read("OAC", conf=0.54, x=110, h=30))
+    assert part.pass_id == whole.pass_id and part.combined_text == "KI8008AC"
+    other = g.observe("c", _at(0), _read("OAC", conf=0.54, x=240, h=30))  # a box beside, not over it
+    assert other.pass_id != whole.pass_id
