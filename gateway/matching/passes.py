@@ -25,8 +25,10 @@ A far plate is often read in part first (``B20`` at 0.56, then ``BK1760XH`` on t
 fragment, too far from the plate's text to join by it. A pass of only unsure reads (below
 ``SURE_READ``) at least ``FRAGMENT_SHORTER`` characters shorter than a read whose box continues
 theirs, at most ``FRAGMENT_GAP_S`` later, is completed by that read, and an unsure read that much
-shorter than a pass whose box it continues joins it as soon; either way the fragments stay reads of
-the pass but have no say in its length, so they never outvote the whole plate.
+shorter than a pass whose box it continues joins it as soon. In one frame, where two plates are two
+vehicles, a fragment joins only in a box over the whole plate's (``_overlap``: two plates never
+overlap). Either way the fragments stay reads of the pass but have no say in its length, so they
+never outvote the whole plate.
 """
 
 from __future__ import annotations
