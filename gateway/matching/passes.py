@@ -89,6 +89,7 @@ class _Read:
     #: a part of the plate read from afar (``FRAGMENT_SHORTER``): a read of the pass with no say in
     #: its length
     fragment: bool = False
+    ts: datetime | None = None  # the frame's capture time
 
 
 @dataclass
@@ -98,10 +99,14 @@ class _Pass:
     first_ts: datetime
     last_ts: datetime
     reads: list[_Read] = field(default_factory=list)
-    frames: set[datetime] = field(default_factory=set)
     combined_text: str = ""
     combined_confidence: float = 0.0
     combined_weights: list[float] = field(default_factory=list)
+
+    def whole_read_at(self, ts: datetime) -> bool:
+        """The pass holds a read of the frame at ``ts`` that is no fragment: another plate in that frame
+        is another vehicle's."""
+        return any(q.ts == ts and not q.fragment for q in self.reads)
 
     def update(self, camera_id: str, *, is_new: bool, changed: bool, closed: bool = False) -> PassUpdate:
         return PassUpdate(
@@ -228,7 +233,7 @@ class PassGrouper:
         self._open: dict[str, list[_Pass]] = {}
 
     def observe(self, camera_id: str, ts: datetime, read: PlateRead) -> PassUpdate:
-        r = _Read(read.text, _weights(read), float(read.confidence), read.bbox)
+        r = _Read(read.text, _weights(read), float(read.confidence), read.bbox, ts=ts)
         passes = self._open.setdefault(camera_id, [])
         found = self._find(passes, ts, r)
         target, how = found if found is not None else (None, "")
@@ -248,7 +253,6 @@ class PassGrouper:
                 r.fragment = True
         before = target.combined_text
         target.reads.append(r)
-        target.frames.add(ts)
         target.combined_text, target.combined_confidence, target.combined_weights = combine(target.reads)
         return target.update(camera_id, is_new=is_new, changed=is_new or before != target.combined_text)
 
@@ -262,7 +266,7 @@ class PassGrouper:
                 continue
             # two plates in one frame are two vehicles, unless one is a part of the other read in a box
             # over the other's (``_fragment_join`` decides below)
-            same_frame = ts in p.frames
+            same_frame = p.whole_read_at(ts)
             if same_frame and not _overlap(p.reads[-1].bbox, r.bbox):
                 continue
             if _another_plate(p, r):

@@ -28,6 +28,8 @@ letters-only reads dropped unless wanted, then ``match_plates`` with one ``PassG
   frame and on every frame, for comparison;
 - ``false_alert_vehicles``: vehicles that raised an alert on a plate not theirs;
 - ``passes_per_vehicle``: passes the vehicle's reads made (1 is one sighting; more, a split pass);
+- ``alerts_per_alerted_vehicle``: alerts a vehicle whose plate alerted raised on it (the gateway stores
+  one per pass and entry: 1 is one alert a car, more, the same car alerting again);
 - ``alert_rate_by_closest_height``, ``closest_frame_exact_read_by_height``.
 """
 
@@ -128,11 +130,13 @@ def pass_figures(
     frame_hits: list[bool] = []
     false_vehicles: list[bool] = []
     passes = 0
+    own_alerts: list[int] = []
     for i, seed in enumerate(seeds):
         vehicle = render_vehicle(seed, backgrounds)
         own = wl.entry_of[vehicle.text]
         final: dict[str, str] = {}  # pass id -> its combined reading after the vehicle's last frame
         hit = wrong = read_once = False
+        alert_passes: set[str] = set()  # the gateway's alert key: one per pass and entry
         for k, frame in enumerate(vehicle.frames):
             ts = start + timedelta(seconds=i * VEHICLE_GAP_S + k * FRAME_GAP_S)
             reads = list(read(frame.image_bgr))
@@ -142,7 +146,9 @@ def pass_figures(
             kept = drop_unmatched_letters(moving, wl.ctx, wl.matcher, ts)
             for outcome in match_plates(kept, wl.ctx, grouper, wl.matcher, ts, ts):
                 final[outcome.update.pass_id] = outcome.update.combined_text
-                hit |= any(h.entry_id == own for h in outcome.hits)
+                if any(h.entry_id == own for h in outcome.hits):
+                    hit = True
+                    alert_passes.add(outcome.update.pass_id)
                 wrong |= any(h.entry_id != own for h in outcome.hits)
         closest_px.append(vehicle.closest_px)
         closest_read.append(frame_hits[-1])
@@ -151,6 +157,8 @@ def pass_figures(
         searchable.append(sighted[-1] or read_once)
         false_vehicles.append(wrong)
         passes += len(final)
+        if hit:
+            own_alerts.append(len(alert_passes))
     return {
         "vehicles": len(alerted),
         "frames_per_vehicle": len(APPROACH),
@@ -162,6 +170,7 @@ def pass_figures(
         "frame_exact_read": rate(frame_hits),
         "false_alert_vehicles": rate(false_vehicles),
         "passes_per_vehicle": round(passes / len(alerted), 3) if alerted else None,
+        "alerts_per_alerted_vehicle": round(sum(own_alerts) / len(own_alerts), 3) if own_alerts else None,
         "alert_rate_by_closest_height": rate_by_height(closest_px, alerted),
         "closest_frame_exact_read_by_height": rate_by_height(closest_px, closest_read),
         "watchlist_entries": wl.entries,

@@ -272,6 +272,7 @@ def test_pass_figures_group_each_vehicles_frames_as_the_gateway_does() -> None:
     assert out["frame_exact_read"] == round(2 / (4 * len(APPROACH)), 4)
     assert out["false_alert_vehicles"] == 0.25
     assert out["passes_per_vehicle"] == 0.75  # the unread vehicle left none
+    assert out["alerts_per_alerted_vehicle"] == 1.0  # one pass each, one alert each
     assert out["watchlist_entries"] == 104
     assert sum(v is not None for v in out["alert_rate_by_closest_height"].values()) >= 1
 

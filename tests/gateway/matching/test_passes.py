@@ -202,3 +202,14 @@ def test_a_part_of_the_plate_read_in_a_box_over_it_in_the_same_frame_joins_its_p
     assert part.pass_id == whole.pass_id and part.combined_text == "KI8008AC"
     other = g.observe("c", _at(0), _read("OAC", conf=0.54, x=240, h=30))  # a box beside, not over it
     assert other.pass_id != whole.pass_id
+
+
+def test_the_whole_plate_joins_its_pass_after_a_fragment_of_it_in_the_same_frame() -> None:
+    """A frame's reads ``OAC`` (joining the pass of ``KI8008AC`` from the frame before, as a fragment)
+    then ``KI8008AC``: the whole plate joins its own pass too, not a second pass that would alert on
+    the same car again (the gateway bench's cameras showed it)."""
+    g = PassGrouper()
+    first = g.observe("c", _at(0), _read("KI8008AC", conf=0.96, x=100, h=30))
+    part = g.observe("c", _at(0.5), _read("OAC", conf=0.54, x=110, h=30))
+    whole = g.observe("c", _at(0.5), _read("KI8008AC", conf=0.96, x=105, h=30))
+    assert part.pass_id == first.pass_id and whole.pass_id == first.pass_id and whole.n_reads == 3
