@@ -86,10 +86,10 @@ class _Read:
     weights: list[float]
     confidence: float
     bbox: BBox
+    ts: datetime  # the frame's capture time
     #: a part of the plate read from afar (``FRAGMENT_SHORTER``): a read of the pass with no say in
     #: its length
     fragment: bool = False
-    ts: datetime | None = None  # the frame's capture time
 
 
 @dataclass
@@ -180,43 +180,34 @@ def _another_plate(p: _Pass, r: _Read) -> bool:
     )
 
 
-def _completes(p: _Pass, r: _Read) -> bool:
-    """``r`` is the whole plate of a pass that holds only fragments of it: every read of the pass unsure
-    and ``FRAGMENT_SHORTER`` characters shorter, and ``r``'s box continues the last one's."""
-    return all(
-        q.confidence < SURE_READ and len(q.text) <= len(r.text) - FRAGMENT_SHORTER for q in p.reads
-    ) and _near(p.reads[-1].bbox, r.bbox)
-
-
-def _fragment_of(p: _Pass, r: _Read) -> bool:
-    """``r`` is an unsure part of the pass's plate: ``FRAGMENT_SHORTER`` characters shorter than its
-    reading, its box continuing the last one's."""
-    return (
-        r.confidence < SURE_READ
-        and len(r.text) <= len(p.combined_text) - FRAGMENT_SHORTER
-        and _near(p.reads[-1].bbox, r.bbox)
-    )
-
-
 def _fragment_join(p: _Pass, r: _Read) -> str | None:
-    """How ``r`` joins ``p`` as a fragment or as the whole plate of its fragments, if it does."""
-    if _completes(p, r):
+    """How ``r``, its box continuing the pass's last one, joins ``p`` as a fragment, if it does:
+    ``completes`` where ``r`` is the whole plate of a pass of only fragments (every read unsure and
+    ``FRAGMENT_SHORTER`` characters shorter), ``fragment`` where ``r`` is an unsure part of the pass's
+    plate (that much shorter than its reading)."""
+    if not _near(p.reads[-1].bbox, r.bbox):
+        return None
+    if all(q.confidence < SURE_READ and len(q.text) <= len(r.text) - FRAGMENT_SHORTER for q in p.reads):
         return "completes"
-    return "fragment" if _fragment_of(p, r) else None
+    if r.confidence < SURE_READ and len(r.text) <= len(p.combined_text) - FRAGMENT_SHORTER:
+        return "fragment"
+    return None
+
+
+def _shared_area(a: BBox, b: BBox) -> float:
+    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    return ix * iy
 
 
 def _overlap(a: BBox, b: BBox) -> bool:
     """The boxes share at least half of the smaller one: one plate's box, not two plates'."""
-    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    return ix * iy >= 0.5 * max(1.0, min(a.w * a.h, b.w * b.h))
+    return _shared_area(a, b) >= 0.5 * max(1.0, min(a.w * a.h, b.w * b.h))
 
 
 def _near(a: BBox, b: BBox) -> bool:
     """Same object on the next frame: boxes overlap, or centres closer than two box widths."""
-    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    if ix * iy > 0:
+    if _shared_area(a, b) > 0:
         return True
     dx = (a.x + a.w / 2) - (b.x + b.w / 2)
     dy = (a.y + a.h / 2) - (b.y + b.h / 2)
@@ -233,7 +224,7 @@ class PassGrouper:
         self._open: dict[str, list[_Pass]] = {}
 
     def observe(self, camera_id: str, ts: datetime, read: PlateRead) -> PassUpdate:
-        r = _Read(read.text, _weights(read), float(read.confidence), read.bbox, ts=ts)
+        r = _Read(read.text, _weights(read), float(read.confidence), read.bbox, ts)
         passes = self._open.setdefault(camera_id, [])
         found = self._find(passes, ts, r)
         target, how = found if found is not None else (None, "")

@@ -135,8 +135,8 @@ def pass_figures(
         vehicle = render_vehicle(seed, backgrounds)
         own = wl.entry_of[vehicle.text]
         final: dict[str, str] = {}  # pass id -> its combined reading after the vehicle's last frame
-        hit = wrong = read_once = False
-        alert_passes: set[str] = set()  # the gateway's alert key: one per pass and entry
+        wrong = read_once = False
+        alert_passes: set[str] = set()  # passes that hit the vehicle's entry: the gateway's alert key
         for k, frame in enumerate(vehicle.frames):
             ts = start + timedelta(seconds=i * VEHICLE_GAP_S + k * FRAME_GAP_S)
             reads = list(read(frame.image_bgr))
@@ -147,17 +147,16 @@ def pass_figures(
             for outcome in match_plates(kept, wl.ctx, grouper, wl.matcher, ts, ts):
                 final[outcome.update.pass_id] = outcome.update.combined_text
                 if any(h.entry_id == own for h in outcome.hits):
-                    hit = True
                     alert_passes.add(outcome.update.pass_id)
                 wrong |= any(h.entry_id != own for h in outcome.hits)
         closest_px.append(vehicle.closest_px)
         closest_read.append(frame_hits[-1])
-        alerted.append(hit)
+        alerted.append(bool(alert_passes))
         sighted.append(vehicle.text in final.values())
         searchable.append(sighted[-1] or read_once)
         false_vehicles.append(wrong)
         passes += len(final)
-        if hit:
+        if alert_passes:
             own_alerts.append(len(alert_passes))
     return {
         "vehicles": len(alerted),
