@@ -591,6 +591,33 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
     return kept
 
 
+def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: int) -> list[Reading]:
+    """The first look's readings joined by the finer look's (``finer``: those that settle a frame). A
+    finer reading of a place the first look read, unsettled (their boxes mostly overlap: ``1549030``
+    first, ``15D49030`` finer, of one transit plate), takes that reading's place: the finer look read
+    the same plate better, and one plate gives one reading. The first look's text stays as a candidate,
+    unless its box is a small part of the plate's (one line of a two-line plate), as in ``_dedupe``.
+    Texts the first look already read add nothing."""
+    out: list[tuple[Reading, bool]] = [(k, True) for k in first]  # (reading, from the first look)
+    known = {r.parsed.text for r in first}
+    for r in finer:
+        if r.parsed.text in known:
+            continue
+        known.add(r.parsed.text)
+        at = [i for i, (k, early) in enumerate(out) if early and _mostly_overlap(k.points, r.points)]
+        for k, _ in (out[i] for i in at):
+            part = rect_area(k.points) < _PART_AREA * rect_area(r.points)
+            seen = {r.parsed.text, *(t for t, _ in r.candidates)}
+            if not part and k.parsed.text not in seen and len(r.candidates) < max_candidates:
+                r.candidates.append(_candidate(k, r))
+        if not at:
+            out.append((r, False))
+            continue
+        out[at[0]] = (r, False)
+        out = [o for i, o in enumerate(out) if i not in at[1:]]
+    return [r for r, _ in out]
+
+
 def _candidate(r: Reading, plate: Reading) -> tuple[str, float]:
     """``r`` offered as another reading of ``plate``: never surer than the plate's own reading."""
     return r.parsed.text, round(min(r.confidence, plate.confidence), 4)

@@ -22,6 +22,7 @@ from recognizers.plates.assemble import (
     settled,
     stacked,
     tier,
+    with_finer_look,
 )
 from recognizers.plates.detector import (
     MAX_LINE_ASPECT,
@@ -122,8 +123,8 @@ class PlateRecognizer:
             # no plate at the frame's detection size: its text may be too small there (a real plate's
             # characters 10-12 px high on the map, seen at an angle, often leave no region at all)
             finer = self._pass(image_bgr, region, offset, finer_side)
-            known = {r.parsed.text for r in readings}
-            readings += [r for r in finer if settled(r, s.min_confidence) and r.parsed.text not in known]
+            sure = [r for r in finer if settled(r, s.min_confidence)]
+            readings = with_finer_look(readings, sure, s.max_candidates)
         h, w = image_bgr.shape[:2]
         return [_to_plate_read(r, w, h) for r in readings if r.confidence >= s.min_confidence]
 

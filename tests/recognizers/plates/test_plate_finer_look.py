@@ -12,13 +12,15 @@ import pytest
 from plate_helpers import map_sizes, settings_of
 
 from recognizers.plates import PlateRecognizer, PlateSettings
-from recognizers.plates.assemble import Reading, settled
+from recognizers.plates.assemble import Reading, settled, with_finer_look
 from recognizers.synth.render import render_plate
 from shared.plate_grammar import parse
 
 
-def _reading(text: str, confidence: float = 0.95) -> Reading:
-    return Reading(parse(text), text, [confidence] * len(text), confidence, [], np.zeros((4, 2)), 1, (0, 0.0))
+def _reading(text: str, confidence: float = 0.95, box: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Reading:
+    x, y, w, h = box
+    points = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
+    return Reading(parse(text), text, [confidence] * len(text), confidence, [], points, 1, (0, 0.0))
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,45 @@ def test_only_a_frame_without_a_plate_gets_the_finer_look(recognizer: PlateRecog
         assert map_sizes(recognizer, full_hd) == [800]
     with settings_of(recognizer, PlateSettings(finer_look_scale=0)):
         assert 960 not in map_sizes(recognizer, empty)
+
+
+PLATE = (100, 200, 120, 26)  # x, y, w, h of a small plate in the frame
+
+
+def _texts_of(readings: list[Reading]) -> list[str]:
+    return [r.parsed.text for r in readings]
+
+
+def test_a_finer_reading_of_the_same_place_takes_the_first_looks_place() -> None:
+    """One transit plate read twice, once by each look: one reading, the first look's as a candidate."""
+    first = [_reading("1549030", 0.8, PLATE), _reading("PASSAT", 0.9, (400, 150, 90, 20))]
+    finer = [_reading("15OA9030", 0.92, (98, 199, 124, 28))]
+    out = with_finer_look(first, finer, 4)
+    assert _texts_of(out) == ["15OA9030", "PASSAT"]
+    assert out[0].candidates == [("1549030", 0.8)]
+
+
+def test_a_finer_reading_elsewhere_is_added() -> None:
+    first = [_reading("PASSAT", 0.9, (400, 150, 90, 20))]
+    finer = [_reading("AA1234BB", 0.95, PLATE)]
+    assert _texts_of(with_finer_look(first, finer, 4)) == ["PASSAT", "AA1234BB"]
+
+
+def test_a_text_the_first_look_read_adds_nothing() -> None:
+    first = [_reading("AA1234BB", 0.6, PLATE)]
+    out = with_finer_look(first, [_reading("AA1234BB", 0.95, (300, 300, 120, 26))], 4)
+    assert _texts_of(out) == ["AA1234BB"] and out[0].confidence == 0.6
+
+
+def test_the_lines_of_a_two_line_plate_read_first_are_one_plate_read_finer() -> None:
+    """Both lines overlap the plate's box: one reading stays; a line is a part, never a candidate."""
+    first = [_reading("6808", 0.9, (100, 226, 60, 26)), _reading("XO", 0.9, (100, 200, 60, 26))]
+    finer = [_reading("6808XO", 0.93, (98, 198, 64, 56))]
+    out = with_finer_look(first, finer, 4)
+    assert _texts_of(out) == ["6808XO"] and out[0].candidates == []
+
+
+def test_no_more_candidates_than_asked() -> None:
+    first = [_reading("1549030", 0.8, PLATE)]
+    finer = [_reading("15OA9030", 0.92, PLATE)]
+    assert with_finer_look(first, finer, 0)[0].candidates == []
