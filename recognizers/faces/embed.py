@@ -7,6 +7,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import onnx
 
 from recognizers.common.ort import create_session
 from recognizers.faces.base import PackError, l2_normalise
@@ -38,10 +39,22 @@ class SFaceEmbedder:
         return l2_normalise(out)
 
 
+def normalises_its_input(path: Path) -> bool:
+    """Whether an ArcFace export subtracts the mean and scales its input itself, as the models converted
+    from MXNet do (InsightFace's older packs: a Sub and a Mul among the graph's first eight nodes, the
+    check InsightFace makes). Such a model takes RGB as it is, 0..255; normalised once more, it would
+    embed every face wrongly."""
+    nodes = onnx.load(str(path), load_external_data=False).graph.node[:8]
+    sub = any(n.op_type == "Sub" or n.name.startswith(("Sub", "_minus")) for n in nodes)
+    mul = any(n.op_type == "Mul" or n.name.startswith(("Mul", "_mul")) for n in nodes)
+    return sub and mul
+
+
 class ArcFaceEmbedder:
     """ArcFace ONNX of an InsightFace pack (e.g. ``w600k_r50.onnx``) on onnxruntime.
 
-    Preprocessing as InsightFace: RGB, (x - 127.5) / 127.5.
+    Preprocessing as InsightFace: RGB, (x - 127.5) / 127.5, unless the graph does that itself
+    (``normalises_its_input``).
     """
 
     def __init__(self, path: Path, threads: int | None = None) -> None:
@@ -57,12 +70,14 @@ class ArcFaceEmbedder:
                 "expected (N, 3, 112, 112)"
             )
         self._input = inp.name
+        self._mean, self._scale = (0.0, 1.0) if normalises_its_input(path) else (127.5, 1.0 / 127.5)
         out_dim = self._sess.get_outputs()[0].shape[-1]
         if not isinstance(out_dim, int):
             out_dim = self.embed(np.zeros((112, 112, 3), np.uint8)).size
         self.dim = int(out_dim)
 
     def embed(self, aligned_bgr: np.ndarray) -> np.ndarray:
-        blob = cv2.dnn.blobFromImage(aligned_bgr, 1.0 / 127.5, (112, 112), (127.5, 127.5, 127.5), swapRB=True)
+        mean = (self._mean,) * 3
+        blob = cv2.dnn.blobFromImage(aligned_bgr, self._scale, (112, 112), mean, swapRB=True)
         out = self._sess.run(None, {self._input: blob})[0]
         return l2_normalise(out)

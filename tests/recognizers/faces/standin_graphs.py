@@ -32,11 +32,24 @@ def scrfd_like(path: Path) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), str(path))
 
 
-def arcface_like(path: Path) -> None:
-    """Mean colour of the crop times a fixed 3 x 512 matrix: 512-d, depends on the input."""
+def arcface_like(path: Path, normalises_itself: bool = False) -> None:
+    """Mean colour of the crop times a fixed 3 x 512 matrix: 512-d, depends on the input. With
+    ``normalises_itself``, (x - 127.5) * (1 / 127.5) comes first, in the graph, as in the ArcFace models
+    converted from MXNet (InsightFace's older packs)."""
     w = np.random.default_rng(0).standard_normal((3, 512)).astype(np.float32)
-    nodes = [
-        helper.make_node("GlobalAveragePool", ["input.1"], ["pooled"]),
+    first = "input.1"
+    nodes = []
+    if normalises_itself:
+        half, inv = (np.array(v, np.float32) for v in (127.5, 1 / 127.5))
+        nodes = [
+            helper.make_node("Constant", [], ["mean"], value=numpy_helper.from_array(half, "mean")),
+            helper.make_node("Constant", [], ["scale"], value=numpy_helper.from_array(inv, "scale")),
+            helper.make_node("Sub", ["input.1", "mean"], ["centred"], name="_minusscalar0"),
+            helper.make_node("Mul", ["centred", "scale"], ["scaled"], name="_mulscalar0"),
+        ]
+        first = "scaled"
+    nodes += [
+        helper.make_node("GlobalAveragePool", [first], ["pooled"]),
         helper.make_node("Flatten", ["pooled"], ["flat"]),
         helper.make_node("MatMul", ["flat", "W"], ["683"]),
     ]

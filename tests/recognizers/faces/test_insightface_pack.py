@@ -59,3 +59,19 @@ def test_an_export_with_a_fixed_input_size_takes_frames_of_any_shape(
     small = np.full((H // 2, W // 3, 3), 90, np.uint8)  # smaller than the input: padded, not enlarged
     (face,) = det.detect(small)
     assert face.box == pytest.approx((16.0, 8.0, 24.0, 32.0))
+
+
+def test_an_arcface_that_normalises_its_own_input_gets_the_crop_as_it_is(tmp_path: Path) -> None:
+    """ArcFace models converted from MXNet subtract 127.5 and scale by 1/127.5 inside the graph: they are
+    given RGB 0..255, as InsightFace gives them, and embed a face as a model without those nodes does."""
+    from recognizers.faces.embed import ArcFaceEmbedder, normalises_its_input
+
+    arcface_like(tmp_path / "plain.onnx")
+    arcface_like(tmp_path / "mxnet.onnx", normalises_itself=True)
+    assert not normalises_its_input(tmp_path / "plain.onnx")
+    assert normalises_its_input(tmp_path / "mxnet.onnx")
+    crop = np.random.default_rng(5).integers(0, 256, (112, 112, 3), dtype=np.uint8)
+    crop[:, :40] = (200, 30, 90)  # a mean colour that is not grey: the direction of the vector shows it
+    plain = ArcFaceEmbedder(tmp_path / "plain.onnx").embed(crop)
+    mxnet = ArcFaceEmbedder(tmp_path / "mxnet.onnx").embed(crop)
+    assert float(plain.ravel() @ mxnet.ravel()) == pytest.approx(1.0, abs=1e-5)
