@@ -584,19 +584,26 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
         if same is None:
             kept.append(r)
             continue
-        seen = {same.parsed.text, *(t for t, _ in same.candidates)}
-        part = rect_area(r.points) < _PART_AREA * rect_area(same.points)
-        if not part and r.parsed.text not in seen and len(same.candidates) < max_candidates:
-            same.candidates.append(_candidate(r, same))
+        _offer(same, r, max_candidates)
     return kept
+
+
+def _offer(plate: Reading, other: Reading, max_candidates: int) -> None:
+    """``other``, read at ``plate``'s place, becomes one of its candidates: unless its box is a small
+    part of the plate's (a dealer's name on the plate frame, one line of a two-line plate), its text is
+    already there, or the plate has ``max_candidates`` already."""
+    seen = {plate.parsed.text, *(t for t, _ in plate.candidates)}
+    part = rect_area(other.points) < _PART_AREA * rect_area(plate.points)
+    if not part and other.parsed.text not in seen and len(plate.candidates) < max_candidates:
+        plate.candidates.append(_candidate(other, plate))
 
 
 def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: int) -> list[Reading]:
     """The first look's readings joined by the finer look's (``finer``: those that settle a frame). A
     finer reading of a place the first look read, unsettled (their boxes mostly overlap: ``1549030``
     first, ``15D49030`` finer, of one transit plate), takes that reading's place: the finer look read
-    the same plate better, and one plate gives one reading. The first look's text stays as a candidate,
-    unless its box is a small part of the plate's (one line of a two-line plate), as in ``_dedupe``.
+    the same plate better, and one plate gives one reading. The first look's text stays as a candidate
+    (``_offer``, as in ``_dedupe``).
     Texts the first look already read add nothing."""
     out: list[tuple[Reading, bool]] = [(k, True) for k in first]  # (reading, from the first look)
     known = {r.parsed.text for r in first}
@@ -606,10 +613,7 @@ def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: 
         known.add(r.parsed.text)
         at = [i for i, (k, early) in enumerate(out) if early and _mostly_overlap(k.points, r.points)]
         for k, _ in (out[i] for i in at):
-            part = rect_area(k.points) < _PART_AREA * rect_area(r.points)
-            seen = {r.parsed.text, *(t for t, _ in r.candidates)}
-            if not part and k.parsed.text not in seen and len(r.candidates) < max_candidates:
-                r.candidates.append(_candidate(k, r))
+            _offer(r, k, max_candidates)
         if not at:
             out.append((r, False))
             continue
