@@ -503,7 +503,7 @@ def _joined(parts: list[Line], alone: list[Reading | None], k: int, two_line: bo
         return None
     # nothing says whether two foreign lines are one plate or a plate beside other text (a sticker's
     # number above it): each box's own reading stays a candidate, so a watchlist still finds the plate
-    lines = [_candidate(r, joined) for r in alone if r]
+    lines = [_candidate(r.parsed.text, r.confidence, joined) for r in alone if r]
     ranked: dict[str, float] = {}
     for cand, conf in lines + joined.candidates:
         if cand != joined.parsed.text:
@@ -588,22 +588,28 @@ def _dedupe(readings: list[Reading], max_candidates: int) -> list[Reading]:
     return kept
 
 
-def _offer(plate: Reading, other: Reading, max_candidates: int) -> None:
+def _offer(plate: Reading, other: Reading, max_candidates: int, *, with_its_own: bool = False) -> None:
     """``other``, read at ``plate``'s place, becomes one of its candidates: unless its box is a small
     part of the plate's (a dealer's name on the plate frame, one line of a two-line plate), its text is
-    already there, or the plate has ``max_candidates`` already."""
-    seen = {plate.parsed.text, *(t for t, _ in plate.candidates)}
-    part = rect_area(other.points) < _PART_AREA * rect_area(plate.points)
-    if not part and other.parsed.text not in seen and len(plate.candidates) < max_candidates:
-        plate.candidates.append(_candidate(other, plate))
+    already there, or the plate has ``max_candidates`` already. ``with_its_own``: ``other``'s own
+    candidates follow its text, on the same terms (a reading the plate's replaces whole)."""
+    if rect_area(other.points) < _PART_AREA * rect_area(plate.points):
+        return
+    offered = [(other.parsed.text, other.confidence)]
+    if with_its_own:
+        offered += other.candidates
+    for text, confidence in offered:
+        seen = {plate.parsed.text, *(t for t, _ in plate.candidates)}
+        if text not in seen and len(plate.candidates) < max_candidates:
+            plate.candidates.append(_candidate(text, confidence, plate))
 
 
 def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: int) -> list[Reading]:
     """The first look's readings joined by the finer look's (``finer``: those that settle a frame). A
     finer reading of a place the first look read, unsettled (their boxes mostly overlap: ``1549030``
     first, ``15D49030`` finer, of one transit plate), takes that reading's place: the finer look read
-    the same plate better, and one plate gives one reading. The first look's text stays as a candidate
-    (``_offer``, as in ``_dedupe``).
+    the same plate better, and one plate gives one reading. The first look's text stays as a candidate,
+    and its own candidates after it (``_offer``, as in ``_dedupe``).
     Texts the first look already read add nothing."""
     out: list[tuple[Reading, bool]] = [(k, True) for k in first]  # (reading, from the first look)
     known = {r.parsed.text for r in first}
@@ -613,7 +619,7 @@ def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: 
         known.add(r.parsed.text)
         at = [i for i, (k, early) in enumerate(out) if early and _mostly_overlap(k.points, r.points)]
         for k, _ in (out[i] for i in at):
-            _offer(r, k, max_candidates)
+            _offer(r, k, max_candidates, with_its_own=True)
         if not at:
             out.append((r, False))
             continue
@@ -622,9 +628,9 @@ def with_finer_look(first: list[Reading], finer: list[Reading], max_candidates: 
     return [r for r, _ in out]
 
 
-def _candidate(r: Reading, plate: Reading) -> tuple[str, float]:
-    """``r`` offered as another reading of ``plate``: never surer than the plate's own reading."""
-    return r.parsed.text, round(min(r.confidence, plate.confidence), 4)
+def _candidate(text: str, confidence: float, plate: Reading) -> tuple[str, float]:
+    """``text`` offered as another reading of ``plate``: never surer than the plate's own reading."""
+    return text, round(min(confidence, plate.confidence), 4)
 
 
 def _covers(kept: Reading, other: Reading) -> bool:

@@ -129,3 +129,18 @@ def test_no_more_candidates_than_asked() -> None:
     first = [_reading("1549030", 0.8, PLATE)]
     finer = [_reading("15OA9030", 0.92, PLATE)]
     assert with_finer_look(first, finer, 0)[0].candidates == []
+
+
+def test_the_replaced_readings_own_candidates_follow_its_text() -> None:
+    """A personalised plate whose O/0 no format settles: the first look's next-best stays on offer."""
+
+    def first() -> list[Reading]:
+        read = _reading("PBO0O", 0.93, PLATE)
+        read.candidates[:] = [("PBOOO", 0.7), ("PBO00", 0.6)]
+        return [read]
+
+    out = with_finer_look(first(), [_reading("PBO00", 0.9, PLATE)], 4)
+    assert _texts_of(out) == ["PBO00"]
+    # the finer text itself is not offered again; a candidate is never surer than the plate (0.9)
+    assert out[0].candidates == [("PBO0O", 0.9), ("PBOOO", 0.7)]
+    assert with_finer_look(first(), [_reading("PBO00", 0.9, PLATE)], 1)[0].candidates == [("PBO0O", 0.9)]
