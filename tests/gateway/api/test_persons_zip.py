@@ -383,3 +383,20 @@ def test_a_zip_sent_to_a_plates_list_is_refused_and_audited(gateway: Any, lfw_di
     assert r.status_code == 422 and "plates list" in r.json()["detail"], r.text
     rows = _audited_refusals(gateway, wid)
     assert [(row["action"], row["outcome"]) for row in rows] == [("watchlist.persons.upload", "rejected")]
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "keep_valid"])
+def test_an_unclosed_quote_in_the_manifest_is_refused_naming_its_line(
+    persons: Any, lfw_dir: Path, mode: str
+) -> None:
+    gw, key, wid = persons
+    files = {"a.jpg": photo(lfw_dir, "George_W_Bush", 1), "b.jpg": photo(lfw_dir, "Tony_Blair", 2)}
+    manifest = 'label,reason,valid_until,photo\nBush,"abc,,a.jpg\nBlair,,,b.jpg\n'
+    r = upload(gw, key, wid, make_zip(files, manifest), mode=mode)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected" and "manifest.csv" in body["detail"], body
+    assert "line 2" in body["detail"] and "never closed" in body["detail"], body
+    assert "рядку 2" in body["detail_uk"] and "manifest.csv" in body["detail_uk"], body
+    assert state(gw, key, wid) == (0, 0, 1)
+    assert index_points(gw, wid) == 0

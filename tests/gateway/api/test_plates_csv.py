@@ -153,3 +153,93 @@ def test_a_cell_too_long_for_the_csv_reader_rejects_the_upload(plates_list: Any,
     assert body["error"] == "upload_rejected"
     assert "131072" in body["detail"] and "131072" in body["detail_uk"] and "line 3" in body["detail"]
     assert _state(gw, key, wid) == (0, 1)
+
+
+def _entries(gw: Any, key: str, wid: int) -> dict[str, dict[str, Any]]:
+    with gw.client(key) as c:
+        plates = c.get(f"/v1/watchlists/{wid}/entries").json()["plates"]
+    return {p["pattern"]: p for p in plates}
+
+
+UNCLOSED = b'plate,reason\nQQ0001QQ,"abc\nQQ0002QQ,x\nQQ0003QQ,y\n'
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "keep_valid"])
+def test_an_unclosed_quote_rejects_the_upload_naming_its_line(plates_list: Any, mode: str) -> None:
+    gw, key, wid = plates_list
+    r = _upload(gw, key, wid, UNCLOSED, mode=mode)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "upload_rejected"
+    assert "line 2" in body["detail"] and "never closed" in body["detail"], body
+    assert "рядку 2" in body["detail_uk"] and "не закриті" in body["detail_uk"], body
+    assert _state(gw, key, wid) == (0, 1)
+
+
+def test_text_after_a_closing_quote_rejects_the_upload_naming_its_line(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    r = _upload(gw, key, wid, b'plate,reason\nQQ0001QQ,"abc\nQQ0002QQ,"x\nQQ0003QQ,y\n', mode="keep_valid")
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert (
+        body["error"] == "upload_rejected" and "line 3" in body["detail"] and "рядку 3" in body["detail_uk"]
+    )
+    assert _state(gw, key, wid) == (0, 1)
+
+
+def test_a_closed_multi_line_quoted_reason_is_kept(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    csv = b'plate,reason\r\nQQ0001QQ,"seen twice:\r\nat the ""school""\r\n"\r\nQQ0002QQ,x\r\n'
+    r = _upload(gw, key, wid, csv)
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 2
+    entries = _entries(gw, key, wid)
+    assert entries["QQ0001QQ"]["reason"] == 'seen twice:\r\nat the "school"'
+    assert entries["QQ0002QQ"]["reason"] == "x"
+
+
+@pytest.mark.parametrize(
+    ("value", "needle", "needle_uk"),
+    [
+        ("2030-01-01T00:00:00", "time zone", "часовий пояс"),
+        ("2030-01-01T00:00", "time zone", "часовий пояс"),
+        ("2030W011T1", "date and time", "датою й часом"),
+        ("20300101Z0", "date and time", "датою й часом"),
+        ("2030-W01-1", "date and time", "датою й часом"),
+    ],
+)
+def test_a_date_time_without_a_zone_or_not_iso_is_a_row_error(
+    plates_list: Any, value: str, needle: str, needle_uk: str
+) -> None:
+    gw, key, wid = plates_list
+    csv = f"plate,valid_until\nQQ0012QQ,\nQQ0013QQ,{value}\n".encode()
+    r = _upload(gw, key, wid, csv)
+    assert r.status_code == 422, r.text
+    [err] = r.json()["rows"]
+    assert (err["row"], err["field"], err["error"]) == (3, "valid_until", "bad_date")
+    assert needle in err["detail"] and value in err["detail"], err
+    assert needle_uk in err["detail_uk"] and value in err["detail_uk"], err
+    assert _state(gw, key, wid) == (0, 1)
+
+    r = _upload(gw, key, wid, csv, mode="keep_valid")
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1 and [e["row"] for e in r.json()["rejected"]] == [3]
+    assert set(_entries(gw, key, wid)) == {"QQ0012QQ"}
+
+
+def test_a_date_or_a_date_time_with_a_zone_is_kept_in_utc(plates_list: Any) -> None:
+    gw, key, wid = plates_list
+    csv = (
+        b"plate,valid_until\n"
+        b"QQ0021QQ,2030-01-01\n"  # a date: valid through that day (UTC)
+        b"QQ0022QQ,2030-01-01T00:00:00+02:00\n"
+        b"QQ0023QQ,2030-01-01T00:00:00Z\n"
+    )
+    r = _upload(gw, key, wid, csv)
+    assert r.status_code == 200, r.text
+    until = {p: e["valid_until"] for p, e in _entries(gw, key, wid).items()}
+    assert {p: u.replace("+00:00", "Z") for p, u in until.items()} == {
+        "QQ0021QQ": "2030-01-02T00:00:00Z",
+        "QQ0022QQ": "2029-12-31T22:00:00Z",
+        "QQ0023QQ": "2030-01-01T00:00:00Z",
+    }
