@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, UploadFile
+from fastapi import APIRouter, Response
 
 from gateway.api.params import RowId
-from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
+from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
 from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example
@@ -52,7 +52,7 @@ def delete_person(
     openapi_extra=multipart_example(file="(binary JPEG, PNG or WebP with exactly one face)"),
 )
 async def add_photo(
-    watchlist_id: RowId, entry_id: RowId, file: UploadFile, editor: ListEditorDep, ctx: CtxDep
+    watchlist_id: RowId, entry_id: RowId, file: OneFile, editor: ListEditorDep, ctx: CtxDep
 ) -> PersonEntryPublic:
     data = await read_capped(file, ctx.settings.limits.max_photo_bytes)
     with list_refusals(ctx, editor, "watchlist.photo.add", watchlist_id):
@@ -110,7 +110,7 @@ def delete_photo(
 )
 async def bulk_persons(
     watchlist_id: RowId,
-    file: UploadFile,
+    file: OneFile,
     editor: ListEditorDep,
     ctx: CtxDep,
     mode: ModeQuery = "all_or_nothing",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import anyio
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter
 
 from gateway.api.params import RowId
-from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, read_capped
+from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
 from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, multipart_example
@@ -58,7 +58,7 @@ def delete_plate(
 )
 async def bulk_plates(
     watchlist_id: RowId,
-    file: UploadFile,
+    file: OneFile,
     editor: ListEditorDep,
     ctx: CtxDep,
     mode: ModeQuery = "all_or_nothing",

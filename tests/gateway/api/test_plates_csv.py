@@ -243,3 +243,25 @@ def test_a_date_or_a_date_time_with_a_zone_is_kept_in_utc(plates_list: Any) -> N
         "QQ0022QQ": "2029-12-31T22:00:00Z",
         "QQ0023QQ": "2030-01-01T00:00:00Z",
     }
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("file", ("a.csv", GOOD.encode())), ("file", ("b.csv", b"plate\nBB0000BB\n"))],
+        [("file", ("a.csv", GOOD.encode())), ("other", ("b.csv", b"plate\nBB0000BB\n"))],
+    ],
+    ids=["two under file", "one more under another name"],
+)
+def test_a_form_with_more_than_one_file_is_refused_and_changes_nothing(plates_list: Any, files: Any) -> None:
+    """FastAPI keeps the last of two parts named ``file`` and ignores a file under another name: which
+    one the sender meant, nothing says."""
+    gw, key, wid = plates_list
+    before = _state(gw, key, wid)
+    with gw.client(key) as c:
+        r = c.post(f"/v1/watchlists/{wid}/plates/bulk", files=files)
+    assert r.status_code == 422, r.text
+    err = r.json()
+    assert err["error"] == "upload_rejected" and "рівно один файл" in err["detail_uk"], err
+    assert "exactly one file" in err["detail"] and "(2 " not in err["detail"]
+    assert _state(gw, key, wid) == before
