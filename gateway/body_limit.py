@@ -4,16 +4,26 @@ FastAPI parses a multipart form before the route's dependencies run (the API key
 and Starlette spools a file part to disk whatever its size; the routes' own byte limits only apply
 after that. A body declared larger than the cap is answered 413 at once; one sent without a length
 is counted as it arrives and refused once it passes the cap.
+
+A route that reads its own body (frames, previews) reads it through ``within_body_timeout``: a client
+that stalls mid-upload is answered 408 ``body_timeout`` instead of holding the request for ever.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import anyio
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.errors import BodyTimeout
 from shared.schemas import ErrorBody
+
+T = TypeVar("T")
 
 
 class BodyTooLarge(HTTPException):
@@ -55,3 +65,12 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+async def within_body_timeout(read: Awaitable[T], seconds: float) -> T:
+    """Await ``read`` (a route reading its body) for at most ``seconds``, else ``BodyTimeout`` (408)."""
+    try:
+        with anyio.fail_after(seconds):
+            return await read
+    except TimeoutError:
+        raise BodyTimeout(seconds) from None

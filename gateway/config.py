@@ -159,6 +159,13 @@ class UploadLimits(BaseModel):
         description="resident videos opened at once (each child may take max_report_decode_bytes)",
     )
     max_reports_per_day: int = Field(default=20, ge=1, description="reports per resident key in 24 h")
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="longest wait for the body of a frame or a live-view preview once its camera key is "
+        "checked; a slower client gets 408 body_timeout (a stalled upload must not hold the gateway)",
+    )
 
     @property
     def max_request_bytes(self) -> int:

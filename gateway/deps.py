@@ -58,11 +58,11 @@ def bearer_token(authorization: str | None) -> str | None:
     return None
 
 
-def get_principal(
-    session: SessionDep,
-    authorization: Annotated[str | None, Header(description="Bearer vk_...")] = None,
-    x_api_key: Annotated[str | None, Header(description="vk_... (alternative to Authorization)")] = None,
-) -> Principal:
+AuthorizationHeader = Annotated[str | None, Header(description="Bearer vk_...")]
+ApiKeyHeader = Annotated[str | None, Header(description="vk_... (alternative to Authorization)")]
+
+
+def _principal(session: Session, authorization: str | None, x_api_key: str | None) -> Principal:
     token = bearer_token(authorization)
     plain = x_api_key if token is None else token
     if not plain:
@@ -73,7 +73,38 @@ def get_principal(
     return principal
 
 
+def get_principal(
+    session: SessionDep, authorization: AuthorizationHeader = None, x_api_key: ApiKeyHeader = None
+) -> Principal:
+    return _principal(session, authorization, x_api_key)
+
+
+def get_principal_briefly(
+    ctx: CtxDep, authorization: AuthorizationHeader = None, x_api_key: ApiKeyHeader = None
+) -> Principal:
+    """``get_principal`` in a session of its own, closed before the route runs: for a route that reads
+    its own body after the key is checked (frames, previews), so a slow or stalled upload holds no
+    database connection."""
+    with ctx.sessions() as session:
+        return _principal(session, authorization, x_api_key)
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+BriefPrincipalDep = Annotated[Principal, Depends(get_principal_briefly)]
+
+
+def _check_role(
+    request: Request,
+    ctx: AppContext,
+    principal: Principal,
+    roles: tuple[str, ...],
+    what: tuple[str, str] | None,
+) -> Principal:
+    if principal.role not in roles:
+        en, uk = what or (f"{request.method} {request.url.path}",) * 2
+        ctx.audit.record(principal, "access.denied", en, outcome="denied", detail=f"needs {roles}")
+        raise Forbidden(roles, en, uk)
+    return principal
 
 
 def require_role(*roles: str, what: tuple[str, str] | None = None) -> Callable[..., Principal]:
@@ -82,13 +113,15 @@ def require_role(*roles: str, what: tuple[str, str] | None = None) -> Callable[.
     ``what`` names the action (English, Ukrainian) for the refusal; without it the route is named."""
 
     def dependency(request: Request, principal: PrincipalDep, ctx: CtxDep) -> Principal:
-        if principal.role not in roles:
-            en, uk = what or (f"{request.method} {request.url.path}",) * 2
-            ctx.audit.record(principal, "access.denied", en, outcome="denied", detail=f"needs {roles}")
-            raise Forbidden(roles, en, uk)
-        return principal
+        return _check_role(request, ctx, principal, roles, what)
 
     return dependency
+
+
+def require_camera(request: Request, principal: BriefPrincipalDep, ctx: CtxDep) -> Principal:
+    """A camera key, checked without holding a database connection afterwards: camera routes read the
+    image body themselves once this has run."""
+    return _check_role(request, ctx, principal, ("camera",), None)
 
 
 def require_purpose(principal: PrincipalDep, audit_ctx: AuditCtxDep) -> AuditContext:
@@ -103,4 +136,4 @@ AdminDep = Annotated[Principal, Depends(require_role("admin"))]
 AuditorDep = Annotated[Principal, Depends(require_role("auditor", "admin"))]
 ListEditorDep = Annotated[Principal, Depends(require_role("admin", "council", "police"))]
 PoliceDep = Annotated[Principal, Depends(require_role("police"))]
-CameraDep = Annotated[Principal, Depends(require_role("camera"))]
+CameraDep = Annotated[Principal, Depends(require_camera)]

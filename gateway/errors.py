@@ -8,16 +8,22 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from shared.http_uk import describe_body_error
 from shared.schemas import ErrorBody
 from shared.validation_uk import describe_all
 
 log = logging.getLogger(__name__)
+
+#: the status counted for a request whose client left before its body arrived (nginx's convention, as
+#: the recognizers count it); nobody reads the answer
+CLIENT_CLOSED = 499
 
 
 class RowError(BaseModel):
@@ -185,6 +191,32 @@ class Unavailable(DomainError):
         super().__init__(detail, detail_uk, headers={"Retry-After": str(retry_after)})
 
 
+class BodyTimeout(DomainError):
+    """The body did not arrive in time (``VARTA_LIMITS__BODY_TIMEOUT_S``); the rest of it may still come,
+    so the connection is closed."""
+
+    code = "body_timeout"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The request body did not arrive within {seconds:g} s; send it again.",
+            f"Тіло запиту не надійшло за {seconds:g} с; надішліть його знову.",
+            headers={"Connection": "close"},
+        )
+
+
+class DatabaseBusy(Unavailable):
+    """Every database connection was in use and none came free in time: a load peak, not a fault."""
+
+    code = "database_busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is busy; nothing was changed. Retry later.",
+            "База даних зайнята; нічого не змінено. Повторіть пізніше.",
+        )
+
+
 # THE table: domain error -> HTTP status. Subclasses not listed inherit their parent's status.
 STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -202,6 +234,7 @@ STATUS: dict[type[DomainError], int] = {
     RateLimited: 429,
     UploadRejected: 422,
     Unavailable: 503,
+    BodyTimeout: 408,
 }
 IMAGE_ERROR_STATUS = {
     "empty_image": 422,
@@ -209,6 +242,8 @@ IMAGE_ERROR_STATUS = {
     "image_too_many_pixels": 413,
     "unsupported_image_type": 415,
     "corrupt_image": 422,
+    "missing_image": 400,  # recognizers.common.multipart: an image upload's form, as the recognizers answer
+    "bad_multipart": 400,
 }
 
 
@@ -276,6 +311,79 @@ async def _data(_: Request, exc: Exception) -> JSONResponse:
     return _json(422, body.model_dump())
 
 
+async def _unencodable(request: Request, exc: Exception) -> JSONResponse:
+    """Text the database cannot encode: a lone UTF-16 surrogate (``"\\ud800"`` in JSON is valid JSON
+    but no character), which the JSON parser lets through into a text field. Met at the first query
+    that carries it, before anything is committed: bad input, 422, whichever route it was."""
+    assert isinstance(exc, UnicodeEncodeError)
+    log.info("%s %s: unencodable text in the request: %s", request.method, request.url.path, exc.reason)
+    body = ErrorBody(
+        error="validation_error",
+        detail="A text value of the request holds a lone surrogate (\\ud800-\\udfff), which is no "
+        "character and cannot be stored.",
+        detail_uk="Текстове значення запиту містить окремий сурогат (\\ud800-\\udfff), який не є символом "
+        "і не може бути збережений.",
+    )
+    return _json(422, body.model_dump())
+
+
+#: SQLSTATE (PostgreSQL) and extended result code (SQLite) of the constraints a concurrent request can
+#: break between a route's check and its insert: a row with the same key stored meanwhile (unique), or
+#: a row the new one refers to deleted meanwhile (foreign key)
+_SQLSTATES = {"23505": "unique", "23503": "foreign_key"}
+_SQLITE_CODES = {
+    "SQLITE_CONSTRAINT_PRIMARYKEY": "unique",
+    "SQLITE_CONSTRAINT_UNIQUE": "unique",
+    "SQLITE_CONSTRAINT_FOREIGNKEY": "foreign_key",
+}
+_SQLITE_TEXTS = {"UNIQUE constraint failed": "unique", "FOREIGN KEY constraint failed": "foreign_key"}
+_CONFLICTS = {
+    "unique": (
+        "It already exists: another request stored the same record at the same moment.",
+        "Такий запис уже існує: інший запит зберіг його в ту саму мить.",
+    ),
+    "foreign_key": (
+        "Something this request refers to no longer exists: another request removed it at the same moment.",
+        "Те, на що посилається запит, уже не існує: інший запит видалив його в ту саму мить.",
+    ),
+}
+
+
+def constraint_violated(exc: IntegrityError) -> str | None:
+    """``"unique"`` or ``"foreign_key"`` when the database refused a row for one of those constraints
+    (on PostgreSQL or SQLite), else ``None`` (NOT NULL, CHECK: a fault of the server, not a race)."""
+    orig = exc.orig
+    kind = _SQLSTATES.get(str(getattr(orig, "sqlstate", "") or ""))
+    kind = kind or _SQLITE_CODES.get(str(getattr(orig, "sqlite_errorname", "") or ""))
+    if kind is None and not getattr(orig, "sqlite_errorname", None):
+        kind = next((k for text, k in _SQLITE_TEXTS.items() if str(orig).startswith(text)), None)
+    return kind
+
+
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    """Routes check before they insert ("camera 'x' already exists", "camera 'x' not found"), but two
+    requests at once both pass the check and the database's constraint refuses the second: that is the
+    same conflict, a 409, whichever route it was (one place, not a try in every route)."""
+    assert isinstance(exc, IntegrityError)
+    kind = constraint_violated(exc)
+    if kind is None:
+        return await _unexpected(request, exc)
+    first_line = str(exc.orig).split("\n", 1)[0]  # PostgreSQL's DETAIL line below it holds the values
+    log.info("%s %s lost a race (%s): %s", request.method, request.url.path, kind, first_line)
+    return _json(409, Conflict(*_CONFLICTS[kind]).body())
+
+
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("no database connection came free for %s %s: %s", request.method, request.url.path, exc)
+    return await _domain(request, DatabaseBusy())
+
+
+async def _client_gone(request: Request, _: Exception) -> Response:
+    """The client closed the connection before its body arrived: nothing went wrong here."""
+    log.info("client left during %s %s before its body arrived", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error: %s", exc)
     body = ErrorBody(error="internal_error", detail="Internal error.", detail_uk="Внутрішня помилка.")
@@ -291,6 +399,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(DataError, _data)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(UnicodeEncodeError, _unencodable)
     app.add_exception_handler(Exception, _unexpected)
     try:
         from recognizers.common.image_errors import ImageError

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from gateway.errors import DomainError, status_of
 from recognizers.common.image_errors import ImageError
@@ -26,7 +28,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGE_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.12, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0, 5.0, 10.0)
-OUTCOMES = ("ok", "duplicate", "rejected_4xx", "unavailable_503", "busy_503", "error_5xx")
+OUTCOMES = (
+    "ok",
+    "duplicate",
+    "rejected_4xx",
+    "client_closed_499",
+    "unavailable_503",
+    "busy_503",
+    "error_5xx",
+)
 
 
 def outcome_of(exc: Exception) -> str:
@@ -38,6 +48,10 @@ def outcome_of(exc: Exception) -> str:
         return "rejected_4xx" if 400 <= status < 500 else "error_5xx"
     if isinstance(exc, ImageError):
         return "rejected_4xx"
+    if isinstance(exc, ClientDisconnect):  # the camera left before its frame arrived
+        return "client_closed_499"
+    if isinstance(exc, PoolTimeout):  # answered 503 database_busy (gateway.errors)
+        return "unavailable_503"
     if isinstance(exc, StarletteHTTPException) and 400 <= exc.status_code < 500:
         return "rejected_4xx"
     return "error_5xx"

@@ -34,6 +34,12 @@ _DETAILS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
         "Форма multipart закінчується до завершальної межі: її обрізано.",
     ),
     (
+        re.compile(r"Repeated Content-Disposition header in a multipart part\.?"),  # the services' own
+        _MULTIPART,
+        "A part of the multipart form has more than one Content-Disposition header.",
+        "Частина форми multipart має більше ніж один заголовок Content-Disposition.",
+    ),
+    (
         re.compile(r"Too many files\. Maximum number of files is (\d+)\.?"),
         _MULTIPART,
         "The multipart form holds too many files; at most {n} are accepted.",

@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from starlette.datastructures import UploadFile
 
+from gateway.body_limit import within_body_timeout
 from gateway.context import AppContext
 from gateway.deps import CameraDep, CtxDep
 from gateway.errors import InvalidInput, TooLarge, UnsupportedMedia
 from gateway.pipeline import FrameReceipt, FrameSubmission
 from gateway.pipeline.service import get_processor
 from gateway.timestamps import field_in_utc
+from recognizers.common.multipart import MULTIPART_OVERHEAD, form_image
 from shared.schemas import ErrorBody
 
 router = APIRouter(prefix="/v1", tags=["frames"])
@@ -27,9 +28,12 @@ _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/octet-stre
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
+        400: "a multipart form without an 'image' file field (missing_image) or one that cannot be parsed "
+        "(bad_multipart)",
         401: "no or unknown camera key",
         403: "the key is not this camera's, or the camera is disabled",
         404: "unknown camera",
+        408: "the image did not arrive within VARTA_LIMITS__BODY_TIMEOUT_S (the connection is closed)",
         409: "the Idempotency-Key was used for another frame of this camera",
         413: "image too large (bytes or pixels)",
         415: "not a JPEG/PNG/WebP image",
@@ -82,11 +86,7 @@ async def _read_image(request: Request, limit: int) -> bytes:
         raise TooLarge(f"The frame exceeds {limit} bytes.", f"Кадр перевищує {limit} байтів.")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=4)
-        part = form.get("image")
-        if not isinstance(part, UploadFile):
-            raise InvalidInput("image", "the multipart field 'image' is missing", "немає поля 'image'")
-        data = await part.read(limit + 1)
+        data = await form_image(request, await read_body(request, limit + MULTIPART_OVERHEAD))
         if len(data) > limit:
             raise TooLarge(f"The frame exceeds {limit} bytes.", f"Кадр перевищує {limit} байтів.")
         return data
@@ -149,5 +149,6 @@ async def _submission(
             "Idempotency-Key", "1-128 printable ASCII characters", "1-128 друкованих символів ASCII"
         )
     captured_at = parse_capture_time(capture_time)
-    data = await _read_image(request, ctx.settings.limits.max_frame_bytes)
+    limits = ctx.settings.limits
+    data = await within_body_timeout(_read_image(request, limits.max_frame_bytes), limits.body_timeout_s)
     return FrameSubmission(camera_id, captured_at, idempotency_key, data)

@@ -10,10 +10,9 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from gateway.db.types import ID_MAX
 from gateway.timestamps import UtcDateTime
 
-#: row ids are INTEGER columns: 32-bit on PostgreSQL, the narrower of the two backends
-ID_MAX = 2**31 - 1
 #: a page position: SQLite's and PostgreSQL's OFFSET take 64-bit integers
 OFFSET_MAX = 2**63 - 1
 _TIME = "RFC 3339 with a time zone, e.g. 2026-11-26T08:00:00+02:00"

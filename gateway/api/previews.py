@@ -14,8 +14,10 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from gateway.api.frames import parse_capture_time, read_body
 from gateway.auth.keys import Principal
+from gateway.body_limit import within_body_timeout
 from gateway.cameras import service
 from gateway.cameras.preview import Preview
+from gateway.context import AppContext
 from gateway.db.types import utcnow
 from gateway.deps import AuditCtxDep, CameraDep, CtxDep, SessionDep, require_role
 from gateway.errors import (
@@ -25,6 +27,7 @@ from gateway.errors import (
     ScopeDenied,
     UnsupportedMedia,
 )
+from gateway.pipeline.processor import check_capture_time
 from recognizers.common.image import ImageLimits, decode_image, probe_image
 
 router = APIRouter(prefix="/v1/cameras", tags=["cameras"])
@@ -35,6 +38,7 @@ ViewerDep = Annotated[
     ),
 ]
 PREVIEW_ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
+    408: {"description": "the picture did not arrive within VARTA_LIMITS__BODY_TIMEOUT_S"},
     413: {"description": "larger than VARTA_LIMITS__MAX_PREVIEW_BYTES or too many pixels"},
     415: {"description": "not a JPEG"},
 }
@@ -61,7 +65,6 @@ async def post_preview(
     request: Request,
     principal: CameraDep,
     ctx: CtxDep,
-    session: SessionDep,
     x_capture_time: Annotated[str, Header(description="RFC 3339 capture time, e.g. 2026-11-26T08:15:00Z")],
 ) -> Response:
     if principal.camera_id != camera_id:
@@ -69,16 +72,24 @@ async def post_preview(
             f"This key may not post previews for camera '{camera_id}'.",
             f"Цей ключ не може надсилати зображення для камери '{camera_id}'.",
         )
-    service.get_enabled_camera(session, camera_id)
+    # the key and the camera are checked first, and no database connection is held while the picture
+    # arrives (at most VARTA_LIMITS__BODY_TIMEOUT_S)
+    await anyio.to_thread.run_sync(_check_enabled, ctx, camera_id)
     captured_at = parse_capture_time(x_capture_time)
+    check_capture_time(captured_at, utcnow(), ctx.settings.retention.hits_days)
     limit = ctx.settings.limits.max_preview_bytes
-    data = await read_body(request, limit)
+    data = await within_body_timeout(read_body(request, limit), ctx.settings.limits.body_timeout_s)
     limits = ImageLimits(max_bytes=limit)
     if probe_image(data, limits).format != "JPEG":
         raise UnsupportedMedia("A preview must be a JPEG.", "Зображення для перегляду має бути JPEG.")
     await anyio.to_thread.run_sync(decode_image, data, limits)  # a corrupt JPEG is refused here
-    ctx.previews.put(camera_id, Preview(data, captured_at, utcnow()))
+    ctx.previews.put(camera_id, Preview(data, captured_at, utcnow()), ctx.settings.preview_max_age_s)
     return Response(status_code=204)
+
+
+def _check_enabled(ctx: AppContext, camera_id: str) -> None:
+    with ctx.sessions() as session:
+        service.get_enabled_camera(session, camera_id)
 
 
 @router.get(

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from gateway.api.params import Offset
-from gateway.api.watchlist_uploads import read_capped
+from gateway.api.uploads import OneFile, read_capped
 from gateway.audit.log import AuditContext
 from gateway.audit.refusals import row_refusals
 from gateway.auth.keys import Principal
@@ -134,7 +134,7 @@ def _submit(
     ),
 )
 async def create_report(
-    file: UploadFile,
+    file: OneFile,
     description: Annotated[str, Form(min_length=1, max_length=2000, description="what happened")],
     resident: ResidentDep,
     ctx: CtxDep,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from gateway.api.params import RowId
-from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
+from gateway.api.uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
 from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, PurposeDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, JPEG_RESPONSE, multipart_example

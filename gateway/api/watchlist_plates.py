@@ -6,7 +6,7 @@ import anyio
 from fastapi import APIRouter
 
 from gateway.api.params import RowId
-from gateway.api.watchlist_uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
+from gateway.api.uploads import UPLOAD_ERRORS, ModeQuery, OneFile, read_capped
 from gateway.audit.refusals import list_refusals
 from gateway.deps import CtxDep, ListEditorDep, SessionDep
 from gateway.errors import ERROR_RESPONSES, multipart_example

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import AuditRecord
+from gateway.db.types import ID_MAX
 
 GENESIS = "0" * 64
 CHAINED_FIELDS = (
@@ -56,19 +57,27 @@ class ChainReport:
     reason: str = ""
 
 
-ANCHOR_FORMAT_UK = "якір має вигляд ID:HASH (номер рядка, двокрапка, 64 шістнадцяткові цифри)"
+ANCHOR_FORMAT = f"an anchor is ID:HASH (a row id from 1 to {ID_MAX}, a colon, 64 hex digits)"
+ANCHOR_FORMAT_UK = (
+    f"якір має вигляд ID:HASH (номер рядка від 1 до {ID_MAX}, двокрапка, 64 шістнадцяткові цифри)"
+)
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
-    """An anchor written as ``ID:HASH`` (as ``GET /v1/audit/head`` gives it) -> (id, hash)."""
+    """An anchor written as ``ID:HASH`` (as ``GET /v1/audit/head`` gives it) -> (id, hash).
+
+    The id names a row: 1 to ``ID_MAX``. Any other number names no row that could ever have been
+    written, so the check could only pass it as "purged" (0) or fail it as "missing", whatever its hash:
+    such an anchor is refused as mistyped instead."""
     ident, sep, digest = text.strip().partition(":")
     if (
         not sep
-        or not ident.isdigit()
+        or not (ident.isascii() and ident.isdigit() and len(ident) <= len(str(ID_MAX)))
+        or not 1 <= int(ident) <= ID_MAX
         or len(digest) != 64
         or any(c not in "0123456789abcdef" for c in digest)
     ):
-        raise ValueError(f"an anchor is ID:HASH (a row id, a colon, 64 hex digits), not {text!r}")
+        raise ValueError(f"{ANCHOR_FORMAT}, not {text!r}")
     return int(ident), digest
 
 

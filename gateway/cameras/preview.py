@@ -26,11 +26,17 @@ class PreviewCache:
         self._lock = threading.Lock()
         self._latest: dict[str, Preview] = {}
 
-    def put(self, camera_id: str, preview: Preview) -> None:
-        """Keep ``preview`` unless a newer capture is already held (deliveries may arrive out of order)."""
+    def put(self, camera_id: str, preview: Preview, max_age_s: float) -> None:
+        """Keep ``preview`` unless a newer capture is already held (deliveries may arrive out of order)
+        that is still live (received within ``max_age_s``): a picture stamped ahead of time (a camera
+        clock set wrong) holds the view no longer than a live one would."""
         with self._lock:
             held = self._latest.get(camera_id)
-            if held is None or preview.captured_at >= held.captured_at:
+            if (
+                held is None
+                or preview.captured_at >= held.captured_at
+                or (preview.received_at - held.received_at).total_seconds() > max_age_s
+            ):
                 self._latest[camera_id] = preview
 
     def get(self, camera_id: str, now: datetime, max_age_s: float) -> Preview | None:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.schemas import BBox
+from shared.validation_uk import invalid
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EXAMPLE: dict[str, Any] = {
@@ -26,10 +27,26 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+MAX_FRAME_SIDE = 16_384  # px a side: larger than any camera's frame; an ROI beyond it is a mistake
+
+
 def _roi(v: str | None) -> str | None:
+    """An ROI set through the API: four numbers within the largest frame (a stored one is shown as is)."""
     if v is None or v == "":
         return None
-    b = BBox.parse_csv(v)
+    try:
+        b = BBox.parse_csv(v)
+    except ValueError:
+        raise invalid(
+            "must be four non-negative integers 'x,y,w,h' with positive w and h",
+            "має бути чотирма невід'ємними цілими числами 'x,y,w,h' з додатними w і h",
+        ) from None
+    side = MAX_FRAME_SIDE
+    if b.x + b.w > side or b.y + b.h > side:
+        raise invalid(
+            f"must lie within {side}x{side} pixels: x+w and y+h at most {side}",
+            f"має лежати в межах {side}x{side} пікселів: x+w і y+h не більше {side}",
+        )
     return f"{b.x},{b.y},{b.w},{b.h}"
 
 
@@ -50,13 +67,13 @@ class CameraFields(BaseModel):
     roi: str | None = Field(default=None, description="region of interest 'x,y,w,h' in pixels")
     resident_visible: bool = Field(default=False, description="residents may list and view it")
 
-    _check_roi = field_validator("roi")(_roi)
-
 
 class CameraCreate(CameraFields):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
     id: str = Field(pattern=SLUG, description="slug: lower-case letters, digits, - and _")
+
+    _check_roi = field_validator("roi")(_roi)
 
 
 class CameraUpdate(BaseModel):

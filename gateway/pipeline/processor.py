@@ -46,6 +46,22 @@ MAX_CLOCK_SKEW = timedelta(hours=1)
 _HITS_DAYS = "VARTA_RETENTION__HITS_DAYS"
 
 
+def check_capture_time(captured_at: datetime, now: datetime, hits_days: int) -> None:
+    """A camera's capture time (frames, previews): not in the future (beyond the clock skew a camera may
+    have), and not older than the longest Varta keeps anything a frame makes (its alerts, ``hits_days``):
+    such a frame would be purged as it is stored."""
+    if captured_at > now + MAX_CLOCK_SKEW:
+        raise InvalidInput(
+            "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"
+        )
+    if captured_at < now - timedelta(days=hits_days):
+        raise InvalidInput(
+            "X-Capture-Time",
+            f"lies more than {hits_days} days in the past: older than all Varta keeps ({_HITS_DAYS})",
+            f"більш ніж {hits_days} днів у минулому: старіше за все, що зберігається ({_HITS_DAYS})",
+        )
+
+
 class GatewayBusy(Unavailable):
     code = "gateway_busy"
 
@@ -155,26 +171,11 @@ class FrameProcessor:
             )
         return result
 
-    def _check_capture_time(self, captured_at: datetime, now: datetime) -> None:
-        """Not in the future (beyond the clock skew a camera may have), and not older than the longest
-        Varta keeps anything a frame makes (its alerts): such a frame would be purged as it is stored."""
-        if captured_at > now + MAX_CLOCK_SKEW:
-            raise InvalidInput(
-                "X-Capture-Time", "lies more than an hour in the future", "більш ніж на годину в майбутньому"
-            )
-        days = self.app.settings.retention.hits_days
-        if captured_at < now - timedelta(days=days):
-            raise InvalidInput(
-                "X-Capture-Time",
-                f"lies more than {days} days in the past: older than all Varta keeps ({_HITS_DAYS})",
-                f"більш ніж {days} днів у минулому: старіше за все, що зберігається ({_HITS_DAYS})",
-            )
-
     async def _process(self, principal: Principal, sub: FrameSubmission) -> FrameResult:
         watch = Stopwatch()
         await anyio.to_thread.run_sync(self._check_scope, principal, sub)
         now = self.clock()
-        self._check_capture_time(sub.captured_at, now)
+        check_capture_time(sub.captured_at, now, self.app.settings.retention.hits_days)
         ctx, stored = await anyio.to_thread.run_sync(self._prepare, sub, now)
         if stored is not None:
             return stored

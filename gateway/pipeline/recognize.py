@@ -34,6 +34,11 @@ class _Refused(DomainError):
         DomainError.__init__(self, exc.detail, exc.detail_uk or exc.detail)
         self.code = exc.error
 
+    def body(self) -> dict[str, Any]:
+        """The recognizer's own code and words: no field of the request is named (``InvalidInput``'s
+        body would name one; its ``__init__`` is not run here)."""
+        return DomainError.body(self)
+
 
 class RefusedTooLarge(_Refused, TooLarge):
     pass

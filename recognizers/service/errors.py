@@ -22,7 +22,7 @@ from recognizers.common.image_errors import (
     ImageTooManyPixelsError,
     UnsupportedImageTypeError,
 )
-from shared.http_uk import describe_body_error
+from recognizers.common.multipart import BadMultipartError, MissingImageError
 from shared.schemas import ErrorBody
 from shared.validation_uk import describe_all
 
@@ -84,31 +84,6 @@ class RoiOutsideImageError(ServiceError):
             f"The region of interest lies outside the {width}x{height} image.",
             f"Область інтересу лежить поза зображенням {width}x{height}.",
         )
-
-
-class MissingImageError(ServiceError):
-    code = "missing_image"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The multipart form has no file field named 'image'.",
-            "Форма multipart не містить файлового поля 'image'.",
-        )
-
-
-class BadMultipartError(ServiceError):
-    code = "bad_multipart"
-
-    def __init__(self, why: object) -> None:
-        """``why``: the parser's own (English) detail, worded in both languages where it is known."""
-        known = describe_body_error(why)
-        if known is not None:
-            super().__init__(known[1], known[2])
-        else:
-            super().__init__(
-                f"The multipart form cannot be parsed: {why}.",
-                f"Форму multipart неможливо розібрати (розбирач каже: {why}).",
-            )
 
 
 class BodyTimeoutError(ServiceError):

@@ -22,6 +22,12 @@ from shared.http_uk import describe_body_error
             "no field name",
             "без name",
         ),
+        (
+            "Repeated Content-Disposition header in a multipart part.",
+            "bad_multipart",
+            "more than one Content-Disposition",
+            "більше ніж один заголовок",
+        ),
         ("There was an error parsing the body", "bad_body", "cannot be parsed", "неможливо розібрати"),
     ],
 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
 
 import pytest
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from shared.validation_uk import describe, describe_all, field_name
 
@@ -69,3 +70,25 @@ def test_the_first_error_names_its_field() -> None:
     field, en, uk = describe_all(errors(quality=1, fps=0))
     assert field == "fps" and en == "fps: must be > 0" and uk == "fps: має бути більше за 0"
     assert describe_all([]) == ("", "request: invalid", "запит: недійсний")
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "en", "uk"),
+    [
+        (time, "25:00", "must be a time of day", "має бути часом доби, ГГ:ХХ"),
+        (time, "08:00:60", "must be a time of day", "має бути часом доби"),
+        (time, "08:00+25:00", "must be a time of day", "має бути часом доби"),
+        (time, [8], "must be a time of day", "має бути часом доби"),
+        (Annotated[str, Field(max_length=9)], "\ud800", "must be valid Unicode text", "текстом Юнікоду"),
+        (int, "9" * 5000, "is too long a number", "задовге число"),
+        (Annotated[float, Field(allow_inf_nan=False)], float("inf"), "must be a finite number", "скінченним"),
+    ],
+)
+def test_times_text_and_numbers_are_worded_without_english_in_ukrainian(
+    annotation: Any, value: Any, en: str, uk: str
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        TypeAdapter(annotation).validate_python(value)
+    got_en, got_uk = describe(exc.value.errors()[0])
+    assert got_en.startswith(en) and uk in got_uk, (got_en, got_uk)
+    assert not re.search(r"(?<![\w'])[A-Za-z]{2,}(?![\w'])", got_uk), got_uk

@@ -186,6 +186,31 @@ def test_chain_head_is_an_anchor_the_verification_checks(gateway: Any, monkeypat
     assert admin_main([*base, "--anchor", "nonsense"]) == 2
 
 
+@pytest.mark.parametrize(
+    "anchor",
+    [
+        "99999999999999999999:" + "a" * 64,  # beyond the id range: no row could ever have it
+        "2147483648:" + "a" * 64,
+        "0:" + "0" * 64,  # ids start at 1: passed as "purged" whatever its hash
+        "0:" + "f" * 64,
+        "٣:" + "a" * 64,  # an Arabic-Indic digit
+        "9" * 5000 + ":" + "a" * 64,  # more digits than int() takes
+    ],
+)
+def test_an_anchor_whose_id_names_no_possible_row_is_422(gateway: Any, anchor: str) -> None:
+    with gateway.client(gateway.key("auditor")) as c:
+        r = c.get("/v1/audit/verify", params={"anchor": anchor})
+    assert r.status_code == 422, r.text
+    err = r.json()
+    assert err["error"] == "validation_error" and err["field"] == "anchor", err
+    assert "from 1 to 2147483647" in err["detail"] and "від 1 до 2147483647" in err["detail_uk"], err
+
+
+def test_the_largest_id_is_an_anchor_that_is_checked() -> None:
+    assert parse_anchor(f"2147483647:{'a' * 64}") == (2147483647, "a" * 64)
+    assert parse_anchor(f" 1:{'b' * 64} ") == (1, "b" * 64)
+
+
 def test_an_anchor_catches_a_chain_rewritten_from_end_to_end(gateway: Any) -> None:
     """An attacker who drops the guard, edits a row and recomputes every later hash keeps the chain
     consistent; the anchor recorded before still exposes it."""

@@ -427,3 +427,15 @@ def test_a_file_sent_as_a_text_field_is_named_in_both_languages(gateway: Any) ->
     body = r.json()
     assert "file" in body["detail"] and "UploadFile" not in body["detail_uk"]
     assert "файлом" in body["detail_uk"]
+
+
+def test_a_form_with_two_files_is_refused_and_nothing_is_kept(gateway: Any) -> None:
+    """Which of two files the resident meant, nothing says (FastAPI would keep the last)."""
+    resident = new_key(gateway, "resident")
+    with gateway.client(resident) as c:
+        files = [("file", ("a.jpg", jpeg(), "image/jpeg")), ("file", ("b.jpg", jpeg(32), "image/jpeg"))]
+        r = c.post("/v1/reports", data=FORM, files=files)
+        assert r.status_code == 422, r.text
+        assert "exactly one file" in r.json()["detail"] and "рівно один файл" in r.json()["detail_uk"]
+        assert c.get("/v1/reports").json()["count"] == 0
+        assert send(gateway, resident, jpeg()).status_code == 201  # one file is taken
