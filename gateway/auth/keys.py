@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db.models import ROLES, ApiKey, Camera, Organisation
@@ -121,23 +121,40 @@ def create_key(
 
 
 def revoke_key(session: Session, key_id: int) -> ApiKey:
+    """Revoke a key (flushed, not committed). The last admin key in force is never revoked, also when
+    two requests revoke the last two at once: the admin keys in force are locked first (PostgreSQL:
+    the second request waits, then finds one), and counted again after the change (SQLite: the second
+    writer waits for the first to commit, then finds none left and is refused; the caller's rollback
+    undoes it)."""
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFound("api key", key_id, "Ключ API")
-    if row.revoked_at is None and row.role == "admin" and _admins_in_force(session) <= 1:
-        raise Conflict(
-            f"key {key_id} is the last admin key: revoked, no one could manage keys and cameras over the "
-            "API any more. Create another admin key first.",
-            f"ключ {key_id} — останній ключ адміністратора: після відкликання ніхто не зміг би керувати "
-            "ключами й камерами через API. Спершу створіть інший ключ адміністратора.",
-        )
+    if row.revoked_at is not None:
+        return row
+    if row.role != "admin":
+        row.revoked_at = utcnow()
+        return row
+    if len(_admins_in_force(session, lock=True)) <= 1:
+        raise _last_admin(key_id)
+    session.refresh(row)  # as it stands after the lock's wait (another request may have revoked it)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        session.flush()
+        if not _admins_in_force(session):
+            raise _last_admin(key_id)
     return row
 
 
-def _admins_in_force(session: Session) -> int:
-    active = (
-        select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+def _last_admin(key_id: int) -> Conflict:
+    return Conflict(
+        f"key {key_id} is the last admin key: revoked, no one could manage keys and cameras over the "
+        "API any more. Create another admin key first.",
+        f"ключ {key_id} — останній ключ адміністратора: після відкликання ніхто не зміг би керувати "
+        "ключами й камерами через API. Спершу створіть інший ключ адміністратора.",
     )
-    return session.scalar(active) or 0
+
+
+def _admins_in_force(session: Session, lock: bool = False) -> list[int]:
+    """Ids of the admin keys in force; ``lock``: locked until the transaction ends (PostgreSQL)."""
+    query = select(ApiKey.id).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+    return list(session.scalars(query.with_for_update() if lock else query))
