@@ -56,15 +56,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await startup.shutdown(ctx)
 
 
+AUDIT_POOL = (1, 1)  # one connection, and one more while a broken one is replaced
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """Build the app; nothing connects or loads until the lifespan runs."""
     settings = settings or GatewaySettings()
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     app = FastAPI(title="Varta gateway", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.ctx = AppContext(
-        settings=settings, engine=engine, sessions=sessions, audit=AuditWriter(sessions)
-    )
+    # the audit log writes through a pool of its own (its rows are written one at a time): a request
+    # holds its connection while its audit row is written, so with one pool a burst of requests that
+    # filled it would each wait for a second connection that none could free
+    writer = AuditWriter(make_session_factory(make_engine(settings.db_url, pool=AUDIT_POOL)))
+    app.state.ctx = AppContext(settings=settings, engine=engine, sessions=sessions, audit=writer)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
     for module in (health, metrics, keys, cameras, previews, watchlists, authorisations, audit, reports):

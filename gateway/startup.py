@@ -105,3 +105,4 @@ async def shutdown(ctx: AppContext) -> None:
     if ctx.face_index is not None:
         ctx.face_index.close()
     ctx.engine.dispose()
+    ctx.audit.close()

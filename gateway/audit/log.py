@@ -34,6 +34,12 @@ class AuditWriter:
         self._sessions = sessions
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        """Close the connections of the engine the rows are written through."""
+        bind = self._sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
     def record(
         self,
         principal: Principal | None,

@@ -4,7 +4,9 @@ chain that exposes tampering by someone who removed that guard."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -253,3 +255,20 @@ def test_an_anchor_catches_a_chain_rewritten_from_end_to_end(gateway: Any) -> No
                     )
     with gateway.ctx.sessions() as session:
         assert verify_chain(session, anchors=[anchor]).ok
+
+
+def test_a_burst_of_audited_requests_does_not_wait_on_the_pool(gateway: Any) -> None:
+    """Each audited request holds its own connection while its audit row is written: with one pool,
+    30 at once filled it and every one waited 30 s for a second connection (503 database_busy)."""
+    council = gateway.key("council", "council")
+
+    def read_alerts(_: int) -> tuple[int, float]:
+        start = time.monotonic()
+        with gateway.client(council) as c:
+            status = c.get("/v1/alerts", params={"limit": 1}).status_code
+        return status, time.monotonic() - start
+
+    with ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(read_alerts, range(30)))
+    assert [s for s, _ in answers] == [200] * 30
+    assert max(t for _, t in answers) < 20, answers
