@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.cameras.schemas import CameraCreate, CameraUpdate
-from gateway.db.models import Camera, watchlist_cameras
+from gateway.db.models import Camera, Watchlist, watchlist_cameras
 from gateway.errors import Conflict, NotFound, ScopeDenied
 
 
@@ -72,14 +72,30 @@ def lists_only_on(session: Session, camera_id: str) -> list[int]:
 
 
 def delete_camera(session: Session, camera_id: str) -> None:
-    cam = get_camera(session, camera_id)
+    """Delete a camera, unless it is the only camera of a watchlist (``lists_only_on``), also when two
+    requests delete a list's last two cameras at once, or one creates a list on the camera the other
+    deletes: the camera and its lists are locked first (PostgreSQL: the other request waits, then finds
+    what changed), and its lists are looked at again after the delete (SQLite: the second writer waits
+    for the first to commit, then finds a list left with no camera; the caller's rollback undoes it)."""
+    cam = session.get(Camera, camera_id, with_for_update=True)
+    if cam is None:
+        raise NotFound("camera", camera_id, "Камеру")
+    on_camera = select(watchlist_cameras.c.watchlist_id).where(watchlist_cameras.c.camera_id == camera_id)
+    lists = list(session.scalars(select(Watchlist.id).where(Watchlist.id.in_(on_camera)).with_for_update()))
     if ids := lists_only_on(session, camera_id):
-        names = ", ".join(str(i) for i in ids)
-        raise Conflict(
-            f"camera '{camera_id}' is the only camera of the watchlists with ids {names}; without it "
-            "they would apply to every camera. Change those lists' cameras first, or disable the camera.",
-            f"камера «{camera_id}» — єдина камера списків розшуку з ідентифікаторами {names}; без неї "
-            "ці списки діяли б на всіх камерах. Спершу змініть камери цих списків або вимкніть камеру.",
-        )
+        raise _only_camera(camera_id, ids)
     session.delete(cam)
     session.flush()
+    with_cameras = select(watchlist_cameras.c.watchlist_id).where(watchlist_cameras.c.watchlist_id.in_(lists))
+    if left_without := sorted(set(lists) - set(session.scalars(with_cameras))):
+        raise _only_camera(camera_id, left_without)
+
+
+def _only_camera(camera_id: str, ids: list[int]) -> Conflict:
+    names = ", ".join(str(i) for i in ids)
+    return Conflict(
+        f"camera '{camera_id}' is the only camera of the watchlists with ids {names}; without it "
+        "they would apply to every camera. Change those lists' cameras first, or disable the camera.",
+        f"камера «{camera_id}» — єдина камера списків розшуку з ідентифікаторами {names}; без неї "
+        "ці списки діяли б на всіх камерах. Спершу змініть камери цих списків або вимкніть камеру.",
+    )

@@ -150,3 +150,41 @@ class _Orig(Exception):
 )
 def test_only_constraints_a_concurrent_request_can_break_are_conflicts(orig: _Orig, kind: str | None) -> None:
     assert constraint_violated(IntegrityError("INSERT ...", {}, orig)) == kind
+
+
+def test_deleting_a_lists_last_two_cameras_at_once_leaves_it_one(gateway: Any) -> None:
+    """A list with no camera applies to every camera: the first delete holds its change uncommitted
+    while the second runs, and the second, once the first is in, finds the list's last camera."""
+    from gateway.cameras.service import delete_camera
+    from gateway.errors import Conflict
+
+    tag = secrets.token_hex(3)
+    x, y = f"race-x-{tag}", f"race-y-{tag}"
+    with gateway.client(gateway.admin_key) as c:
+        for cam in (x, y):
+            assert c.post("/v1/cameras", json={"id": cam, "name": cam}).status_code == 201
+        made = c.post("/v1/watchlists", json={"kind": "plates", "name": tag, "camera_ids": [x, y]})
+        assert made.status_code == 201, made.text
+    outcome: list[str] = []
+
+    def delete_the_other() -> None:
+        with gateway.ctx.sessions() as session:
+            try:
+                delete_camera(session, y)
+                session.commit()
+                outcome.append("deleted")
+            except Conflict:
+                session.rollback()
+                outcome.append("refused")
+
+    with gateway.ctx.sessions() as session:
+        delete_camera(session, x)  # flushed, not committed yet
+        other = threading.Thread(target=delete_the_other)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive() and not outcome  # waiting for the first
+        session.commit()
+    other.join(20)
+    assert outcome == ["refused"]
+    with gateway.client(gateway.admin_key) as c:
+        assert c.get(f"/v1/watchlists/{made.json()['id']}").json()["camera_ids"] == [y]
