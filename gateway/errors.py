@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -373,6 +374,21 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     return _json(409, Conflict(*_CONFLICTS[kind]).body())
 
 
+async def _gone_meanwhile(request: Request, exc: Exception) -> JSONResponse:
+    """A row this request read was removed (or changed) by another request before this one wrote it
+    (an update racing a delete): the same conflict as a lost insert race, a 409."""
+    log.info("%s %s lost a race: %s", request.method, request.url.path, str(exc).split("\n", 1)[0])
+    return _json(
+        409,
+        Conflict(
+            "What this request changes was removed or changed by another request at the same moment; "
+            "nothing was changed. Read it again and retry.",
+            "Те, що змінює цей запит, інший запит видалив або змінив у ту саму мить; нічого не змінено. "
+            "Прочитайте його знову й повторіть.",
+        ).body(),
+    )
+
+
 async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
     log.warning("no database connection came free for %s %s: %s", request.method, request.url.path, exc)
     return await _domain(request, DatabaseBusy())
@@ -402,6 +418,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(StaleDataError, _gone_meanwhile)
+    app.add_exception_handler(ObjectDeletedError, _gone_meanwhile)
     app.add_exception_handler(UnicodeEncodeError, _unencodable)
     app.add_exception_handler(Exception, _unexpected)
     try:

@@ -188,3 +188,28 @@ def test_deleting_a_lists_last_two_cameras_at_once_leaves_it_one(gateway: Any) -
     assert outcome == ["refused"]
     with gateway.client(gateway.admin_key) as c:
         assert c.get(f"/v1/watchlists/{made.json()['id']}").json()["camera_ids"] == [y]
+
+
+def test_a_change_to_a_camera_deleted_meanwhile_is_409(gateway: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PATCH read the camera, then another request deleted it before the PATCH wrote: its UPDATE
+    matches no row (SQLAlchemy's StaleDataError), which is the same conflict as a lost insert race."""
+    from gateway.cameras import service
+
+    cam = f"stale-{secrets.token_hex(3)}"
+    with gateway.client(gateway.admin_key) as c:
+        assert c.post("/v1/cameras", json={"id": cam, "name": cam}).status_code == 201
+    read = service.get_camera
+
+    def read_then_deleted(session: Session, camera_id: str) -> Camera:
+        found = read(session, camera_id)
+        with gateway.ctx.sessions() as other:
+            other.delete(other.get(Camera, camera_id))
+            other.commit()
+        return found
+
+    monkeypatch.setattr(service, "get_camera", read_then_deleted)
+    with gateway.client(gateway.admin_key) as c:
+        assert_conflict(c.patch(f"/v1/cameras/{cam}", json={"name": "renamed"}))
+    monkeypatch.undo()
+    with gateway.client(gateway.admin_key) as c:
+        assert c.get(f"/v1/cameras/{cam}").status_code == 404
