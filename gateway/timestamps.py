@@ -3,16 +3,19 @@
 ``UtcDateTime`` is the type of every date and time the API takes (query filters, body fields): a value
 without a time zone is a 422 ("needs a time zone"), since a police system's local time read as UTC
 would shift every search by two or three hours; a value whose UTC equivalent falls outside years
-1-9999 (``0001-01-01T00:00:00+01:00``) is a 422 that says so, not an overflow in the database driver.
+1-9999 (``0001-01-01T00:00:00+01:00``) is a 422 that says so, not an overflow in the database driver;
+a number (``20261231``, ``1764000000``), which pydantic would read as seconds since 1970, is a 422
+too: a date typed without its dashes would otherwise search from 1970 or expire in 1970.
 Values come back converted to UTC.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from gateway.errors import InvalidInput
 from shared.validation_uk import invalid
@@ -40,4 +43,19 @@ def field_in_utc(field: str, value: datetime) -> datetime:
         raise InvalidInput(field, *OUT_OF_RANGE) from None
 
 
-UtcDateTime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def not_a_number(value: Any) -> Any:
+    """Refuse a number given as a date and time (RFC 3339 is asked for; see the module's docstring)."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise invalid(
+            "must be a date and time in RFC 3339 with a time zone (e.g. 2026-11-26T08:00:00+02:00), "
+            "not a number",
+            "має бути датою й часом у форматі RFC 3339 з часовим поясом (напр. 2026-11-26T08:00:00+02:00), "
+            "а не числом",
+        )
+    return value
+
+
+UtcDateTime = Annotated[AwareDatetime, BeforeValidator(not_a_number), AfterValidator(in_utc)]

@@ -88,6 +88,24 @@ def test_time_filters_need_a_zone(gateway: Any) -> None:
     assert zoned.status_code == 200
 
 
+def test_a_number_is_no_date_and_time(gateway: Any) -> None:
+    """Pydantic would read ``20261231`` as seconds since 1970: a search from 1970, an entry expired then."""
+    council = gateway.key("council", "council")
+    with gateway.client(council) as c:
+        wl = c.post("/v1/watchlists", json={"kind": "plates", "name": "numbers"}).json()
+        answers = [
+            (c.get("/v1/sightings", params={"since": "20261231"}), "since"),
+            (c.get("/v1/alerts", params={"until": "1764000000"}), "until"),
+            (c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA1234BB", "valid_until": 20991231}),
+             "valid_until"),
+            (c.post(f"/v1/watchlists/{wl['id']}/plates", json={"plate": "AA1234BB", "valid_until": "2.1e9"}),
+             "valid_until"),
+        ]  # fmt: skip
+        assert c.get(f"/v1/watchlists/{wl['id']}").json()["entry_count"] == 0
+    for r, field in answers:
+        _assert_422(r, field, "not a number", "а не числом")
+
+
 def test_times_outside_utc_range_are_422_and_nothing_is_stored(gateway: Any) -> None:
     out = ("out of range", "поза допустимим діапазоном")
     council = gateway.key("council", "council")
