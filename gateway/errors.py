@@ -371,21 +371,21 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
         return await _unexpected(request, exc)
     first_line = str(exc.orig).split("\n", 1)[0]  # PostgreSQL's DETAIL line below it holds the values
     log.info("%s %s lost a race (%s): %s", request.method, request.url.path, kind, first_line)
-    return _json(409, Conflict(*_CONFLICTS[kind]).body())
+    return await _domain(request, Conflict(*_CONFLICTS[kind]))
 
 
 async def _gone_meanwhile(request: Request, exc: Exception) -> JSONResponse:
     """A row this request read was removed (or changed) by another request before this one wrote it
     (an update racing a delete): the same conflict as a lost insert race, a 409."""
     log.info("%s %s lost a race: %s", request.method, request.url.path, str(exc).split("\n", 1)[0])
-    return _json(
-        409,
+    return await _domain(
+        request,
         Conflict(
             "What this request changes was removed or changed by another request at the same moment; "
             "nothing was changed. Read it again and retry.",
             "Те, що змінює цей запит, інший запит видалив або змінив у ту саму мить; нічого не змінено. "
             "Прочитайте його знову й повторіть.",
-        ).body(),
+        ),
     )
 
 
