@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,8 +17,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from gateway.auth.keys import revoke_key
+from gateway.cameras.service import delete_camera
 from gateway.db.models import Camera
-from gateway.errors import constraint_violated
+from gateway.errors import Conflict, constraint_violated
 
 THREADS = 6
 
@@ -152,12 +155,38 @@ def test_only_constraints_a_concurrent_request_can_break_are_conflicts(orig: _Or
     assert constraint_violated(IntegrityError("INSERT ...", {}, orig)) == kind
 
 
+def second_while_first_uncommitted(
+    sessions: Callable[[], Session], first: Callable[[Session], object], second: Callable[[Session], object]
+) -> str:
+    """Run ``first`` (flushed, not committed) and, meanwhile, ``second`` in another thread; check that
+    the second waits for the first, then commit the first. What became of the second: ``"done"`` or
+    ``"refused"`` (a ``Conflict``, rolled back)."""
+    outcome: list[str] = []
+
+    def run_second() -> None:
+        with sessions() as session:
+            try:
+                second(session)
+                session.commit()
+                outcome.append("done")
+            except Conflict:
+                session.rollback()
+                outcome.append("refused")
+
+    with sessions() as session:
+        first(session)
+        other = threading.Thread(target=run_second)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive() and not outcome  # waiting for the first
+        session.commit()
+    other.join(20)
+    return outcome[0]
+
+
 def test_deleting_a_lists_last_two_cameras_at_once_leaves_it_one(gateway: Any) -> None:
     """A list with no camera applies to every camera: the first delete holds its change uncommitted
     while the second runs, and the second, once the first is in, finds the list's last camera."""
-    from gateway.cameras.service import delete_camera
-    from gateway.errors import Conflict
-
     tag = secrets.token_hex(3)
     x, y = f"race-x-{tag}", f"race-y-{tag}"
     with gateway.client(gateway.admin_key) as c:
@@ -165,29 +194,28 @@ def test_deleting_a_lists_last_two_cameras_at_once_leaves_it_one(gateway: Any) -
             assert c.post("/v1/cameras", json={"id": cam, "name": cam}).status_code == 201
         made = c.post("/v1/watchlists", json={"kind": "plates", "name": tag, "camera_ids": [x, y]})
         assert made.status_code == 201, made.text
-    outcome: list[str] = []
-
-    def delete_the_other() -> None:
-        with gateway.ctx.sessions() as session:
-            try:
-                delete_camera(session, y)
-                session.commit()
-                outcome.append("deleted")
-            except Conflict:
-                session.rollback()
-                outcome.append("refused")
-
-    with gateway.ctx.sessions() as session:
-        delete_camera(session, x)  # flushed, not committed yet
-        other = threading.Thread(target=delete_the_other)
-        other.start()
-        other.join(0.5)
-        assert other.is_alive() and not outcome  # waiting for the first
-        session.commit()
-    other.join(20)
-    assert outcome == ["refused"]
+    deletes = (lambda s: delete_camera(s, x)), (lambda s: delete_camera(s, y))
+    assert second_while_first_uncommitted(gateway.ctx.sessions, *deletes) == "refused"
     with gateway.client(gateway.admin_key) as c:
         assert c.get(f"/v1/watchlists/{made.json()['id']}").json()["camera_ids"] == [y]
+
+
+def test_two_requests_revoking_the_last_two_admin_keys_at_once_leave_one(
+    harness: Any, backend: str, tmp_path: Path
+) -> None:
+    """The second revocation waits for the first (PostgreSQL: the locked admin keys; SQLite: the write
+    lock), then finds no other admin key left. A gateway of its own: the shared one's admin key stays."""
+    with (
+        harness.database(backend, tmp_path) as url,
+        harness.start_gateway(harness.make_settings(tmp_path, url)) as gw,
+    ):
+        with gw.client(gw.admin_key) as c:
+            first = c.get("/v1/keys/me").json()["key_id"]
+            second = c.post("/v1/keys", json={"role": "admin", "name": "successor"}).json()
+        revokes = (lambda s: revoke_key(s, first)), (lambda s: revoke_key(s, second["id"]))
+        assert second_while_first_uncommitted(gw.ctx.sessions, *revokes) == "refused"
+        with gw.client(second["key"]) as c:
+            assert c.get("/v1/keys").status_code == 200
 
 
 def test_a_change_to_a_camera_deleted_meanwhile_is_409(gateway: Any, monkeypatch: pytest.MonkeyPatch) -> None:
